@@ -1,0 +1,47 @@
+# Each target builds .venv on first use and re-installs when pyproject.toml or the lock changes,
+# so `make demo` and `make test` work on a fresh machine that has only python3.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+UV := $(BIN)/uv
+INSTALL = $(UV) pip install --python $(BIN)/python --quiet -c requirements.lock
+
+.PHONY: demo test lint bench lock clean
+
+demo: $(VENV)/.stamp-base
+	$(BIN)/paletteflow demo
+
+test: $(VENV)/.stamp-test
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest
+
+lint: $(VENV)/.stamp-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+bench: $(VENV)/.stamp-bench
+	$(BIN)/python -m benchmarks.pipeline
+
+lock: $(UV)
+	$(UV) pip compile pyproject.toml --all-extras --universal --python-version 3.11 --quiet -o requirements.lock
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(UV): | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check "uv>=0.4,<1"
+
+$(VENV)/.stamp-base: pyproject.toml requirements.lock | $(UV)
+	$(INSTALL) -e .
+	touch $@
+
+$(VENV)/.stamp-test: pyproject.toml requirements.lock | $(UV)
+	$(INSTALL) -e ".[test,dask]"
+	touch $@
+
+$(VENV)/.stamp-bench: pyproject.toml requirements.lock | $(UV)
+	$(INSTALL) -e ".[test,bench]"
+	touch $@
+
+clean:
+	rm -rf $(VENV) paletteflow-output bench-results

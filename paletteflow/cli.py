@@ -1,0 +1,204 @@
+"""The `paletteflow` command: runs the flow, makes palettes, recolours one image.
+
+Prefect is imported only by the commands that run a flow, so `palettes` and
+`recolor` start fast. Expected failures print one line and exit with code 2.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from pydantic import ValidationError
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from paletteflow.errors import InputError, PaletteflowError
+from paletteflow.imageio import decode_image, encode_png, read_image_source
+from paletteflow.models import DEFAULT_STORAGE, Palette, VariationRequest
+from paletteflow.palettes import check_palette_count, get_generator
+from paletteflow.recolor import recolor_image
+from paletteflow.sample import draw_sample_logo
+from paletteflow.storage import write_local_atomically
+
+USER_ERROR = 2
+DEMO_THEME = "harbor at sunset, fresh and friendly"
+DEMO_LOGO = "a round badge with mountains, a rising sun and a river"
+
+PREFECT_DEFAULTS = {
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+}
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    help="One logo, many colourways: palettes from text, recoloured images, stored anywhere.",
+)
+out = Console()
+err = Console(stderr=True)
+
+
+@contextmanager
+def user_errors() -> Iterator[None]:
+    """Turn expected failures into one line on stderr and exit code 2, with no traceback."""
+    try:
+        yield
+    except PaletteflowError as error:
+        err.print(f"[bold red]error:[/] {error}", highlight=False)
+        raise typer.Exit(USER_ERROR) from None
+    except ValidationError as error:
+        problem = error.errors()[0]
+        where = ".".join(str(part) for part in problem["loc"])
+        err.print(f"[bold red]error:[/] invalid {where}: {problem['msg']}", highlight=False)
+        raise typer.Exit(USER_ERROR) from None
+
+
+def _run_flow(request: VariationRequest) -> list[dict[str, Any]]:
+    for name, value in PREFECT_DEFAULTS.items():
+        os.environ.setdefault(name, value)
+    from flows.palette_variations import palette_variations
+
+    return palette_variations(request)
+
+
+def _swatches(colours: list[str]) -> Text:
+    text = Text()
+    for colour in colours:
+        text.append("   ", style=f"on {colour}")
+        text.append(" ")
+    return text
+
+
+def _show_variations(variations: list[dict[str, Any]]) -> None:
+    table = Table(title=f"{len(variations)} variations", show_lines=False)
+    table.add_column("palette")
+    table.add_column("colours")
+    table.add_column("image")
+    for variation in variations:
+        table.add_row(variation["name"], _swatches(variation["colors"]), variation["image_url"])
+    out.print(table)
+    out.print(f"manifest: {variations[0]['manifest_url']}", highlight=False, soft_wrap=True)
+
+
+def _finish_run(request: VariationRequest, as_json: bool) -> None:
+    variations = _run_flow(request)
+    if as_json:
+        sys.stdout.write(json.dumps(variations, indent=2) + "\n")
+    else:
+        _show_variations(variations)
+
+
+StorageOption = Annotated[
+    str,
+    typer.Option("--storage", help="Local folder or fsspec URL for results."),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print only JSON on stdout.")]
+CountOption = Annotated[int, typer.Option("-n", "--n", help="How many palettes (1-20).")]
+
+
+@app.command()
+def demo(
+    storage: StorageOption = DEFAULT_STORAGE,
+    n: CountOption = 7,
+    as_json: JsonOption = False,
+) -> None:
+    """Recolour the project's own sample logo into N colourways, stored locally."""
+    with user_errors(), tempfile.TemporaryDirectory(prefix="paletteflow-demo-") as folder:
+        sample = Path(folder) / "sample-logo.png"
+        sample.write_bytes(encode_png(draw_sample_logo()))
+        request = VariationRequest(
+            image=str(sample), theme=DEMO_THEME, logo_description=DEMO_LOGO, n=n, storage=storage
+        )
+        _finish_run(request, as_json)
+
+
+@app.command()
+def run(
+    image: Annotated[str, typer.Argument(help="Image path, fsspec URL or http(s) URL.")],
+    theme: Annotated[str, typer.Option("--theme", help="Theme or mood of the brand.")] = "",
+    logo_desc: Annotated[str, typer.Option("--logo-desc", help="What the logo shows.")] = "",
+    n: CountOption = 7,
+    storage: StorageOption = DEFAULT_STORAGE,
+    user_id: Annotated[str, typer.Option("--user-id")] = "anonymous",
+    concept_id: Annotated[str | None, typer.Option("--concept-id")] = None,
+    strength: Annotated[float, typer.Option("--strength", help="0 keeps the original.")] = 1.0,
+    generator: Annotated[str, typer.Option("--generator")] = "offline",
+    as_json: JsonOption = False,
+) -> None:
+    """Run the palette-variations flow on one image."""
+    with user_errors():
+        request = VariationRequest(
+            image=image,
+            theme=theme,
+            logo_description=logo_desc,
+            n=n,
+            storage=storage,
+            user_id=user_id,
+            concept_id=concept_id,
+            strength=strength,
+            generator=generator,
+        )
+        get_generator(generator)
+        decode_image(read_image_source(image))
+        _finish_run(request, as_json)
+
+
+@app.command()
+def palettes(
+    theme: Annotated[str, typer.Argument(help="Theme or mood of the brand.")],
+    logo_desc: Annotated[str, typer.Option("--logo-desc", help="What the logo shows.")] = "",
+    n: CountOption = 7,
+    generator: Annotated[str, typer.Option("--generator")] = "offline",
+    as_json: JsonOption = False,
+) -> None:
+    """Make palettes from text, without images or Prefect."""
+    with user_errors():
+        made = asyncio.run(
+            get_generator(generator).generate(theme, logo_desc, check_palette_count(n))
+        )
+        if as_json:
+            sys.stdout.write(json.dumps([p.model_dump() for p in made], indent=2) + "\n")
+            return
+        table = Table(show_header=True)
+        for column in ("palette", "colours", "hex", "description"):
+            table.add_column(column)
+        for palette in made:
+            table.add_row(
+                palette.name,
+                _swatches(palette.colors),
+                " ".join(palette.colors),
+                palette.description,
+            )
+        out.print(table)
+
+
+@app.command()
+def recolor(
+    image: Annotated[str, typer.Argument(help="Image path or URL.")],
+    colors: Annotated[str, typer.Option("--colors", help='Comma-separated hex: "#aabbcc,#..."')],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Where to write the PNG.")],
+    strength: Annotated[float, typer.Option("--strength")] = 1.0,
+) -> None:
+    """Recolour one image to the given colours and write a PNG."""
+    with user_errors():
+        if output.suffix.lower() != ".png":
+            raise InputError(f"output {output} must end in .png; recolor writes PNG")
+        palette = Palette(name="custom", colors=[c for c in colors.split(",") if c.strip()])
+        source = decode_image(read_image_source(image))
+        result = recolor_image(source, palette, strength=strength)
+        write_local_atomically(output, encode_png(result))
+        out.print(f"wrote {output}", highlight=False)
+
+
+def main() -> None:
+    app()

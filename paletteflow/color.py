@@ -1,0 +1,126 @@
+"""Colour maths shared by palettes and recolouring.
+
+Everything perceptual happens in OKLab (Ottosson 2020): it is cheap to compute
+per pixel with numpy and, unlike CIELAB, keeps hue stable when lightness or
+chroma change, which is what recolouring and palette building both lean on.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+_HEX6 = re.compile(r"^#?([0-9a-fA-F]{6})$")
+_HEX3 = re.compile(r"^#?([0-9a-fA-F]{3})$")
+
+_LMS_FROM_LINEAR = np.array(
+    [
+        [0.4122214708, 0.5363325363, 0.0514459929],
+        [0.2119034982, 0.6806995451, 0.1073969566],
+        [0.0883024619, 0.2817188376, 0.6299787005],
+    ]
+)
+_OKLAB_FROM_LMS = np.array(
+    [
+        [0.2104542553, 0.7936177850, -0.0040720468],
+        [1.9779984951, -2.4285922050, 0.4505937099],
+        [0.0259040371, 0.7827717662, -0.8086757660],
+    ]
+)
+_LMS_FROM_OKLAB = np.linalg.inv(_OKLAB_FROM_LMS)
+_LINEAR_FROM_LMS = np.linalg.inv(_LMS_FROM_LINEAR)
+
+
+def normalize_hex(value: str) -> str:
+    """Accept the spellings people and LLMs use (#abc, ABCDEF, #AbCdEf) and return #rrggbb."""
+    text = value.strip() if isinstance(value, str) else ""
+    if match := _HEX6.match(text):
+        return "#" + match.group(1).lower()
+    if match := _HEX3.match(text):
+        return "#" + "".join(ch * 2 for ch in match.group(1).lower())
+    raise ValueError(f"{value!r} is not a hex colour; use #rrggbb, e.g. #1a73e8")
+
+
+def hex_to_rgb(value: str) -> tuple[int, int, int]:
+    text = normalize_hex(value)
+    return int(text[1:3], 16), int(text[3:5], 16), int(text[5:7], 16)
+
+
+def rgb_to_hex(rgb: tuple[int, int, int] | np.ndarray) -> str:
+    r, g, b = (int(c) for c in np.clip(np.rint(np.asarray(rgb, dtype=float)), 0, 255))
+    return f"#{r:02x}{g:02x}{b:02x}"
+
+
+def srgb_to_linear(srgb: np.ndarray) -> np.ndarray:
+    """sRGB in [0, 1] to linear light; the piecewise curve, not a 2.2 gamma, so round trips are exact."""
+    srgb = np.asarray(srgb, dtype=np.float64)
+    return np.where(srgb <= 0.04045, srgb / 12.92, ((srgb + 0.055) / 1.055) ** 2.4)
+
+
+def linear_to_srgb(linear: np.ndarray) -> np.ndarray:
+    linear = np.clip(np.asarray(linear, dtype=np.float64), 0.0, 1.0)
+    return np.where(linear <= 0.0031308, linear * 12.92, 1.055 * linear ** (1 / 2.4) - 0.055)
+
+
+def srgb_to_oklab(srgb: np.ndarray) -> np.ndarray:
+    """(..., 3) sRGB in [0, 1] to (..., 3) OKLab."""
+    lms = srgb_to_linear(srgb) @ _LMS_FROM_LINEAR.T
+    return np.cbrt(lms) @ _OKLAB_FROM_LMS.T
+
+
+def oklab_to_linear(lab: np.ndarray) -> np.ndarray:
+    """OKLab to linear sRGB, unclipped, so callers can tell whether a colour is in gamut."""
+    lms = (np.asarray(lab, dtype=np.float64) @ _LMS_FROM_OKLAB.T) ** 3
+    return lms @ _LINEAR_FROM_LMS.T
+
+
+def oklab_to_srgb(lab: np.ndarray) -> np.ndarray:
+    return linear_to_srgb(oklab_to_linear(lab))
+
+
+def hex_to_oklab(values: list[str] | tuple[str, ...]) -> np.ndarray:
+    rgb = np.array([hex_to_rgb(v) for v in values], dtype=np.float64) / 255.0
+    return srgb_to_oklab(rgb)
+
+
+def oklch_to_oklab(lightness: float, chroma: float, hue_degrees: float) -> np.ndarray:
+    hue = np.deg2rad(hue_degrees)
+    return np.array([lightness, chroma * np.cos(hue), chroma * np.sin(hue)])
+
+
+def oklch_to_hex(lightness: float, chroma: float, hue_degrees: float) -> str:
+    """The in-gamut colour nearest in chroma to the request, keeping lightness and hue.
+
+    Clipping RGB channels would shift hue; reducing chroma until the colour fits
+    keeps the designer's intent (hue and lightness) and loses only saturation.
+    """
+    low, high = 0.0, max(chroma, 0.0)
+    if _in_gamut(oklch_to_oklab(lightness, high, hue_degrees)):
+        low = high
+    else:
+        for _ in range(24):
+            mid = (low + high) / 2
+            if _in_gamut(oklch_to_oklab(lightness, mid, hue_degrees)):
+                low = mid
+            else:
+                high = mid
+    rgb = oklab_to_srgb(oklch_to_oklab(lightness, low, hue_degrees)) * 255.0
+    return rgb_to_hex(rgb)
+
+
+def _in_gamut(lab: np.ndarray, tolerance: float = 1e-6) -> bool:
+    linear = oklab_to_linear(lab)
+    return bool(np.all(linear >= -tolerance) and np.all(linear <= 1 + tolerance))
+
+
+def relative_luminance(value: str) -> float:
+    """WCAG 2.x relative luminance of a hex colour."""
+    linear = srgb_to_linear(np.array(hex_to_rgb(value), dtype=np.float64) / 255.0)
+    return float(linear @ np.array([0.2126, 0.7152, 0.0722]))
+
+
+def contrast_ratio(first: str, second: str) -> float:
+    """WCAG 2.x contrast ratio, from 1 (identical) to 21 (black on white)."""
+    high, low = sorted((relative_luminance(first), relative_luminance(second)), reverse=True)
+    return (high + 0.05) / (low + 0.05)

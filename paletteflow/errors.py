@@ -1,0 +1,36 @@
+"""Error types that separate the user's mistakes from the world's.
+
+Expected failures carry one line that names the problem and the fix; callers
+(the CLI, the flow's retry condition) tell them apart by type, never by text.
+"""
+
+from __future__ import annotations
+
+
+class PaletteflowError(Exception):
+    """An expected failure whose message is fit to show a user as it is."""
+
+
+class InputError(PaletteflowError):
+    """The request itself is wrong; retrying cannot help, so tasks never retry it."""
+
+
+class ImageInputError(InputError):
+    """The base image is missing, unreadable, or outside the configured limits."""
+
+
+class PaletteGenerationError(PaletteflowError):
+    """A palette generator or provider failed or answered with something unusable."""
+
+
+class VariationError(PaletteflowError):
+    """No variation could be produced (out of memory, timed out, or every palette failed)."""
+
+
+class StorageError(PaletteflowError):
+    """The storage backend refused or failed a read or write."""
+
+
+def is_retryable(error: BaseException) -> bool:
+    """Transient failures (I/O, provider hiccups) deserve a retry; bad input never does."""
+    return not isinstance(error, InputError | ValueError | TypeError)

@@ -1,0 +1,154 @@
+"""Reading, decoding and encoding images with limits checked before any pixel is decoded.
+
+Images come from other systems, so every way in (bytes, path, fsspec URL, http)
+ends in one clear ImageInputError rather than a Pillow traceback.
+"""
+
+from __future__ import annotations
+
+import io
+import warnings
+from urllib.parse import urlsplit, urlunsplit
+
+import fsspec
+import httpx
+import numpy as np
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from paletteflow.errors import ImageInputError
+
+DEFAULT_MAX_PIXELS = 40_000_000
+DEFAULT_MAX_BYTES = 64 * 1024 * 1024
+HTTP_TIMEOUT_S = 30.0
+
+_MEDIA_TYPES = {"PNG": "image/png", "JPEG": "image/jpeg", "WEBP": "image/webp", "GIF": "image/gif"}
+
+
+def redact_url(location: str) -> str:
+    """Drop user:password from a URL so credentials never reach a message or log."""
+    parts = urlsplit(location)
+    if parts.password is None and parts.username is None:
+        return location
+    host = parts.hostname or ""
+    if parts.port:
+        host = f"{host}:{parts.port}"
+    return urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))
+
+
+def read_image_source(
+    location: str,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    storage_options: dict | None = None,
+) -> bytes:
+    """The raw bytes behind a local path, an fsspec URL or an http(s) URL, refusing oversize input."""
+    shown = redact_url(location)
+    if urlsplit(location).scheme in ("http", "https"):
+        return _read_http(location, shown, max_bytes)
+    try:
+        with fsspec.open(location, "rb", **(storage_options or {})) as handle:
+            data = handle.read(max_bytes + 1)
+    except FileNotFoundError:
+        raise ImageInputError(f"image not found: {shown}; check the path or URL") from None
+    except IsADirectoryError:
+        raise ImageInputError(f"{shown} is a folder; give the path of an image file") from None
+    except (OSError, ValueError) as error:
+        raise ImageInputError(f"could not read image {shown}: {error}") from None
+    _check_size(len(data), max_bytes, shown)
+    return data
+
+
+def _read_http(url: str, shown: str, max_bytes: int) -> bytes:
+    chunks: list[bytes] = []
+    received = 0
+    try:
+        with (
+            httpx.Client(timeout=HTTP_TIMEOUT_S, follow_redirects=True) as client,
+            client.stream("GET", url) as response,
+        ):
+            if response.status_code != 200:
+                raise ImageInputError(
+                    f"could not download image {shown}: HTTP {response.status_code}; check the URL"
+                )
+            for chunk in response.iter_bytes():
+                received += len(chunk)
+                _check_size(received, max_bytes, shown)
+                chunks.append(chunk)
+    except httpx.HTTPError as error:
+        raise ImageInputError(
+            f"could not download image {shown}: {type(error).__name__}; check the URL and network"
+        ) from None
+    return b"".join(chunks)
+
+
+def _check_size(size: int, max_bytes: int, shown: str) -> None:
+    if size > max_bytes:
+        raise ImageInputError(
+            f"image {shown} is larger than {max_bytes} bytes; shrink it or raise the byte limit"
+        )
+
+
+def decode_image(data: bytes, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> Image.Image:
+    """Decode to RGB or RGBA, upright, first frame, refusing oversize images before decoding."""
+    if not data:
+        raise ImageInputError("the image is empty (0 bytes); give a PNG, JPEG or WebP file")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(data))
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise ImageInputError(_too_many_pixels_message(None, max_pixels)) from None
+    except UnidentifiedImageError:
+        raise ImageInputError(
+            "the data is not an image Pillow can read; give a PNG, JPEG or WebP file"
+        ) from None
+    width, height = image.size
+    if width * height > max_pixels:
+        raise ImageInputError(_too_many_pixels_message((width, height), max_pixels))
+    try:
+        image.seek(0)
+        image.load()
+    except (OSError, SyntaxError, ValueError) as error:
+        raise ImageInputError(
+            f"the image is truncated or corrupt ({error}); re-export it and try again"
+        ) from None
+    return to_working_mode(ImageOps.exif_transpose(image))
+
+
+def _too_many_pixels_message(size: tuple[int, int] | None, max_pixels: int) -> str:
+    shown = f"{size[0]}x{size[1]} " if size else ""
+    return (
+        f"the image {shown}has more than {max_pixels} pixels; downscale it or raise the pixel limit"
+    )
+
+
+def to_working_mode(image: Image.Image) -> Image.Image:
+    """RGB or RGBA at 8 bits, whatever came in: recolouring works on those two only."""
+    if image.mode in ("RGB", "RGBA"):
+        return image
+    if image.mode in ("I;16", "I;16B", "I;16L", "I"):
+        grey = np.asarray(image, dtype=np.uint32)
+        scale = 257 if grey.max(initial=0) > 255 else 1
+        return Image.fromarray((grey // scale).clip(0, 255).astype(np.uint8), "L").convert("RGB")
+    has_alpha = image.mode in ("LA", "PA", "La", "RGBa") or "transparency" in image.info
+    return image.convert("RGBA" if has_alpha else "RGB")
+
+
+def encode_png(image: Image.Image, compress_level: int = 6) -> bytes:
+    """PNG bytes with no timestamps or text chunks, so equal pixels give equal bytes."""
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", compress_level=compress_level)
+    return buffer.getvalue()
+
+
+def media_type(format_name: str) -> str:
+    return _MEDIA_TYPES.get(format_name.upper(), "application/octet-stream")
+
+
+def sniff_format(data: bytes) -> str:
+    """The container format from the header alone, without decoding pixels."""
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            return (image.format or "PNG").upper()
+    except (UnidentifiedImageError, OSError):
+        return "BIN"

@@ -1,0 +1,152 @@
+"""The shapes that cross boundaries: palettes, variations, flow parameters, manifests.
+
+A variation dumps to exactly the old service's keys (name, colors, description,
+image_path, image_url) plus extra fields, so existing consumers keep working.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from paletteflow.color import normalize_hex
+
+ROLES = ("primary", "secondary", "accent", "background", "highlight")
+MAX_PALETTES = 20
+DEFAULT_STORAGE = "paletteflow-output"
+
+_SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+
+
+def _check_safe_id(value: str) -> str:
+    """Ids become folder names in storage, so they must not be able to leave their folder."""
+    if not _SAFE_ID.match(value) or ".." in value:
+        raise ValueError(
+            f"{value[:80]!r} is not a safe id; use 1-64 letters, digits, '.', '_' or '-', "
+            "starting with a letter or digit and without '..'"
+        )
+    return value
+
+
+SafeId = Annotated[str, AfterValidator(_check_safe_id)]
+HexColor = Annotated[str, AfterValidator(normalize_hex)]
+
+
+class Palette(BaseModel):
+    """A named set of 3 to 8 colours, optionally with the role each one plays."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    name: str = Field(min_length=1, max_length=80)
+    colors: list[HexColor] = Field(min_length=3, max_length=8)
+    description: str = Field(default="", max_length=500)
+    roles: dict[str, HexColor] | None = None
+
+    @field_validator("name", "description", mode="before")
+    @classmethod
+    def _strip(cls, value: Any) -> Any:
+        return value.strip() if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _roles_name_palette_colours(self) -> Palette:
+        if self.roles:
+            unknown = sorted(set(self.roles) - set(ROLES))
+            if unknown:
+                raise ValueError(f"unknown roles {unknown}; roles are {', '.join(ROLES)}")
+            missing = sorted(c for c in self.roles.values() if c not in self.colors)
+            if missing:
+                raise ValueError(f"role colours {missing} are not among the palette's colours")
+        return self
+
+    def role_colour(self, role: str) -> str | None:
+        return (self.roles or {}).get(role)
+
+
+class VariationTimings(BaseModel):
+    recolor_s: float
+    encode_s: float
+    store_s: float
+
+
+class Variation(Palette):
+    """A palette applied to the base image, with where the result lives."""
+
+    model_config = ConfigDict(frozen=True, extra="allow")
+
+    image_path: str
+    image_url: str
+    timings: VariationTimings
+
+
+class BaseImage(BaseModel):
+    """The stored base image: tasks pass this reference around instead of the pixels."""
+
+    model_config = ConfigDict(frozen=True)
+
+    path: str
+    url: str
+    concept_dir: str
+    sha256: str
+    width: int
+    height: int
+    format: str
+
+
+class VariationRequest(BaseModel):
+    """Everything one palette-variations run needs; the Prefect UI renders it as the run form."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    image: str = Field(
+        min_length=1,
+        description="The base image: a local path, an fsspec URL (s3://, memory://) or an http(s) URL.",
+    )
+    theme: str = Field(default="", max_length=500, description="Theme or mood of the brand.")
+    logo_description: str = Field(
+        default="", max_length=500, description="What the logo shows, in a sentence."
+    )
+    n: int = Field(default=7, ge=1, le=MAX_PALETTES, description="How many palettes to make.")
+    storage: str = Field(
+        default_factory=lambda: os.environ.get("PALETTEFLOW_STORAGE", DEFAULT_STORAGE),
+        min_length=1,
+        description="Where results go: a local folder or any fsspec URL (s3://bucket/prefix).",
+    )
+    storage_options: dict[str, Any] = Field(
+        default_factory=dict,
+        description="fsspec options such as endpoint_url; put credentials in the environment.",
+    )
+    user_id: SafeId = Field(default="anonymous", description="Owner folder under the storage base.")
+    concept_id: SafeId | None = Field(
+        default=None, description="Concept folder; derived from the image and text when empty."
+    )
+    strength: float = Field(
+        default=1.0, ge=0.0, le=1.0, description="0 keeps the original, 1 is the full recolour."
+    )
+    generator: str = Field(default="offline", description="Palette generator: offline.")
+
+
+class Failure(BaseModel):
+    palette: str
+    error: str
+
+
+class RunTimings(BaseModel):
+    palettes_s: float
+    upload_s: float
+    variations_s: float
+    total_s: float
+
+
+class Manifest(BaseModel):
+    """What a run produced, written beside the images so storage explains itself."""
+
+    paletteflow_version: str
+    request: dict[str, Any]
+    base_image: BaseImage
+    palettes: list[Palette]
+    variations: list[Variation]
+    failures: list[Failure]
+    timings: RunTimings

@@ -1,0 +1,69 @@
+"""The old service's two collaborators, rebuilt on paletteflow's own parts.
+
+The stage functions accept any object with these methods; these are the ones
+the project ships: palettes from a registered generator, variations from the
+recolour engine written through Storage.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from paletteflow.models import DEFAULT_STORAGE, Palette
+from paletteflow.palettes import PaletteGenerator, check_palette_count, get_generator
+from paletteflow.storage import Storage
+from paletteflow.variations import render_variation, store_base_image
+
+logger = logging.getLogger(__name__)
+
+
+class ConceptService:
+    def __init__(self, generator: PaletteGenerator | str = "offline") -> None:
+        self.generator = get_generator(generator) if isinstance(generator, str) else generator
+
+    async def generate_color_palettes(
+        self, theme_description: str, logo_description: str, num_palettes: int
+    ) -> list[dict[str, Any]]:
+        count = check_palette_count(num_palettes)
+        palettes = await self.generator.generate(theme_description, logo_description, count)
+        return [palette.model_dump() for palette in palettes]
+
+
+class ImageService:
+    """Stores the base image, then one recoloured image per palette, and returns their dicts."""
+
+    def __init__(
+        self,
+        storage: Storage | str = DEFAULT_STORAGE,
+        *,
+        storage_options: dict[str, Any] | None = None,
+        concept_id: str | None = None,
+    ) -> None:
+        self.storage = (
+            storage if isinstance(storage, Storage) else Storage(storage, storage_options)
+        )
+        self.concept_id = concept_id
+
+    async def create_palette_variations(
+        self,
+        base_image_data: bytes,
+        palettes: list[dict[str, Any]],
+        user_id: str,
+        blend_strength: float = 1.0,
+    ) -> list[dict[str, Any]]:
+        return await asyncio.to_thread(
+            self._create, base_image_data, palettes, user_id, blend_strength
+        )
+
+    def _create(
+        self, data: bytes, palettes: list[dict[str, Any]], user_id: str, strength: float
+    ) -> list[dict[str, Any]]:
+        base = store_base_image(self.storage, data, user_id=user_id, concept_id=self.concept_id)
+        variations = []
+        for raw in palettes:
+            palette = Palette.model_validate(raw)
+            variation = render_variation(self.storage, base, palette, strength=strength)
+            variations.append(variation.model_dump())
+        return variations

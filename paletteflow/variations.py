@@ -1,0 +1,158 @@
+"""The work of one run, free of any orchestrator: store the base, render variations, write the manifest.
+
+Prefect tasks and ImageService both call these, so the flow and the old stage
+API produce the same files. Names are content-addressed: the same base image,
+palette and options always land on the same key, and an existing key is reused
+rather than rewritten.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import threading
+import time
+from collections import OrderedDict
+
+from PIL import Image
+
+from paletteflow.imageio import decode_image, encode_png, media_type, sniff_format
+from paletteflow.models import BaseImage, Manifest, Palette, Variation, VariationTimings
+from paletteflow.recolor import RECOLOR_VERSION, Analysis, analyze, recolor_image
+from paletteflow.storage import Storage
+
+_EXTENSIONS = {"PNG": "png", "JPEG": "jpg", "WEBP": "webp", "GIF": "gif"}
+
+
+def slugify(text: str, limit: int = 40) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return slug[:limit].rstrip("-") or "untitled"
+
+
+def derive_concept_id(image_sha256: str, theme: str, logo_description: str) -> str:
+    """A stable folder name for a concept: readable prefix, content hash for uniqueness."""
+    text_hash = hashlib.sha256(f"{theme}\x00{logo_description}".encode()).hexdigest()
+    digest = hashlib.sha256(f"{image_sha256}:{text_hash}".encode()).hexdigest()[:12]
+    return f"{slugify(logo_description or theme or 'concept', 24)}-{digest}"
+
+
+def store_base_image(
+    storage: Storage,
+    data: bytes,
+    *,
+    user_id: str,
+    concept_id: str | None,
+    theme: str = "",
+    logo_description: str = "",
+) -> BaseImage:
+    """Validate the image fully, then store its original bytes once under a content-derived key."""
+    image = decode_image(data)
+    sha256 = hashlib.sha256(data).hexdigest()
+    concept = concept_id or derive_concept_id(sha256, theme, logo_description)
+    concept_dir = f"{user_id}/{concept}"
+    image_format = sniff_format(data)
+    key = f"{concept_dir}/base-{sha256[:12]}.{_EXTENSIONS.get(image_format, 'bin')}"
+    if not storage.exists(key):
+        storage.write(key, data, media_type(image_format))
+    return BaseImage(
+        path=key,
+        url=storage.url(key),
+        concept_dir=concept_dir,
+        sha256=sha256,
+        width=image.width,
+        height=image.height,
+        format=image_format,
+    )
+
+
+def variation_key(base: BaseImage, palette: Palette, strength: float) -> str:
+    fingerprint = json.dumps(
+        {
+            "base": base.sha256,
+            "colors": palette.colors,
+            "roles": palette.roles,
+            "strength": round(strength, 6),
+            "recolor": RECOLOR_VERSION,
+            "format": "png",
+        },
+        sort_keys=True,
+    )
+    digest = hashlib.sha256(fingerprint.encode()).hexdigest()[:12]
+    return f"{base.concept_dir}/variations/{slugify(palette.name)}-{digest}.png"
+
+
+class _DecodedBaseCache:
+    """Decoded pixels and analysis of recent base images, shared by the tasks of a run.
+
+    A run maps N recolour tasks over one base; decoding and analysing it N
+    times would dominate their cost. Keyed by content hash, so any storage
+    backend and any run with the same bytes can share an entry.
+    """
+
+    def __init__(self, capacity: int = 2) -> None:
+        self._capacity = capacity
+        self._entries: OrderedDict[str, tuple[Image.Image, Analysis]] = OrderedDict()
+        self._lock = threading.Lock()
+        self._loading: dict[str, threading.Lock] = {}
+
+    def get(self, storage: Storage, base: BaseImage) -> tuple[Image.Image, Analysis]:
+        with self._lock:
+            if base.sha256 in self._entries:
+                self._entries.move_to_end(base.sha256)
+                return self._entries[base.sha256]
+            loading = self._loading.setdefault(base.sha256, threading.Lock())
+        with loading:
+            with self._lock:
+                if base.sha256 in self._entries:
+                    return self._entries[base.sha256]
+            image = decode_image(storage.read(base.path))
+            entry = (image, analyze(image))
+            with self._lock:
+                self._entries[base.sha256] = entry
+                while len(self._entries) > self._capacity:
+                    self._entries.popitem(last=False)
+                self._loading.pop(base.sha256, None)
+            return entry
+
+
+_BASE_CACHE = _DecodedBaseCache()
+
+
+def render_variation(
+    storage: Storage, base: BaseImage, palette: Palette, *, strength: float = 1.0
+) -> Variation:
+    """Recolour, encode and store one palette's image, unless that exact result is already stored."""
+    key = variation_key(base, palette, strength)
+    recolor_s = encode_s = 0.0
+    started = time.perf_counter()
+    reused = storage.exists(key)
+    if not reused:
+        image, analysis = _BASE_CACHE.get(storage, base)
+        started = time.perf_counter()
+        recoloured = recolor_image(image, palette, strength=strength, analysis=analysis)
+        recolor_s = time.perf_counter() - started
+        started = time.perf_counter()
+        data = encode_png(recoloured)
+        encode_s = time.perf_counter() - started
+        started = time.perf_counter()
+        storage.write(key, data, "image/png")
+    store_s = time.perf_counter() - started
+    return Variation(
+        **palette.model_dump(),
+        image_path=key,
+        image_url=storage.url(key),
+        timings=VariationTimings(recolor_s=recolor_s, encode_s=encode_s, store_s=store_s),
+        reused=reused,
+    )
+
+
+def manifest_key(base: BaseImage) -> str:
+    return f"{base.concept_dir}/manifest.json"
+
+
+def write_manifest(storage: Storage, manifest: Manifest) -> str:
+    """Store the manifest beside the images and return its URL."""
+    key = manifest_key(manifest.base_image)
+    storage.write(key, manifest.model_dump_json(indent=2).encode(), "application/json")
+    return storage.url(key)
