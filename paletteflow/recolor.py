@@ -60,8 +60,14 @@ def analyze(image: Image.Image) -> Analysis:
     bins, bin_of_unique = np.unique(unique_rgb // 8, axis=0, return_inverse=True)
     bin_weights = np.bincount(bin_of_unique, weights=weights, minlength=len(bins))
     bin_lab = srgb_to_oklab((bins * 8 + 3.5) / 255.0)
-    centres = _weighted_kmeans(bin_lab, bin_weights, MAX_SOURCE_COLOURS)
-    shares = np.bincount(_nearest(bin_lab, centres), weights=bin_weights, minlength=len(centres))
+    clusters = _weighted_kmeans(bin_lab, bin_weights, MAX_SOURCE_COLOURS)
+    labels = _nearest(unique_lab, clusters)
+    occupied = np.bincount(labels, minlength=len(clusters)) > 0
+    if not occupied.all():
+        clusters = clusters[occupied]
+        labels = _nearest(unique_lab, clusters)
+    centres = _modes(unique_lab, weights, labels, len(clusters))
+    shares = np.bincount(labels, weights=weights, minlength=len(centres))
     shares = shares / max(shares.sum(), 1e-12)
     background = _find_background(pixels, unique_lab, inverse, centres, image.mode == "RGBA")
     return Analysis(
@@ -113,6 +119,13 @@ def _weighted_kmeans(points: np.ndarray, weights: np.ndarray, k: int) -> np.ndar
             break
         centre_array = _merge_close(updated)
     return centre_array
+
+
+def _modes(points: np.ndarray, weights: np.ndarray, labels: np.ndarray, count: int) -> np.ndarray:
+    """Each cluster's most common exact colour: a flat region then maps exactly onto its target."""
+    order = np.lexsort((-weights, labels))
+    first = np.searchsorted(labels[order], np.arange(count))
+    return points[order[np.minimum(first, len(order) - 1)]]
 
 
 def _merge_close(centres: np.ndarray) -> np.ndarray:

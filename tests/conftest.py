@@ -1,0 +1,67 @@
+"""Shared fixtures: a real Prefect API for the session, images made by the tests."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+
+import io
+import uuid
+from collections.abc import Iterator
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw
+
+from paletteflow.sample import draw_sample_logo
+
+
+@pytest.fixture(scope="session")
+def prefect_api() -> Iterator[str]:
+    """One real Prefect server (SQLite, temporary) for every test that runs a flow."""
+    from prefect.settings import PREFECT_API_URL
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=120):
+        yield PREFECT_API_URL.value()
+
+
+@pytest.fixture(scope="session")
+def sample_logo() -> Image.Image:
+    return draw_sample_logo(256)
+
+
+@pytest.fixture(scope="session")
+def sample_logo_png(sample_logo: Image.Image) -> bytes:
+    buffer = io.BytesIO()
+    sample_logo.save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def flat_logo(size: int = 128, background: tuple[int, ...] | None = None) -> Image.Image:
+    """Three flat antialiased shapes, on a transparent ground unless a background is given."""
+    scale = 4
+    big = size * scale
+    mode = "RGBA" if background is None or len(background) == 4 else "RGB"
+    ground = background if background is not None else (0, 0, 0, 0)
+    image = Image.new(mode, (big, big), ground)
+    draw = ImageDraw.Draw(image)
+    draw.ellipse([0.1 * big, 0.1 * big, 0.9 * big, 0.9 * big], fill="#203a80")
+    draw.rectangle([0.3 * big, 0.3 * big, 0.7 * big, 0.7 * big], fill="#f2c14e")
+    draw.ellipse([0.42 * big, 0.42 * big, 0.58 * big, 0.58 * big], fill="#d1495b")
+    return image.resize((size, size), Image.Resampling.LANCZOS)
+
+
+def photo_like(size: int = 96, seed: int = 7) -> Image.Image:
+    """Smooth colour fields with noise: many unique colours, no flat regions."""
+    rng = np.random.default_rng(seed)
+    y, x = np.mgrid[0:size, 0:size] / size
+    pixels = np.stack([x, y, 0.5 + 0.5 * np.sin(6 * x * y)], axis=-1) * 220
+    pixels += rng.normal(0, 6, pixels.shape)
+    return Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8), "RGB")
+
+
+@pytest.fixture
+def memory_storage_url() -> str:
+    return f"memory://paletteflow-tests/{uuid.uuid4().hex}"
