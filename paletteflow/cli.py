@@ -14,7 +14,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import typer
 from pydantic import ValidationError
@@ -54,13 +54,16 @@ def user_errors() -> Iterator[None]:
     try:
         yield
     except PaletteflowError as error:
-        err.print(f"[bold red]error:[/] {error}", highlight=False)
-        raise typer.Exit(USER_ERROR) from None
+        _fail(str(error))
     except ValidationError as error:
         problem = error.errors()[0]
         where = ".".join(str(part) for part in problem["loc"])
-        err.print(f"[bold red]error:[/] invalid {where}: {problem['msg']}", highlight=False)
-        raise typer.Exit(USER_ERROR) from None
+        _fail(f"invalid {where}: {problem['msg'].removeprefix('Value error, ')}")
+
+
+def _fail(message: str) -> NoReturn:
+    err.print(Text.assemble(("error: ", "bold red"), message), soft_wrap=True)
+    raise typer.Exit(USER_ERROR)
 
 
 def _run_flow(request: VariationRequest) -> list[dict[str, Any]]:

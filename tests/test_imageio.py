@@ -70,5 +70,8 @@ def test_exif_orientation_is_applied():
 
 
 def test_credentials_are_redacted_from_urls():
-    assert redact_url("https://user:secret@example.test:8443/a.png") == "https://example.test:8443/a.png"
+    assert (
+        redact_url("https://user:secret@example.test:8443/a.png")
+        == "https://example.test:8443/a.png"
+    )
     assert redact_url("s3://bucket/key.png") == "s3://bucket/key.png"

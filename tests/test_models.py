@@ -46,13 +46,17 @@ def test_variation_dumps_old_service_keys_plus_extras():
     assert dumped["reused"] is False
 
 
-@pytest.mark.parametrize("bad_id", ["../../etc", "/abs", "a/../../b", "a/b", "..", "", "x" * 65, "é"])
+@pytest.mark.parametrize(
+    "bad_id", ["../../etc", "/abs", "a/../../b", "a/b", "..", "", "x" * 65, "é"]
+)
 def test_request_refuses_ids_that_could_leave_their_folder(bad_id):
     with pytest.raises(ValidationError, match="user_id"):
         VariationRequest(image="x.png", user_id=bad_id)
 
 
-@pytest.mark.parametrize(("field", "value"), [("n", 0), ("n", 21), ("strength", 1.5), ("strength", -0.1)])
+@pytest.mark.parametrize(
+    ("field", "value"), [("n", 0), ("n", 21), ("strength", 1.5), ("strength", -0.1)]
+)
 def test_request_bounds(field, value):
     with pytest.raises(ValidationError, match=field):
         VariationRequest(image="x.png", **{field: value})

@@ -28,7 +28,9 @@ def test_same_text_same_palettes():
     assert first != generate_offline("forest walk", "a leaf", 7)
 
 
-@pytest.mark.parametrize(("theme", "family"), [("lavender", "purple"), ("forest", "green"), ("ocean", "blue")])
+@pytest.mark.parametrize(
+    ("theme", "family"), [("lavender", "purple"), ("forest", "green"), ("ocean", "blue")]
+)
 def test_theme_words_steer_the_hue(theme, family):
     assert family in generate_offline(theme, "", 1)[0].description
 

@@ -5,7 +5,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
-from paletteflow.color import hex_to_oklab, srgb_to_oklab
+from paletteflow.color import hex_to_oklab, rgb_to_hex, srgb_to_oklab
 from paletteflow.errors import InputError
 from paletteflow.models import Palette
 from paletteflow.recolor import analyze, recolor_image
@@ -77,7 +77,7 @@ def test_opaque_background_takes_a_palette_colour():
         roles={"background": "#29335c", "primary": "#0b6e4f"},
     )
     corner = np.asarray(recolor_image(source, palette))[0, 0, :3]
-    assert "#%02x%02x%02x" % tuple(corner) == "#29335c"
+    assert rgb_to_hex(corner) == "#29335c"
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,91 @@
+"""The CLI as users run it: a real subprocess, stdout and stderr and exit codes."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+CLI = str(Path(sys.executable).parent / "paletteflow")
+
+
+def run_cli(
+    *args: str, env: dict | None = None, timeout: float = 180
+) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [CLI, *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, **(env or {})},
+    )
+
+
+def test_palettes_json_is_the_only_stdout():
+    result = run_cli("palettes", "lavender field", "--logo-desc", "a bee", "-n", "3", "--json")
+    assert result.returncode == 0, result.stderr
+    palettes = json.loads(result.stdout)
+    assert [len(p["colors"]) for p in palettes] == [5, 5, 5]
+
+
+def test_run_json_against_a_prefect_api(prefect_api, tmp_path, sample_logo_png):
+    image = tmp_path / "logo.png"
+    image.write_bytes(sample_logo_png)
+    out = tmp_path / "out"
+    result = run_cli(
+        "run",
+        str(image),
+        "--theme",
+        "desert",
+        "--logo-desc",
+        "a cactus",
+        "-n",
+        "2",
+        "--storage",
+        str(out),
+        "--json",
+        env={"PREFECT_API_URL": prefect_api},
+    )
+    assert result.returncode == 0, result.stderr
+    variations = json.loads(result.stdout)
+    assert len(variations) == 2
+    for variation in variations:
+        assert (out / variation["image_path"]).is_file()
+        assert variation["image_url"].startswith("file://")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["run", "does-not-exist.png"], "image not found: does-not-exist.png"),
+        (["run", "x.png", "-n", "50"], "invalid n: Input should be less than or equal to 20"),
+        (["run", "x.png", "--user-id", "../../etc"], "invalid user_id"),
+        (
+            ["palettes", "sea", "--generator", "nope"],
+            "unknown palette generator 'nope'; known generators: offline",
+        ),
+        (["palettes", "sea", "-n", "0"], "n = 0 is outside 1..20"),
+        (["recolor", "x.png", "--colors", "#000000,#ffffff", "-o", "o.png"], "invalid colors"),
+    ],
+)
+def test_user_errors_are_one_line_with_exit_code_2(args, message):
+    result = run_cli(*args, timeout=60)
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert result.stdout == ""
+
+
+def test_recolor_writes_a_png(tmp_path, sample_logo_png):
+    source = tmp_path / "logo.png"
+    source.write_bytes(sample_logo_png)
+    target = tmp_path / "out" / "recoloured.png"
+    result = run_cli(
+        "recolor", str(source), "--colors", "#264653,#2a9d8f,#e9c46a,#f4a261", "-o", str(target)
+    )
+    assert result.returncode == 0, result.stderr
+    assert target.read_bytes().startswith(b"\x89PNG")
+    assert [p.name for p in target.parent.iterdir()] == ["recoloured.png"]

@@ -1,0 +1,80 @@
+"""The flow end to end on a real Prefect API, with memory:// and file:// storage."""
+
+import io
+import json
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from flows.palette_variations import palette_variations
+from paletteflow.models import VariationRequest
+from paletteflow.storage import Storage
+
+OLD_SERVICE_KEYS = {"name", "colors", "description", "image_path", "image_url"}
+
+
+@pytest.fixture(params=["memory", "file"])
+def storage_url(request, tmp_path, memory_storage_url) -> str:
+    return memory_storage_url if request.param == "memory" else (tmp_path / "results").as_uri()
+
+
+def test_flow_stores_every_variation_and_a_manifest(
+    prefect_api, storage_url, sample_logo_png, tmp_path
+):
+    image_path = tmp_path / "logo.png"
+    image_path.write_bytes(sample_logo_png)
+    request = VariationRequest(
+        image=str(image_path),
+        theme="ocean sunset",
+        logo_description="a badge",
+        n=4,
+        storage=storage_url,
+    )
+    variations = palette_variations(request)
+
+    assert len(variations) == 4
+    storage = Storage(storage_url)
+    base = Image.open(io.BytesIO(sample_logo_png))
+    images = []
+    for variation in variations:
+        assert set(variation) >= OLD_SERVICE_KEYS
+        assert set(variation["timings"]) == {"recolor_s", "encode_s", "store_s"}
+        data = storage.read(variation["image_path"])
+        images.append(data)
+        result = Image.open(io.BytesIO(data))
+        assert result.size == base.size and result.mode == "RGBA"
+        assert np.array_equal(np.asarray(result)[..., 3], np.asarray(base)[..., 3])
+    assert len(set(images)) == 4, "every palette must give a different image"
+
+    manifest = json.loads(storage.read(variations[0]["manifest_path"]))
+    assert [v["image_path"] for v in manifest["variations"]] == [
+        v["image_path"] for v in variations
+    ]
+    assert manifest["failures"] == []
+    assert manifest["request"]["theme"] == "ocean sunset"
+    assert "storage_options" not in manifest["request"]
+    assert storage.read(manifest["base_image"]["path"]) == sample_logo_png
+    assert manifest["timings"]["total_s"] > 0
+
+
+def test_rerun_reuses_the_same_paths(prefect_api, memory_storage_url, sample_logo_png, tmp_path):
+    image_path = tmp_path / "logo.png"
+    image_path.write_bytes(sample_logo_png)
+    request = VariationRequest(
+        image=str(image_path), theme="forest", n=2, storage=memory_storage_url
+    )
+    first = palette_variations(request)
+    second = palette_variations(request)
+    assert [v["image_path"] for v in second] == [v["image_path"] for v in first]
+    assert [v["reused"] for v in first] == [False, False]
+    assert [v["reused"] for v in second] == [True, True]
+
+
+def test_bad_image_fails_the_run_without_storing(prefect_api, memory_storage_url, tmp_path):
+    broken = tmp_path / "broken.png"
+    broken.write_bytes(b"not an image at all")
+    with pytest.raises(Exception, match="not an image"):
+        palette_variations(VariationRequest(image=str(broken), n=2, storage=memory_storage_url))
+    storage = Storage(memory_storage_url)
+    assert not storage.fs.exists(storage.root)
