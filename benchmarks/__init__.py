@@ -1,0 +1,1 @@
+"""Benchmarks run by `make bench`: speed and quality against the old approach and the floor."""
