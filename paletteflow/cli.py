@@ -83,12 +83,16 @@ def _swatches(colours: list[str]) -> Text:
 
 
 def _show_variations(variations: list[dict[str, Any]]) -> None:
-    table = Table(title=f"{len(variations)} variations", show_lines=False)
+    table = Table(title=f"{len(variations)} variations")
     table.add_column("palette")
     table.add_column("colours")
-    table.add_column("image")
+    table.add_column("image", overflow="fold")
     for variation in variations:
-        table.add_row(variation["name"], _swatches(variation["colors"]), variation["image_url"])
+        table.add_row(
+            variation["name"],
+            _swatches(variation["colors"]).append("\n" + " ".join(variation["colors"])),
+            variation["image_url"],
+        )
     out.print(table)
     out.print(f"manifest: {variations[0]['manifest_url']}", highlight=False, soft_wrap=True)
 
