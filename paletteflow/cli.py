@@ -23,12 +23,19 @@ from rich.table import Table
 from rich.text import Text
 
 from paletteflow.errors import InputError, PaletteflowError
-from paletteflow.imageio import decode_image, encode_png, read_image_source
+from paletteflow.imageio import (
+    DEFAULT_MAX_BYTES,
+    DEFAULT_MAX_PIXELS,
+    decode_image,
+    encode_png,
+    read_image_source,
+)
 from paletteflow.models import DEFAULT_STORAGE, Palette, VariationRequest
 from paletteflow.palettes import check_palette_count, get_generator
 from paletteflow.recolor import recolor_image
 from paletteflow.sample import draw_sample_logo
-from paletteflow.storage import write_local_atomically
+from paletteflow.storage import Storage, write_local_atomically
+from paletteflow.variations import check_inputs
 
 USER_ERROR = 2
 DEMO_THEME = "harbor at sunset, fresh and friendly"
@@ -103,6 +110,27 @@ def _finish_run(request: VariationRequest, as_json: bool) -> None:
         sys.stdout.write(json.dumps(variations, indent=2) + "\n")
     else:
         _show_variations(variations)
+    if len(variations) < request.n:
+        err.print(
+            f"warning: {len(variations)} of {request.n} variations were made; the manifest "
+            f"{variations[0]['manifest_path']} lists the failures",
+            highlight=False,
+            soft_wrap=True,
+        )
+
+
+def _parse_storage_options(pairs: list[str]) -> dict[str, Any]:
+    """KEY=VALUE pairs; a VALUE that parses as JSON (numbers, objects) is taken as JSON."""
+    options: dict[str, Any] = {}
+    for pair in pairs:
+        name, equals, value = pair.partition("=")
+        if not equals or not name:
+            raise InputError(f"--storage-option {pair!r} is not KEY=VALUE; e.g. endpoint_url=...")
+        try:
+            options[name] = json.loads(value)
+        except json.JSONDecodeError:
+            options[name] = value
+    return options
 
 
 StorageOption = Annotated[
@@ -140,6 +168,21 @@ def run(
     concept_id: Annotated[str | None, typer.Option("--concept-id")] = None,
     strength: Annotated[float, typer.Option("--strength", help="0 keeps the original.")] = 1.0,
     generator: Annotated[str, typer.Option("--generator")] = "offline",
+    storage_option: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--storage-option",
+            help="fsspec option KEY=VALUE, repeatable (endpoint_url=...); no credentials.",
+        ),
+    ] = None,
+    public_base_url: Annotated[
+        str | None, typer.Option("--public-base-url", help="Public URL of the storage base.")
+    ] = None,
+    min_variations: Annotated[
+        int, typer.Option("--min-variations", help="Fail when fewer were stored.")
+    ] = 1,
+    max_image_bytes: Annotated[int, typer.Option("--max-image-bytes")] = DEFAULT_MAX_BYTES,
+    max_image_pixels: Annotated[int, typer.Option("--max-image-pixels")] = DEFAULT_MAX_PIXELS,
     as_json: JsonOption = False,
 ) -> None:
     """Run the palette-variations flow on one image."""
@@ -150,13 +193,18 @@ def run(
             logo_description=logo_desc,
             n=n,
             storage=storage,
+            storage_options=_parse_storage_options(storage_option or []),
+            public_base_url=public_base_url,
             user_id=user_id,
             concept_id=concept_id,
             strength=strength,
             generator=generator,
+            min_variations=min_variations,
+            max_image_bytes=max_image_bytes,
+            max_image_pixels=max_image_pixels,
         )
         get_generator(generator)
-        decode_image(read_image_source(image))
+        check_inputs(request, Storage.from_settings(request.storage_settings()))
         _finish_run(request, as_json)
 
 

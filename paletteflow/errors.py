@@ -28,7 +28,11 @@ class VariationError(PaletteflowError):
 
 
 class StorageError(PaletteflowError):
-    """The storage backend refused or failed a read or write."""
+    """The storage backend failed a read or write; it may pass, so tasks retry it."""
+
+
+class StorageRefusedError(StorageError, InputError):
+    """The store answers but refuses (no bucket, no credentials, access denied): retrying cannot help."""
 
 
 def is_retryable(error: BaseException) -> bool:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import io
 import warnings
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 import fsspec
 import httpx
@@ -16,23 +16,14 @@ import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from paletteflow.errors import ImageInputError
+from paletteflow.secrets import redact_url, scrub, secret_values
 
 DEFAULT_MAX_PIXELS = 40_000_000
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
+PILLOW_MAX_PIXELS = Image.MAX_IMAGE_PIXELS or DEFAULT_MAX_PIXELS
 HTTP_TIMEOUT_S = 30.0
 
 _MEDIA_TYPES = {"PNG": "image/png", "JPEG": "image/jpeg", "WEBP": "image/webp", "GIF": "image/gif"}
-
-
-def redact_url(location: str) -> str:
-    """Drop user:password from a URL so credentials never reach a message or log."""
-    parts = urlsplit(location)
-    if parts.password is None and parts.username is None:
-        return location
-    host = parts.hostname or ""
-    if parts.port:
-        host = f"{host}:{parts.port}"
-    return urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))
 
 
 def read_image_source(
@@ -40,11 +31,16 @@ def read_image_source(
     *,
     max_bytes: int = DEFAULT_MAX_BYTES,
     storage_options: dict | None = None,
+    timeout_s: float = HTTP_TIMEOUT_S,
 ) -> bytes:
-    """The raw bytes behind a local path, an fsspec URL or an http(s) URL, refusing oversize input."""
+    """The raw bytes behind a local path, an fsspec URL or an http(s) URL, refusing oversize input.
+
+    Every failure is an ImageInputError, including an unreachable host: the
+    request names an input that cannot be had, and the CLI reports it as such.
+    """
     shown = redact_url(location)
     if urlsplit(location).scheme in ("http", "https"):
-        return _read_http(location, shown, max_bytes)
+        return _read_http(location, shown, max_bytes, timeout_s)
     try:
         with fsspec.open(location, "rb", **(storage_options or {})) as handle:
             data = handle.read(max_bytes + 1)
@@ -52,24 +48,29 @@ def read_image_source(
         raise ImageInputError(f"image not found: {shown}; check the path or URL") from None
     except IsADirectoryError:
         raise ImageInputError(f"{shown} is a folder; give the path of an image file") from None
-    except (OSError, ValueError) as error:
-        raise ImageInputError(f"could not read image {shown}: {error}") from None
+    except Exception as error:
+        detail = scrub(f"{type(error).__name__}: {error}", secret_values(storage_options or {}))
+        raise ImageInputError(
+            f"could not read image {shown} ({detail}); check the path, URL and storage options"
+        ) from None
     _check_size(len(data), max_bytes, shown)
     return data
 
 
-def _read_http(url: str, shown: str, max_bytes: int) -> bytes:
+def _read_http(url: str, shown: str, max_bytes: int, timeout_s: float) -> bytes:
     chunks: list[bytes] = []
     received = 0
     try:
         with (
-            httpx.Client(timeout=HTTP_TIMEOUT_S, follow_redirects=True) as client,
+            httpx.Client(timeout=timeout_s, follow_redirects=True) as client,
             client.stream("GET", url) as response,
         ):
             if response.status_code != 200:
                 raise ImageInputError(
                     f"could not download image {shown}: HTTP {response.status_code}; check the URL"
                 )
+            declared = response.headers.get("content-length", "")
+            _check_size(int(declared) if declared.isdigit() else 0, max_bytes, shown)
             for chunk in response.iter_bytes():
                 received += len(chunk)
                 _check_size(received, max_bytes, shown)
@@ -84,7 +85,7 @@ def _read_http(url: str, shown: str, max_bytes: int) -> bytes:
 def _check_size(size: int, max_bytes: int, shown: str) -> None:
     if size > max_bytes:
         raise ImageInputError(
-            f"image {shown} is larger than {max_bytes} bytes; shrink it or raise the byte limit"
+            f"image {shown} is larger than {max_bytes} bytes; shrink it or raise max_image_bytes"
         )
 
 
@@ -115,11 +116,15 @@ def decode_image(data: bytes, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> Image.
     return to_working_mode(ImageOps.exif_transpose(image))
 
 
+def frame_count(data: bytes) -> int:
+    """How many frames an (already validated) image has: animated GIF, APNG and WebP have several."""
+    with Image.open(io.BytesIO(data)) as image:
+        return int(getattr(image, "n_frames", 1))
+
+
 def _too_many_pixels_message(size: tuple[int, int] | None, max_pixels: int) -> str:
     shown = f"{size[0]}x{size[1]} " if size else ""
-    return (
-        f"the image {shown}has more than {max_pixels} pixels; downscale it or raise the pixel limit"
-    )
+    return f"the image {shown}has more than {max_pixels} pixels; downscale it or raise max_image_pixels"
 
 
 def to_working_mode(image: Image.Image) -> Image.Image:

@@ -13,17 +13,24 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from paletteflow.color import normalize_hex
+from paletteflow.imageio import DEFAULT_MAX_BYTES, DEFAULT_MAX_PIXELS, PILLOW_MAX_PIXELS
+from paletteflow.secrets import credential_option_names
+from paletteflow.storage import PRESIGN_EXPIRY_S, StorageSettings
 
 ROLES = ("primary", "secondary", "accent", "background", "highlight")
 MAX_PALETTES = 20
 DEFAULT_STORAGE = "paletteflow-output"
 
-_SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+_SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 
 
 def _check_safe_id(value: str) -> str:
-    """Ids become folder names in storage, so they must not be able to leave their folder."""
-    if not _SAFE_ID.match(value) or ".." in value:
+    """Ids become folder names in storage, so they must not be able to leave their folder.
+
+    Refused rather than hashed: a folder the user can read back by name is worth
+    more than accepting any string, and a refusal says what went wrong.
+    """
+    if not _SAFE_ID.fullmatch(value) or ".." in value:
         raise ValueError(
             f"{value[:80]!r} is not a safe id; use 1-64 letters, digits, '.', '_' or '-', "
             "starting with a letter or digit and without '..'"
@@ -79,6 +86,7 @@ class Variation(Palette):
     image_path: str
     image_url: str
     timings: VariationTimings
+    reused: bool = False
 
 
 class BaseImage(BaseModel):
@@ -93,12 +101,13 @@ class BaseImage(BaseModel):
     width: int
     height: int
     format: str
+    frames: int = 1
 
 
 class VariationRequest(BaseModel):
     """Everything one palette-variations run needs; the Prefect UI renders it as the run form."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", hide_input_in_errors=True)
 
     image: str = Field(
         min_length=1,
@@ -116,7 +125,31 @@ class VariationRequest(BaseModel):
     )
     storage_options: dict[str, Any] = Field(
         default_factory=dict,
-        description="fsspec options such as endpoint_url; put credentials in the environment.",
+        description="fsspec options such as endpoint_url; credentials are refused here.",
+    )
+    credentials_block: str | None = Field(
+        default=None,
+        description="Name of a Prefect Secret block holding a JSON object of storage credentials.",
+    )
+    public_base_url: str | None = Field(
+        default=None,
+        description="Public URL of the storage base; image URLs become this plus the object's key.",
+    )
+    url_expiry_s: int = Field(
+        default=PRESIGN_EXPIRY_S,
+        ge=1,
+        le=PRESIGN_EXPIRY_S,
+        description="Lifetime of presigned URLs in seconds (S3 allows up to 7 days).",
+    )
+    min_variations: int = Field(
+        default=1,
+        ge=1,
+        le=MAX_PALETTES,
+        description="The run fails when fewer variations than this were stored.",
+    )
+    max_image_bytes: int = Field(default=DEFAULT_MAX_BYTES, ge=1, description="Input size cap.")
+    max_image_pixels: int = Field(
+        default=DEFAULT_MAX_PIXELS, ge=1, le=PILLOW_MAX_PIXELS, description="Input pixel cap."
     )
     user_id: SafeId = Field(default="anonymous", description="Owner folder under the storage base.")
     concept_id: SafeId | None = Field(
@@ -126,6 +159,35 @@ class VariationRequest(BaseModel):
         default=1.0, ge=0.0, le=1.0, description="0 keeps the original, 1 is the full recolour."
     )
     generator: str = Field(default="offline", description="Palette generator: offline.")
+
+    @field_validator("storage_options")
+    @classmethod
+    def _no_credentials_in_parameters(cls, options: dict[str, Any]) -> dict[str, Any]:
+        """Prefect stores and shows flow parameters, so secrets must come from elsewhere."""
+        names = credential_option_names(options)
+        if names:
+            raise ValueError(
+                f"storage_options must not hold credentials ({', '.join(names)}); put them in "
+                "the environment or in a Prefect Secret block named by credentials_block"
+            )
+        return options
+
+    @model_validator(mode="after")
+    def _minimum_within_n(self) -> VariationRequest:
+        if self.min_variations > self.n:
+            raise ValueError(
+                f"min_variations ({self.min_variations}) is more than n ({self.n}); lower it"
+            )
+        return self
+
+    def storage_settings(self) -> StorageSettings:
+        return StorageSettings(
+            base_url=self.storage,
+            options=self.storage_options,
+            credentials_block=self.credentials_block,
+            public_base_url=self.public_base_url,
+            url_expiry_s=self.url_expiry_s,
+        )
 
 
 class Failure(BaseModel):
@@ -149,4 +211,5 @@ class Manifest(BaseModel):
     palettes: list[Palette]
     variations: list[Variation]
     failures: list[Failure]
+    notes: list[str] = Field(default_factory=list)
     timings: RunTimings

@@ -2,38 +2,101 @@
 
 Callers speak in keys relative to the base ("user/concept/variations/x.png"), so
 the same code and the same keys work on every backend; URLs are made here.
+Every backend failure leaves as one StorageError whose text has no credentials
+in it, so the CLI, the logs and the manifest can show it as it is.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
 import fsspec
+from botocore.exceptions import NoCredentialsError, PartialCredentialsError
 from fsspec.implementations.local import LocalFileSystem
+from pydantic import BaseModel, ConfigDict, Field
 
-from paletteflow.errors import StorageError
-from paletteflow.imageio import redact_url
+from paletteflow.errors import InputError, StorageError, StorageRefusedError
+from paletteflow.secrets import redact_url, scrub, secret_values
 
 PRESIGN_EXPIRY_S = 7 * 24 * 3600
+STALE_TEMPORARY_S = 3600
+TEMPORARY_SUFFIX = ".part"
+PROBE_KEY = ".paletteflow-probe"
+
+# Botocore's legacy mode retries connection errors 5 times with growing sleeps, under s3fs's
+# and the tasks' own retries; "standard" with 3 attempts keeps an unreachable store's error
+# within seconds. SigV4 is what AWS accepts for presigned URLs (up to 7 days).
+S3_CONFIG_DEFAULTS: dict[str, Any] = {
+    "signature_version": "s3v4",
+    "retries": {"mode": "standard", "max_attempts": 3},
+}
+
+_KEY = re.compile(r"[A-Za-z0-9_.-]+(?:/[A-Za-z0-9_.-]+)*")
+_REFUSALS = (PermissionError, FileNotFoundError, NoCredentialsError, PartialCredentialsError)
+
+
+class StorageSettings(BaseModel):
+    """Where results go and how they are addressed: all a task needs to open the storage.
+
+    Credentials are not here: tasks receive these settings as parameters, which
+    Prefect records, so secrets are resolved from `credentials_block` in the task.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    base_url: str
+    options: dict[str, Any] = Field(default_factory=dict)
+    credentials_block: str | None = None
+    public_base_url: str | None = None
+    url_expiry_s: int = PRESIGN_EXPIRY_S
 
 
 class Storage:
     """A base URL plus its filesystem; writes are whole-object and never half-visible locally."""
 
-    def __init__(self, base_url: str, storage_options: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        storage_options: dict[str, Any] | None = None,
+        *,
+        public_base_url: str | None = None,
+        url_expiry_s: int = PRESIGN_EXPIRY_S,
+    ) -> None:
         self.base_url = base_url
-        self._shown = redact_url(base_url)
+        self.public_base_url = public_base_url.rstrip("/") if public_base_url else None
+        self.url_expiry_s = url_expiry_s
+        self._secrets = secret_values(storage_options or {})
+        self._shown = self._say(redact_url(base_url))
+        self.protocol = fsspec.core.split_protocol(base_url)[0] or "file"
+        self.options = with_backend_defaults(self.protocol, storage_options or {})
         try:
-            self.fs, root = fsspec.core.url_to_fs(base_url, **(storage_options or {}))
-        except (ImportError, ValueError) as error:
-            raise StorageError(f"cannot open storage {self._shown}: {error}") from None
+            self.fs, root = fsspec.core.url_to_fs(base_url, **self.options)
+        except (ImportError, ValueError, TypeError) as error:
+            raise StorageError(
+                f"cannot open storage {self._shown}: {self._say(str(error))}; "
+                "check the storage URL and storage_options"
+            ) from None
         self.root = root.rstrip("/") if root not in ("/", "") else root
         self.is_local = isinstance(self.fs, LocalFileSystem)
 
+    @classmethod
+    def from_settings(
+        cls, settings: StorageSettings, credentials: dict[str, Any] | None = None
+    ) -> Storage:
+        return cls(
+            settings.base_url,
+            {**settings.options, **(credentials or {})},
+            public_base_url=settings.public_base_url,
+            url_expiry_s=settings.url_expiry_s,
+        )
+
     def full_path(self, key: str) -> str:
+        key = checked_key(key)
         return f"{self.root}/{key}" if self.root else key
 
     def write(self, key: str, data: bytes, content_type: str = "application/octet-stream") -> str:
@@ -44,44 +107,128 @@ class Storage:
                 write_local_atomically(Path(path), data)
             else:
                 self.fs.pipe_file(path, data, **self._content_type_option(content_type))
-        except OSError as error:
-            raise StorageError(f"could not write {key} to {self._shown}: {error}") from error
+        except Exception as error:
+            raise self._failure(f"could not write {key} to", error) from None
         return key
 
     def _content_type_option(self, content_type: str) -> dict[str, str]:
-        protocol = self.fs.protocol if isinstance(self.fs.protocol, str) else self.fs.protocol[0]
-        return {"ContentType": content_type} if protocol in ("s3", "s3a") else {}
+        return {"ContentType": content_type} if self.protocol in ("s3", "s3a") else {}
 
     def read(self, key: str) -> bytes:
+        path = self.full_path(key)
         try:
-            return self.fs.cat_file(self.full_path(key))
+            return self.fs.cat_file(path)
         except FileNotFoundError:
             raise StorageError(f"{key} is missing from {self._shown}") from None
-        except OSError as error:
-            raise StorageError(f"could not read {key} from {self._shown}: {error}") from error
+        except Exception as error:
+            raise self._failure(f"could not read {key} from", error) from None
 
     def exists(self, key: str) -> bool:
-        return bool(self.fs.exists(self.full_path(key)))
+        path = self.full_path(key)
+        try:
+            return bool(self.fs.exists(path))
+        except Exception as error:
+            raise self._failure(f"could not look up {key} in", error) from None
+
+    def probe(self) -> None:
+        """One metadata request, so an unreachable or refusing store fails before any work starts."""
+        self.exists(PROBE_KEY)
 
     def url(self, key: str) -> str:
-        """A URL a person or program can open: file:// locally, presigned HTTPS for S3."""
-        path = self.full_path(key)
-        if self.is_local:
-            return Path(path).resolve().as_uri()
+        """A URL a person or program can open: public or file:// as they are, presigned on S3."""
+        if self.public_base_url or self.is_local:
+            return self.location(key)
         try:
-            return self.fs.sign(path, expiration=PRESIGN_EXPIRY_S)
+            return self.fs.sign(self.full_path(key), expiration=self.url_expiry_s)
         except NotImplementedError:
-            return self.fs.unstrip_protocol(path)
+            return self.location(key)
+        except Exception as error:
+            raise self._failure(f"could not sign a URL for {key} in", error) from None
+
+    def location(self, key: str) -> str:
+        """A stable address without credentials, for records (manifests) that outlive presigned URLs."""
+        if self.public_base_url:
+            return f"{self.public_base_url}/{checked_key(key)}"
+        path = self.full_path(key)
+        return Path(path).resolve().as_uri() if self.is_local else self.fs.unstrip_protocol(path)
+
+    def options_for(self, location: str) -> dict[str, Any]:
+        """Options to read an input with: the storage's own when it lives on the same kind of store.
+
+        An s3:// image beside s3:// results usually needs the same endpoint and
+        credentials; an input elsewhere gets none, so they never travel to a third party.
+        """
+        protocol = fsspec.core.split_protocol(location)[0] or "file"
+        return self.options if protocol == self.protocol else {}
+
+    def sweep_temporaries(self, prefix: str, older_than_s: float = STALE_TEMPORARY_S) -> list[str]:
+        """Delete the temporaries of local writes that died mid-way (a killed process), return their keys.
+
+        Only temporaries untouched for `older_than_s` go, so a write in progress in
+        another run is left alone. Object stores have none: a PUT is all or nothing.
+        """
+        if not self.is_local:
+            return []
+        folder = Path(self.full_path(prefix))
+        cutoff = time.time() - older_than_s
+        removed = []
+        for temporary in folder.rglob(f".*{TEMPORARY_SUFFIX}"):
+            try:
+                if temporary.is_file() and temporary.stat().st_mtime < cutoff:
+                    temporary.unlink()
+                    removed.append(f"{prefix}/{temporary.relative_to(folder).as_posix()}")
+            except FileNotFoundError:
+                continue
+        return removed
+
+    def _say(self, text: str) -> str:
+        return scrub(text, self._secrets)
+
+    def _failure(self, action: str, error: Exception) -> StorageError:
+        detail = self._say(f"{type(error).__name__}: {error}")
+        if isinstance(error, _REFUSALS):
+            return StorageRefusedError(
+                f"{action} {self._shown} ({detail}); check the bucket, credentials and permissions"
+            )
+        return StorageError(
+            f"{action} {self._shown} ({detail}); check the storage URL, endpoint_url and network"
+        )
+
+
+def with_backend_defaults(protocol: str, options: dict[str, Any]) -> dict[str, Any]:
+    """The caller's options over paletteflow's defaults for that backend (only S3 has any)."""
+    if protocol not in ("s3", "s3a"):
+        return dict(options)
+    config = {**S3_CONFIG_DEFAULTS, **options.get("config_kwargs", {})}
+    return {**options, "config_kwargs": config}
+
+
+def checked_key(key: str) -> str:
+    """Keys come from validated ids and hashes; anything else could climb out of the base."""
+    if not _KEY.fullmatch(key) or any(part in (".", "..") for part in key.split("/")):
+        raise InputError(
+            f"unsafe storage key {key[:80]!r}; keys are relative paths of letters, digits, "
+            "'.', '_' and '-' without '.' or '..' parts"
+        )
+    return key
 
 
 def write_local_atomically(path: Path, data: bytes) -> None:
-    """Write beside the target and rename, so readers see the old file or the whole new one."""
+    """Write beside the target, flush to disk, rename: readers see no file or the whole file.
+
+    A process killed mid-write leaves only a hidden `.<name>.<random>.part`
+    temporary, which `Storage.sweep_temporaries` removes once it is stale.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    handle, temporary = tempfile.mkstemp(
+        dir=path.parent, prefix=f".{path.name}.", suffix=TEMPORARY_SUFFIX
+    )
     try:
         os.fchmod(handle, 0o644)
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

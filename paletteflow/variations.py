@@ -16,9 +16,25 @@ import time
 from collections import OrderedDict
 
 from PIL import Image
+from pydantic import ValidationError
 
-from paletteflow.imageio import decode_image, encode_png, media_type, sniff_format
-from paletteflow.models import BaseImage, Manifest, Palette, Variation, VariationTimings
+from paletteflow.imageio import (
+    DEFAULT_MAX_PIXELS,
+    decode_image,
+    encode_png,
+    frame_count,
+    media_type,
+    read_image_source,
+    sniff_format,
+)
+from paletteflow.models import (
+    BaseImage,
+    Manifest,
+    Palette,
+    Variation,
+    VariationRequest,
+    VariationTimings,
+)
 from paletteflow.recolor import RECOLOR_VERSION, Analysis, analyze, recolor_image
 from paletteflow.storage import Storage
 
@@ -37,6 +53,21 @@ def derive_concept_id(image_sha256: str, theme: str, logo_description: str) -> s
     return f"{slugify(logo_description or theme or 'concept', 24)}-{digest}"
 
 
+def read_request_image(request: VariationRequest, storage: Storage) -> bytes:
+    """The request's image within its byte cap, read with the storage's options if it lives beside it."""
+    return read_image_source(
+        request.image,
+        max_bytes=request.max_image_bytes,
+        storage_options=storage.options_for(request.image),
+    )
+
+
+def check_inputs(request: VariationRequest, storage: Storage) -> None:
+    """Refuse what can be refused before a run starts: an unusable image, an unreachable store."""
+    decode_image(read_request_image(request, storage), max_pixels=request.max_image_pixels)
+    storage.probe()
+
+
 def store_base_image(
     storage: Storage,
     data: bytes,
@@ -45,9 +76,14 @@ def store_base_image(
     concept_id: str | None,
     theme: str = "",
     logo_description: str = "",
+    max_pixels: int = DEFAULT_MAX_PIXELS,
 ) -> BaseImage:
-    """Validate the image fully, then store its original bytes once under a content-derived key."""
-    image = decode_image(data)
+    """Validate the image fully, then store its original bytes once under a content-derived key.
+
+    Nothing is written before the whole image has decoded, so bad input leaves
+    storage as it was.
+    """
+    image = decode_image(data, max_pixels=max_pixels)
     sha256 = hashlib.sha256(data).hexdigest()
     concept = concept_id or derive_concept_id(sha256, theme, logo_description)
     concept_dir = f"{user_id}/{concept}"
@@ -57,13 +93,23 @@ def store_base_image(
         storage.write(key, data, media_type(image_format))
     return BaseImage(
         path=key,
-        url=storage.url(key),
+        url=storage.location(key),
         concept_dir=concept_dir,
         sha256=sha256,
         width=image.width,
         height=image.height,
         format=image_format,
+        frames=frame_count(data),
     )
+
+
+def base_image_notes(base: BaseImage) -> list[str]:
+    """What a reader of the manifest should know about how the base image was taken."""
+    if base.frames > 1:
+        return [
+            f"the base image is animated ({base.frames} frames); the first frame was recoloured"
+        ]
+    return []
 
 
 def variation_key(base: BaseImage, palette: Palette, strength: float) -> str:
@@ -151,8 +197,35 @@ def manifest_key(base: BaseImage) -> str:
     return f"{base.concept_dir}/manifest.json"
 
 
+_RUN_SPECIFIC = {"timings": True, "variations": {"__all__": {"timings", "reused"}}}
+
+
 def write_manifest(storage: Storage, manifest: Manifest) -> str:
-    """Store the manifest beside the images and return its URL."""
+    """Store the manifest beside the images and return its URL.
+
+    It records stable locations, not presigned URLs: it outlives them, and they
+    can carry a session token. A stored manifest that differs only in timings
+    and reuse flags is left as it is, so re-running a request writes nothing.
+    """
     key = manifest_key(manifest.base_image)
-    storage.write(key, manifest.model_dump_json(indent=2).encode(), "application/json")
+    record = manifest.model_copy(
+        update={
+            "variations": [
+                variation.model_copy(update={"image_url": storage.location(variation.image_path)})
+                for variation in manifest.variations
+            ]
+        }
+    )
+    if not _stored_record_says_the_same(storage, key, record):
+        storage.write(key, record.model_dump_json(indent=2).encode(), "application/json")
     return storage.url(key)
+
+
+def _stored_record_says_the_same(storage: Storage, key: str, record: Manifest) -> bool:
+    if not storage.exists(key):
+        return False
+    try:
+        stored = Manifest.model_validate_json(storage.read(key))
+    except ValidationError:
+        return False
+    return stored.model_dump(exclude=_RUN_SPECIFIC) == record.model_dump(exclude=_RUN_SPECIFIC)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from prefect import Task
 from prefect.client.schemas.objects import TaskRun
 from prefect.states import State
@@ -9,7 +11,9 @@ from prefect.tasks import exponential_backoff
 
 from paletteflow.errors import is_retryable
 
-RETRY_DELAYS = exponential_backoff(backoff_factor=0.5)
+# The first retry waits this long, each next one twice as long; tests set it tiny.
+RETRY_BACKOFF_S = float(os.environ.get("PALETTEFLOW_RETRY_BACKOFF_S", "0.5"))
+RETRY_DELAYS = exponential_backoff(backoff_factor=RETRY_BACKOFF_S)
 RETRY_JITTER = 0.5
 
 

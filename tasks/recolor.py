@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from paletteflow.models import BaseImage, Palette, Variation
-from paletteflow.storage import Storage
+from paletteflow.storage import StorageSettings
 from paletteflow.variations import render_variation
 from tasks.policy import RETRY_DELAYS, RETRY_JITTER, retry_transient
+from tasks.storage import open_storage
 
 
 @task(
@@ -25,14 +24,11 @@ from tasks.policy import RETRY_DELAYS, RETRY_JITTER, retry_transient
 def recolor_variation(
     palette: Palette,
     base: BaseImage,
-    storage_url: str,
-    storage_options: dict[str, Any],
+    storage: StorageSettings,
     strength: float,
 ) -> Variation:
-    """Storage is rebuilt from its URL in the task, so only paths and small models travel."""
-    variation = render_variation(
-        Storage(storage_url, storage_options), base, palette, strength=strength
-    )
+    """Storage is opened from its settings in the task, so only paths and small models travel."""
+    variation = render_variation(open_storage(storage), base, palette, strength=strength)
     timings = variation.timings
     get_run_logger().info(
         "%s -> %s (recolour %.3f s, encode %.3f s, store %.3f s)",

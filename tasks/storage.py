@@ -1,17 +1,19 @@
-"""Storage tasks: put the base image in place, write the manifest."""
+"""Storage tasks: open the store with its credentials, put the base image in place, write the manifest."""
 
 from __future__ import annotations
 
+import json
 import time
 from typing import Any
 
 from prefect import get_run_logger, task
+from prefect.blocks.system import Secret
 from prefect.cache_policies import NO_CACHE
 
-from paletteflow.imageio import read_image_source
+from paletteflow.errors import InputError
 from paletteflow.models import BaseImage, Manifest, VariationRequest
-from paletteflow.storage import Storage
-from paletteflow.variations import store_base_image
+from paletteflow.storage import Storage, StorageSettings
+from paletteflow.variations import read_request_image, store_base_image
 from paletteflow.variations import write_manifest as write_manifest_to
 from tasks.policy import RETRY_DELAYS, RETRY_JITTER, retry_transient
 from tasks.timed import Timed
@@ -25,26 +27,59 @@ STORAGE_RETRIES = dict(
 )
 
 
+def open_storage(settings: StorageSettings) -> Storage:
+    """The store, with credentials read inside the task so they never become a parameter."""
+    return Storage.from_settings(settings, load_credentials(settings.credentials_block))
+
+
+def load_credentials(block_name: str | None) -> dict[str, Any] | None:
+    """Storage options from a Prefect Secret block holding a JSON object (key, secret, token...)."""
+    if not block_name:
+        return None
+    try:
+        value = Secret.load(block_name).get()
+    except ValueError:
+        raise InputError(
+            f"there is no Prefect Secret block named {block_name!r}; create it or fix "
+            "credentials_block"
+        ) from None
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except json.JSONDecodeError:
+            value = None
+    if not isinstance(value, dict):
+        raise InputError(
+            f"the Prefect Secret block {block_name!r} must hold a JSON object of storage "
+            'options, such as {"key": ..., "secret": ...}'
+        )
+    return value
+
+
 @task(name="upload-base-image", **STORAGE_RETRIES)
 def upload_base_image(request: VariationRequest) -> Timed[BaseImage]:
+    logger = get_run_logger()
     started = time.perf_counter()
-    data = read_image_source(request.image)
-    storage = Storage(request.storage, request.storage_options)
+    storage = open_storage(request.storage_settings())
     base = store_base_image(
         storage,
-        data,
+        read_request_image(request, storage),
         user_id=request.user_id,
         concept_id=request.concept_id,
         theme=request.theme,
         logo_description=request.logo_description,
+        max_pixels=request.max_image_pixels,
     )
     seconds = time.perf_counter() - started
-    get_run_logger().info(
+    logger.info(
         "base image %s (%dx%d) stored in %.3f s", base.path, base.width, base.height, seconds
     )
+    swept = storage.sweep_temporaries(base.concept_dir)
+    if swept:
+        logger.warning("removed %d stale temporaries of interrupted writes", len(swept))
     return Timed[BaseImage](value=base, seconds=seconds)
 
 
 @task(name="write-manifest", **STORAGE_RETRIES)
-def write_manifest(storage_url: str, storage_options: dict[str, Any], manifest: Manifest) -> str:
-    return write_manifest_to(Storage(storage_url, storage_options), manifest)
+def write_manifest(storage: StorageSettings, manifest: Manifest) -> str:
+    return write_manifest_to(open_storage(storage), manifest)

@@ -5,7 +5,8 @@ import pytest
 from PIL import Image
 
 from paletteflow.errors import ImageInputError
-from paletteflow.imageio import decode_image, read_image_source, redact_url
+from paletteflow.imageio import decode_image, read_image_source
+from paletteflow.secrets import redact_url
 
 
 def _png(image: Image.Image, **options) -> bytes:
