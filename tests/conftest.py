@@ -5,10 +5,13 @@ from __future__ import annotations
 import os
 
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("PALETTEFLOW_RETRY_BACKOFF_S", "0.01")
 
 import io
 import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pytest
@@ -65,3 +68,78 @@ def photo_like(size: int = 96, seed: int = 7) -> Image.Image:
 @pytest.fixture
 def memory_storage_url() -> str:
     return f"memory://paletteflow-tests/{uuid.uuid4().hex}"
+
+
+# Dummy credentials, distinctive enough that a leak into any output is found by a substring test.
+TEST_AWS_ENV = {
+    "AWS_ACCESS_KEY_ID": "pf-test-access-key-3c9a",
+    "AWS_SECRET_ACCESS_KEY": "pf-test-secret-8d1c5b2e",
+    "AWS_SESSION_TOKEN": "pf-test-session-token-77f3a9",
+    "AWS_DEFAULT_REGION": "us-east-1",
+    "AWS_EC2_METADATA_DISABLED": "true",
+    "AWS_CONFIG_FILE": "/nonexistent/paletteflow-tests/aws-config",
+    "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent/paletteflow-tests/aws-credentials",
+}
+TEST_SECRETS = (TEST_AWS_ENV["AWS_SECRET_ACCESS_KEY"], TEST_AWS_ENV["AWS_SESSION_TOKEN"])
+
+# One attempt per request inside botocore, so the faults reach paletteflow's own retries.
+FAST_S3_OPTIONS = {"config_kwargs": {"retries": {"max_attempts": 1}}}
+
+
+@pytest.fixture(scope="session")
+def moto_endpoint() -> Iterator[str]:
+    """A real S3 API (moto in server mode) on 127.0.0.1, with dummy credentials in the environment."""
+    from s3_servers import start_moto
+
+    saved = {name: os.environ.get(name) for name in TEST_AWS_ENV}
+    os.environ.update(TEST_AWS_ENV)
+    server, endpoint = start_moto()
+    yield endpoint
+    server.stop()
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+
+
+@dataclass
+class Bucket:
+    name: str
+    endpoint: str
+    client: Any
+
+    def objects(self) -> dict[str, tuple[str, str]]:
+        """Every key with its ETag and LastModified, straight from the server (no s3fs caches)."""
+        pages = self.client.get_paginator("list_objects_v2").paginate(Bucket=self.name)
+        return {
+            item["Key"]: (item["ETag"], item["LastModified"].isoformat())
+            for page in pages
+            for item in page.get("Contents", [])
+        }
+
+    def read(self, key: str) -> bytes:
+        return self.client.get_object(Bucket=self.name, Key=key)["Body"].read()
+
+    def content_type(self, key: str) -> str:
+        return self.client.head_object(Bucket=self.name, Key=key)["ContentType"]
+
+
+@pytest.fixture
+def bucket(moto_endpoint) -> Bucket:
+    """A fresh, empty bucket for one test, read back through boto3 rather than paletteflow."""
+    import boto3
+
+    client = boto3.client("s3", endpoint_url=moto_endpoint)
+    name = f"pf-{uuid.uuid4().hex[:12]}"
+    client.create_bucket(Bucket=name)
+    return Bucket(name=name, endpoint=moto_endpoint, client=client)
+
+
+@pytest.fixture
+def fault_proxy(moto_endpoint) -> Iterator[Any]:
+    from s3_servers import FaultProxy
+
+    proxy = FaultProxy(moto_endpoint)
+    yield proxy
+    proxy.close()
