@@ -83,7 +83,7 @@ TEST_AWS_ENV = {
 TEST_SECRETS = (TEST_AWS_ENV["AWS_SECRET_ACCESS_KEY"], TEST_AWS_ENV["AWS_SESSION_TOKEN"])
 
 # One attempt per request inside botocore, so the faults reach paletteflow's own retries.
-FAST_S3_OPTIONS = {"config_kwargs": {"retries": {"max_attempts": 1}}}
+FAST_S3_OPTIONS = {"config_kwargs": {"retries": {"mode": "standard", "total_max_attempts": 1}}}
 
 
 @pytest.fixture(scope="session")

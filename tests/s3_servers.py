@@ -63,9 +63,12 @@ class FaultProxy:
 
     fail_every=N answers every Nth request with 503 without forwarding it;
     drop_every=N forwards every Nth request and closes the connection instead of
-    answering (the write happened, the client cannot know); refuse(method, path)
-    answers matching requests with 503 forever; hold(method, path) keeps matching
-    requests waiting, unforwarded, until release().
+    answering (the write happened, the client cannot know). Those periodic faults
+    hit only `faulty_methods` and each (method, path) at most once, so a task meets
+    at most as many faults as it makes distinct requests (HEAD and PUT of its key)
+    and its retries are enough: the test then checks what the retries did.
+    refuse(method, path) answers matching requests with 503 forever;
+    hold(method, path) keeps matching requests waiting, unforwarded, until release().
     """
 
     def __init__(self, upstream: str) -> None:
@@ -75,6 +78,8 @@ class FaultProxy:
         self.drop_every: int | None = None
         self.refuse: RequestFilter | None = None
         self.hold: RequestFilter | None = None
+        self.faulty_methods = {"HEAD", "PUT"}
+        self._faulted: set[tuple[str, str]] = set()
         self.exchanges: list[Exchange] = []
         self.authorizations: set[str] = set()
         self._numbers = itertools.count(1)
@@ -106,25 +111,34 @@ class FaultProxy:
                 if e.method == "PUT" and e.forwarded and e.status == 200
             ]
 
-    def injected(self) -> int:
+    def injected(self, kind: str) -> list[Exchange]:
+        """The exchanges that met a fault: "fail" (503, not forwarded) or "drop" (answer lost)."""
         with self._lock:
-            return sum(1 for e in self.exchanges if not e.forwarded or e.status is None)
+            if kind == "fail":
+                return [e for e in self.exchanges if not e.forwarded]
+            return [e for e in self.exchanges if e.forwarded and e.status is None]
 
     def _record(self, exchange: Exchange) -> None:
         with self._lock:
             self.exchanges.append(exchange)
 
     def _decide(self, method: str, path: str) -> tuple[int, str]:
-        number = next(self._numbers)
-        if self.hold and self.hold(method, path):
-            return number, "hold"
-        if self.refuse and self.refuse(method, path):
-            return number, "fail"
-        if self.fail_every and number % self.fail_every == 0:
-            return number, "fail"
-        if self.drop_every and number % self.drop_every == 0:
-            return number, "drop"
-        return number, "forward"
+        with self._lock:
+            number = next(self._numbers)
+            if self.hold and self.hold(method, path):
+                return number, "hold"
+            if self.refuse and self.refuse(method, path):
+                return number, "fail"
+            return number, self._periodic_fault(number, method, path) or "forward"
+
+    def _periodic_fault(self, number: int, method: str, path: str) -> str | None:
+        if method not in self.faulty_methods or (method, path) in self._faulted:
+            return None
+        for action, every in (("fail", self.fail_every), ("drop", self.drop_every)):
+            if every and number % every == 0:
+                self._faulted.add((method, path))
+                return action
+        return None
 
     def _handler_class(self) -> type[http.server.BaseHTTPRequestHandler]:
         proxy = self
