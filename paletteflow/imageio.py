@@ -107,13 +107,25 @@ def decode_image(data: bytes, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> Image.
     if width * height > max_pixels:
         raise ImageInputError(_too_many_pixels_message((width, height), max_pixels))
     try:
+        _verify_checksums(data)
         image.seek(0)
         image.load()
+        upright = ImageOps.exif_transpose(image)
     except (OSError, SyntaxError, ValueError) as error:
         raise ImageInputError(
             f"the image is truncated or corrupt ({error}); re-export it and try again"
         ) from None
-    return to_working_mode(ImageOps.exif_transpose(image))
+    return to_working_mode(upright)
+
+
+def _verify_checksums(data: bytes) -> None:
+    """Check the container's own checksums (PNG chunk CRCs) without decoding pixels.
+
+    Decoding stops once it has every pixel it needs, so damaged image data can
+    decode to garbage without an error; the checksums catch it.
+    """
+    with Image.open(io.BytesIO(data)) as image:
+        image.verify()
 
 
 def frame_count(data: bytes) -> int:

@@ -124,15 +124,18 @@ class Storage:
             raise self._failure(f"could not read {key} from", error) from None
 
     def exists(self, key: str) -> bool:
+        return self._exists(key, f"could not look up {key} in")
+
+    def probe(self) -> None:
+        """One metadata request, so an unreachable or refusing store fails before any work starts."""
+        self._exists(PROBE_KEY, "cannot reach storage")
+
+    def _exists(self, key: str, action: str) -> bool:
         path = self.full_path(key)
         try:
             return bool(self.fs.exists(path))
         except Exception as error:
-            raise self._failure(f"could not look up {key} in", error) from None
-
-    def probe(self) -> None:
-        """One metadata request, so an unreachable or refusing store fails before any work starts."""
-        self.exists(PROBE_KEY)
+            raise self._failure(action, error) from None
 
     def url(self, key: str) -> str:
         """A URL a person or program can open: public or file:// as they are, presigned on S3."""

@@ -1,0 +1,364 @@
+"""Hostile input: every bad image, URL and id gets one clear line, exit code 2, and storage untouched.
+
+The table runs in-process through the CLI (typer's runner), a representative
+set again as real subprocesses, and the bad images once more straight into the
+flow, which validates on its own when the CLI is not in front of it.
+"""
+
+from __future__ import annotations
+
+import http.server
+import os
+import re
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from conftest import FAST_S3_OPTIONS, flat_logo
+from odd_images import corrupt_png, encoded, pixel_bomb_png
+from s3_servers import closed_port
+from typer.testing import CliRunner
+
+from flows.palette_variations import palette_variations
+from paletteflow.cli import app
+from paletteflow.errors import ImageInputError
+from paletteflow.models import VariationRequest
+
+CLI = str(Path(sys.executable).parent / "paletteflow")
+CLI_SECRET = "pf-cli-secret-value-4411"
+SLOW_RESPONSE_S = 2.0
+
+
+class ImageHandler(http.server.BaseHTTPRequestHandler):
+    """Serves a logo, an HTML page, a 404, a slow answer and a lying Content-Length."""
+
+    logo = b""
+
+    def log_message(self, format: str, *args: object) -> None:
+        return
+
+    def do_GET(self) -> None:
+        if self.path == "/slow.png":
+            time.sleep(SLOW_RESPONSE_S)
+        if self.path in ("/logo.png", "/slow.png"):
+            self._send(200, "image/png", self.logo)
+        elif self.path == "/page.png":
+            self._send(200, "text/html", b"<!doctype html><title>Sign in</title><p>Please log in")
+        elif self.path == "/declared-huge.png":
+            self.send_response(200)
+            self.send_header("Content-Length", str(10**10))
+            self.end_headers()
+        else:
+            self._send(404, "text/plain", b"not found")
+
+    def _send(self, status: int, content_type: str, body: bytes) -> None:
+        try:
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+        except OSError:
+            return
+
+
+@pytest.fixture(scope="module")
+def image_server(sample_logo_png) -> Iterator[str]:
+    handler = type("Handler", (ImageHandler,), {"logo": sample_logo_png})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+@dataclass
+class Inputs:
+    folder: Path
+    server: str
+    dead_url: str
+
+    def file(self, name: str, data: bytes) -> str:
+        path = self.folder / name
+        path.write_bytes(data)
+        return str(path)
+
+
+@pytest.fixture
+def inputs(tmp_path, image_server, sample_logo_png) -> Inputs:
+    folder = tmp_path / "inputs"
+    folder.mkdir()
+    (folder / "a-folder").mkdir()
+    made = Inputs(folder, image_server, f"http://127.0.0.1:{closed_port()}/logo.png")
+    made.file("logo.png", sample_logo_png)
+    return made
+
+
+Case = tuple[str, Callable[[Inputs], list[str]], str]
+
+LOGO_PNG = encoded(flat_logo(64), "PNG")
+
+BAD_IMAGES: list[Case] = [
+    (
+        "corrupt PNG data",
+        lambda i: [i.file("c.png", corrupt_png(LOGO_PNG))],
+        "truncated or corrupt",
+    ),
+    ("random bytes", lambda i: [i.file("r.png", os.urandom(2048))], "not an image Pillow can read"),
+    (
+        "truncated PNG",
+        lambda i: [i.file("t.png", LOGO_PNG[: len(LOGO_PNG) // 2])],
+        "truncated or corrupt",
+    ),
+    ("PDF", lambda i: [i.file("d.pdf", b"%PDF-1.7\n1 0 obj<<>>endobj\n%%EOF")], "not an image"),
+    ("HTML", lambda i: [i.file("h.png", b"<!doctype html><html><body>hi")], "not an image"),
+    ("text", lambda i: [i.file("t.txt", b"just some words\n" * 20)], "not an image"),
+    ("empty file", lambda i: [i.file("e.png", b"")], "the image is empty (0 bytes)"),
+    (
+        "pixel bomb",
+        lambda i: [i.file("bomb.png", pixel_bomb_png())],
+        "has more than 40000000 pixels; downscale it or raise max_image_pixels",
+    ),
+    (
+        "too many pixels",
+        lambda i: [i.file("l.png", LOGO_PNG), "--max-image-pixels", "1000"],
+        "the image 64x64 has more than 1000 pixels",
+    ),
+    (
+        "too many bytes",
+        lambda i: [i.file("l.png", LOGO_PNG), "--max-image-bytes", "100"],
+        "is larger than 100 bytes; shrink it or raise max_image_bytes",
+    ),
+    ("missing file", lambda i: [str(i.folder / "absent.png")], "image not found"),
+    ("a folder", lambda i: [str(i.folder / "a-folder")], "is a folder"),
+    (
+        "unreachable URL",
+        lambda i: [i.dead_url],
+        "could not download image http://127.0.0.1:",
+    ),
+    ("HTTP 404", lambda i: [f"{i.server}/missing.png"], "HTTP 404; check the URL"),
+    ("HTML behind an image URL", lambda i: [f"{i.server}/page.png"], "not an image"),
+    (
+        "a lying Content-Length",
+        lambda i: [f"{i.server}/declared-huge.png"],
+        "is larger than 67108864 bytes",
+    ),
+]
+
+HOSTILE_IDS = [
+    "../../etc",
+    "/abs",
+    "a/../../b",
+    "%2e%2e",
+    "..%2f..%2fetc",
+    "s3://other-bucket/x",
+    "file:///etc/passwd",
+    "x" * 65,
+    "y" * 5000,
+    "ünïcödé",
+    "\uff41\uff42\uff43",
+    "abc\n",
+    "a\tb",
+    "a\x00b",
+    "..",
+    ".hidden",
+    "a\\..\\b",
+]
+
+
+def _id_case(field: str, value: str) -> Case:
+    return (
+        f"{field}={value[:20]!r}",
+        lambda i: [f"{i.folder}/logo.png", f"--{field.replace('_', '-')}", value],
+        f"invalid {field}: {value[:80]!r} is not a safe id",
+    )
+
+
+CASES: list[Case] = [
+    *BAD_IMAGES,
+    *(_id_case("user_id", value) for value in HOSTILE_IDS),
+    *(_id_case("concept_id", value) for value in ("../x", "s3://other-bucket/x", "/abs")),
+    (
+        "credentials in storage options",
+        lambda i: [f"{i.folder}/logo.png", "--storage-option", f"secret={CLI_SECRET}"],
+        "invalid storage_options: storage_options must not hold credentials (secret)",
+    ),
+    (
+        "storage option without a value",
+        lambda i: [f"{i.folder}/logo.png", "--storage-option", "endpoint_url"],
+        "is not KEY=VALUE",
+    ),
+]
+
+
+def snapshot(folder: Path) -> dict[str, tuple[int, int, int]]:
+    """Every path under the folder with inode, mtime and size: any write at all shows up."""
+    return {
+        path.relative_to(folder).as_posix(): (
+            path.stat().st_ino,
+            path.stat().st_mtime_ns,
+            path.stat().st_size,
+        )
+        for path in folder.rglob("*")
+    }
+
+
+@pytest.fixture
+def local_storage(tmp_path) -> Path:
+    folder = tmp_path / "storage"
+    (folder / "anonymous" / "earlier-concept").mkdir(parents=True)
+    (folder / "anonymous" / "earlier-concept" / "manifest.json").write_text("{}")
+    return folder
+
+
+def assert_one_line_error(exit_code: int, stdout: str, stderr: str, message: str) -> None:
+    assert exit_code == 2, stderr
+    assert stdout == ""
+    assert "Traceback" not in stderr
+    lines = stderr.strip().splitlines()
+    assert len(lines) == 1, stderr
+    assert lines[0].startswith("error: ")
+    assert message in lines[0]
+    assert CLI_SECRET not in stderr
+
+
+@pytest.mark.parametrize(("name", "args", "message"), CASES, ids=[case[0] for case in CASES])
+def test_cli_refuses_hostile_input_and_leaves_local_storage_alone(
+    name, args, message, inputs, local_storage
+):
+    before = snapshot(local_storage)
+    result = CliRunner().invoke(
+        app, ["run", *args(inputs), "-n", "2", "--storage", str(local_storage)]
+    )
+    assert_one_line_error(result.exit_code, result.stdout, result.stderr, message)
+    assert snapshot(local_storage) == before
+
+
+def cases_named(*names: str) -> list[Case]:
+    chosen = [case for case in CASES if case[0] in names]
+    assert len(chosen) == len(names), names
+    return chosen
+
+
+S3_CASES = cases_named("corrupt PNG data", "pixel bomb", "unreachable URL", "user_id='../../etc'")
+
+
+@pytest.mark.parametrize(("name", "args", "message"), S3_CASES, ids=[c[0] for c in S3_CASES])
+def test_cli_refuses_hostile_input_and_leaves_the_bucket_alone(
+    name, args, message, inputs, bucket, fault_proxy
+):
+    bucket.client.put_object(
+        Bucket=bucket.name, Key="in/anonymous/earlier/manifest.json", Body=b"{}"
+    )
+    before = bucket.objects()
+    result = CliRunner().invoke(
+        app,
+        [
+            "run",
+            *args(inputs),
+            "--storage",
+            f"s3://{bucket.name}/in",
+            "--storage-option",
+            f"endpoint_url={fault_proxy.endpoint}",
+        ],
+    )
+    assert_one_line_error(result.exit_code, result.stdout, result.stderr, message)
+    assert bucket.objects() == before
+    assert [e.method for e in fault_proxy.exchanges] == []
+
+
+SUBPROCESS_CASES = cases_named(
+    "corrupt PNG data",
+    "pixel bomb",
+    "unreachable URL",
+    "user_id='../../etc'",
+    "concept_id='s3://other-bucket/x'",
+)
+
+
+@pytest.mark.parametrize(
+    ("name", "args", "message"), SUBPROCESS_CASES, ids=[c[0] for c in SUBPROCESS_CASES]
+)
+def test_cli_subprocess_refuses_hostile_input(name, args, message, inputs, local_storage):
+    before = snapshot(local_storage)
+    result = subprocess.run(
+        [CLI, "run", *args(inputs), "--storage", str(local_storage)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert_one_line_error(result.returncode, result.stdout, result.stderr, message)
+    assert snapshot(local_storage) == before
+
+
+def test_cli_reports_unreachable_storage_in_one_line(inputs, local_storage):
+    port = closed_port()
+    started = time.perf_counter()
+    result = subprocess.run(
+        [
+            CLI,
+            "run",
+            f"{inputs.folder}/logo.png",
+            "--storage",
+            "s3://pf-unreachable/results",
+            "--storage-option",
+            f"endpoint_url=http://127.0.0.1:{port}",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    elapsed = time.perf_counter() - started
+    assert_one_line_error(
+        result.returncode,
+        result.stdout,
+        result.stderr,
+        f"cannot reach storage s3://pf-unreachable/results (EndpointConnectionError: "
+        f'Could not connect to the endpoint URL: "http://127.0.0.1:{port}/',
+    )
+    assert elapsed < 30, "default botocore retries (3 attempts) must stay bounded"
+
+
+FLOW_CASES = cases_named(
+    "corrupt PNG data", "truncated PNG", "PDF", "empty file", "pixel bomb", "too many bytes"
+)
+
+
+@pytest.mark.parametrize(("name", "args", "message"), FLOW_CASES, ids=[c[0] for c in FLOW_CASES])
+def test_the_flow_itself_refuses_bad_images_before_touching_storage(
+    name, args, message, prefect_api, inputs, bucket, fault_proxy
+):
+    image, *options = args(inputs)
+    flags = [option.removeprefix("--").replace("-", "_") for option in options[::2]]
+    request = VariationRequest(
+        image=image,
+        n=2,
+        storage=f"s3://{bucket.name}/in",
+        storage_options={"endpoint_url": fault_proxy.endpoint, **FAST_S3_OPTIONS},
+        **{flag: int(value) for flag, value in zip(flags, options[1::2], strict=True)},
+    )
+    with pytest.raises(ImageInputError, match=re.escape(message.split(";")[0])):
+        palette_variations(request)
+    assert fault_proxy.exchanges == [], "bad input must be refused before storage is touched"
+    assert bucket.objects() == {}
+
+
+def test_slow_image_server_times_out_with_one_clear_error(image_server):
+    from paletteflow.imageio import read_image_source
+
+    started = time.perf_counter()
+    with pytest.raises(ImageInputError, match="ReadTimeout; check the URL and network"):
+        read_image_source(f"{image_server}/slow.png", timeout_s=0.3)
+    assert time.perf_counter() - started < SLOW_RESPONSE_S
+
+
+def test_http_image_within_limits_is_read(image_server, sample_logo_png):
+    from paletteflow.imageio import read_image_source
+
+    assert read_image_source(f"{image_server}/logo.png") == sample_logo_png
