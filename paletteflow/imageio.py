@@ -16,7 +16,7 @@ import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from paletteflow.errors import ImageInputError
-from paletteflow.secrets import redact_url, scrub, secret_values
+from paletteflow.secrets import redact_url, scrub, secret_values, url_secrets
 
 DEFAULT_MAX_PIXELS = 40_000_000
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
@@ -49,7 +49,8 @@ def read_image_source(
     except IsADirectoryError:
         raise ImageInputError(f"{shown} is a folder; give the path of an image file") from None
     except Exception as error:
-        detail = scrub(f"{type(error).__name__}: {error}", secret_values(storage_options or {}))
+        secrets = secret_values(storage_options or {}) | url_secrets(location)
+        detail = scrub(f"{type(error).__name__}: {error}", secrets)
         raise ImageInputError(
             f"could not read image {shown} ({detail}); check the path, URL and storage options"
         ) from None

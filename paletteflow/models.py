@@ -14,7 +14,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validat
 
 from paletteflow.color import normalize_hex
 from paletteflow.imageio import DEFAULT_MAX_BYTES, DEFAULT_MAX_PIXELS, PILLOW_MAX_PIXELS
-from paletteflow.secrets import credential_option_names
+from paletteflow.secrets import credential_option_names, url_secrets
 from paletteflow.storage import PRESIGN_EXPIRY_S, StorageSettings
 
 ROLES = ("primary", "secondary", "accent", "background", "highlight")
@@ -159,6 +159,16 @@ class VariationRequest(BaseModel):
         default=1.0, ge=0.0, le=1.0, description="0 keeps the original, 1 is the full recolour."
     )
     generator: str = Field(default="offline", description="Palette generator: offline.")
+
+    @field_validator("image", "storage")
+    @classmethod
+    def _no_credentials_in_urls(cls, location: str) -> str:
+        if url_secrets(location):
+            raise ValueError(
+                "the URL holds a user name or password; Prefect stores flow parameters, so put "
+                "credentials in the environment or in a Prefect Secret block"
+            )
+        return location
 
     @field_validator("storage_options")
     @classmethod

@@ -18,6 +18,8 @@ _CREDENTIAL_NAME = re.compile(
     re.IGNORECASE,
 )
 REDACTED = "***"
+# Shorter values are too likely to occur in ordinary text to be replaced in it.
+MIN_SECRET_LENGTH = 4
 
 
 def redact_url(location: str) -> str:
@@ -31,6 +33,12 @@ def redact_url(location: str) -> str:
     return urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))
 
 
+def url_secrets(location: str) -> frozenset[str]:
+    """The user name and password embedded in a URL, if any."""
+    parts = urlsplit(location)
+    return frozenset(part for part in (parts.username, parts.password) if part)
+
+
 def is_credential_name(name: str) -> bool:
     return bool(_CREDENTIAL_NAME.search(name))
 
@@ -42,9 +50,7 @@ def credential_option_names(options: dict[str, Any], prefix: str = "") -> list[s
 
 def secret_values(options: dict[str, Any]) -> frozenset[str]:
     """The credential values in storage options, to be scrubbed from any text shown."""
-    return frozenset(
-        str(value) for _, value in _credential_items(options, "") if value and len(str(value)) >= 4
-    )
+    return frozenset(str(value) for _, value in _credential_items(options, "") if value)
 
 
 def _credential_items(options: dict[str, Any], prefix: str) -> Iterator[tuple[str, Any]]:
@@ -57,7 +63,12 @@ def _credential_items(options: dict[str, Any], prefix: str) -> Iterator[tuple[st
 
 
 def scrub(text: str, secrets: frozenset[str]) -> str:
-    """Text with every known secret value replaced, longest first so overlaps go too."""
+    """Text on one line with every known secret value replaced, longest first so overlaps go too.
+
+    Backend messages (botocore's) span lines; a user error must fit on one.
+    """
     for secret in sorted(secrets, key=len, reverse=True):
+        if len(secret) < MIN_SECRET_LENGTH:
+            continue
         text = text.replace(secret, REDACTED)
-    return text
+    return " ".join(text.split())

@@ -16,12 +16,12 @@ from pathlib import Path
 from typing import Any
 
 import fsspec
-from botocore.exceptions import NoCredentialsError, PartialCredentialsError
+from botocore.exceptions import NoCredentialsError, ParamValidationError, PartialCredentialsError
 from fsspec.implementations.local import LocalFileSystem
 from pydantic import BaseModel, ConfigDict, Field
 
 from paletteflow.errors import InputError, StorageError, StorageRefusedError
-from paletteflow.secrets import redact_url, scrub, secret_values
+from paletteflow.secrets import redact_url, scrub, secret_values, url_secrets
 
 PRESIGN_EXPIRY_S = 7 * 24 * 3600
 STALE_TEMPORARY_S = 3600
@@ -37,7 +37,13 @@ S3_CONFIG_DEFAULTS: dict[str, Any] = {
 }
 
 _KEY = re.compile(r"[A-Za-z0-9_.-]+(?:/[A-Za-z0-9_.-]+)*")
-_REFUSALS = (PermissionError, FileNotFoundError, NoCredentialsError, PartialCredentialsError)
+_REFUSALS = (
+    PermissionError,
+    FileNotFoundError,
+    NoCredentialsError,
+    PartialCredentialsError,
+    ParamValidationError,
+)
 
 
 class StorageSettings(BaseModel):
@@ -70,7 +76,7 @@ class Storage:
         self.base_url = base_url
         self.public_base_url = public_base_url.rstrip("/") if public_base_url else None
         self.url_expiry_s = url_expiry_s
-        self._secrets = secret_values(storage_options or {})
+        self._secrets = secret_values(storage_options or {}) | url_secrets(base_url)
         self._shown = self._say(redact_url(base_url))
         self.protocol = fsspec.core.split_protocol(base_url)[0] or "file"
         self.options = with_backend_defaults(self.protocol, storage_options or {})

@@ -5,6 +5,7 @@ import json
 
 import numpy as np
 import pytest
+from conftest import flat_logo
 from PIL import Image
 
 from flows.palette_variations import palette_variations
@@ -78,3 +79,23 @@ def test_bad_image_fails_the_run_without_storing(prefect_api, memory_storage_url
         palette_variations(VariationRequest(image=str(broken), n=2, storage=memory_storage_url))
     storage = Storage(memory_storage_url)
     assert not storage.fs.exists(storage.root)
+
+
+def test_animated_base_image_is_recoloured_from_its_first_frame_and_noted(
+    prefect_api, memory_storage_url, tmp_path
+):
+    frames = [flat_logo(64, background=colour) for colour in ((255, 255, 255), (0, 0, 0))]
+    path = tmp_path / "animated.gif"
+    frames[0].save(path, format="GIF", save_all=True, append_images=frames[1:], duration=100)
+    variations = palette_variations(
+        VariationRequest(image=str(path), theme="forest", n=2, storage=memory_storage_url)
+    )
+    storage = Storage(memory_storage_url)
+    manifest = json.loads(storage.read(variations[0]["manifest_path"]))
+    assert manifest["base_image"]["frames"] == 2
+    assert manifest["base_image"]["path"].endswith(".gif")
+    assert manifest["notes"] == [
+        "the base image is animated (2 frames); the first frame was recoloured"
+    ]
+    result = Image.open(io.BytesIO(storage.read(variations[0]["image_path"])))
+    assert (result.format, getattr(result, "n_frames", 1), result.size) == ("PNG", 1, (64, 64))

@@ -190,6 +190,11 @@ CASES: list[Case] = [
         "invalid storage_options: storage_options must not hold credentials (secret)",
     ),
     (
+        "credentials in the image URL",
+        lambda i: [f"http://pf:{CLI_SECRET}@127.0.0.1:9/logo.png"],
+        "invalid image: the URL holds a user name or password",
+    ),
+    (
         "storage option without a value",
         lambda i: [f"{i.folder}/logo.png", "--storage-option", "endpoint_url"],
         "is not KEY=VALUE",

@@ -2,10 +2,19 @@ import io
 
 import numpy as np
 import pytest
+from odd_images import (
+    animated_gif,
+    animated_png,
+    cmyk_jpeg,
+    exif_rotated_jpeg,
+    grey_alpha_png,
+    palette_png_with_transparency,
+    rgb16_png,
+)
 from PIL import Image
 
 from paletteflow.errors import ImageInputError
-from paletteflow.imageio import decode_image, read_image_source
+from paletteflow.imageio import decode_image, frame_count, read_image_source
 from paletteflow.secrets import redact_url
 
 
@@ -48,26 +57,61 @@ def test_byte_limit_and_missing_file(tmp_path):
         read_image_source(str(tmp_path / "absent.png"))
 
 
-def test_modes_are_normalised():
-    palette_image = Image.new("P", (8, 8))
-    palette_image.info["transparency"] = 0
-    assert decode_image(_png(palette_image, transparency=0)).mode == "RGBA"
-    assert decode_image(_png(Image.new("LA", (8, 8)))).mode == "RGBA"
-    sixteen = Image.fromarray(np.full((8, 8), 65535, dtype=np.uint16))
-    decoded = decode_image(_png(sixteen))
-    assert decoded.mode == "RGB" and decoded.getpixel((0, 0)) == (255, 255, 255)
-    cmyk = io.BytesIO()
-    Image.new("CMYK", (8, 8), (0, 0, 0, 0)).save(cmyk, format="JPEG")
-    assert decode_image(cmyk.getvalue()).mode == "RGB"
+@pytest.mark.parametrize(
+    ("data", "mode", "size", "pixels"),
+    [
+        (animated_gif(), "RGB", (16, 16), {(0, 0): (255, 0, 0)}),
+        (animated_png(), "RGBA", (16, 16), {(0, 0): (255, 0, 0, 255)}),
+        (rgb16_png((65535, 32896, 0)), "RGB", (4, 4), {(0, 0): (255, 128, 0)}),
+        (
+            _png(Image.fromarray(np.full((8, 8), 65535, dtype=np.uint16))),
+            "RGB",
+            (8, 8),
+            {(0, 0): (255, 255, 255)},
+        ),
+        (cmyk_jpeg((0, 255, 255, 0)), "RGB", (16, 16), {(8, 8): (255, 0, 0)}),
+        (cmyk_jpeg((0, 0, 0, 0)), "RGB", (16, 16), {(8, 8): (255, 255, 255)}),
+        (
+            palette_png_with_transparency(),
+            "RGBA",
+            (2, 2),
+            {(0, 0): (0, 0, 0, 0), (1, 0): (255, 0, 0, 255)},
+        ),
+        (
+            grey_alpha_png(),
+            "RGBA",
+            (4, 4),
+            {(0, 0): (200, 200, 200, 255), (3, 0): (200, 200, 200, 0)},
+        ),
+        (exif_rotated_jpeg(), "RGB", (10, 20), {(5, 2): (0, 0, 255), (5, 17): (255, 0, 0)}),
+    ],
+    ids=[
+        "animated GIF",
+        "animated PNG",
+        "16-bit RGB PNG",
+        "16-bit grey PNG",
+        "CMYK JPEG red",
+        "CMYK JPEG white",
+        "palette PNG with transparency",
+        "grey with alpha",
+        "EXIF-rotated JPEG",
+    ],
+)
+def test_unusual_images_are_handled_not_refused(data, mode, size, pixels):
+    """Upright, first frame, 8-bit RGB or RGBA, colours and transparency kept."""
+    image = decode_image(data)
+    assert (image.mode, image.size) == (mode, size)
+    for position, expected in pixels.items():
+        assert np.abs(np.subtract(image.getpixel(position), expected)).max() <= 3, position
 
 
-def test_exif_orientation_is_applied():
-    image = Image.new("RGB", (20, 10), "red")
-    exif = Image.Exif()
-    exif[0x0112] = 6
-    buffer = io.BytesIO()
-    image.save(buffer, format="JPEG", exif=exif)
-    assert decode_image(buffer.getvalue()).size == (10, 20)
+def test_frames_are_counted_for_the_manifest():
+    counts = [
+        frame_count(animated_gif()),
+        frame_count(animated_png()),
+        frame_count(rgb16_png((0, 0, 0))),
+    ]
+    assert counts == [3, 2, 1]
 
 
 def test_credentials_are_redacted_from_urls():

@@ -60,3 +60,31 @@ def test_request_refuses_ids_that_could_leave_their_folder(bad_id):
 def test_request_bounds(field, value):
     with pytest.raises(ValidationError, match=field):
         VariationRequest(image="x.png", **{field: value})
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"storage_options": {"key": "AKIA-pf-test", "secret": "pf-models-secret"}},
+        {"storage_options": {"client_kwargs": {"aws_secret_access_key": "pf-models-secret"}}},
+        {"storage_options": {"token": "pf-models-secret"}},
+        {"storage": "s3://pf:pf-models-secret@bucket/prefix"},
+        {"image": "https://pf:pf-models-secret@example.test/logo.png"},
+    ],
+)
+def test_credentials_are_refused_as_flow_parameters_without_being_echoed(fields):
+    """Prefect stores flow parameters, so a credential there would be kept and shown."""
+    with pytest.raises(ValidationError) as raised:
+        VariationRequest(**{"image": "x.png", **fields})
+    assert "pf-models-secret" not in str(raised.value)
+
+
+@pytest.mark.parametrize("bad_id", ["abc\n", "a\x00b", "%2e%2e", "s3://other-bucket/x", "\uff41"])
+def test_ids_are_matched_in_full(bad_id):
+    with pytest.raises(ValidationError, match="concept_id"):
+        VariationRequest(image="x.png", concept_id=bad_id)
+
+
+def test_min_variations_cannot_exceed_n():
+    with pytest.raises(ValidationError, match=r"min_variations \(3\) is more than n \(2\)"):
+        VariationRequest(image="x.png", n=2, min_variations=3)
