@@ -81,6 +81,7 @@ class FaultProxy:
         self.faulty_methods = {"HEAD", "PUT"}
         self._faulted: set[tuple[str, str]] = set()
         self.exchanges: list[Exchange] = []
+        self.held = 0
         self.authorizations: set[str] = set()
         self._numbers = itertools.count(1)
         self._lock = threading.Lock()
@@ -117,6 +118,10 @@ class FaultProxy:
             if kind == "fail":
                 return [e for e in self.exchanges if not e.forwarded]
             return [e for e in self.exchanges if e.forwarded and e.status is None]
+
+    def _count_held(self, change: int) -> None:
+        with self._lock:
+            self.held += change
 
     def _record(self, exchange: Exchange) -> None:
         with self._lock:
@@ -156,7 +161,9 @@ class FaultProxy:
                 proxy.authorizations.add(self.headers.get("Authorization", "").split("/")[0])
                 number, action = proxy._decide(self.command, path)
                 if action == "hold":
+                    proxy._count_held(+1)
                     proxy._released.wait(HOLD_LIMIT_S)
+                    proxy._count_held(-1)
                     action = "fail"
                 if action == "fail":
                     proxy._record(Exchange(number, self.command, path, False, 503))
