@@ -66,9 +66,13 @@ def _fail(message: str) -> NoReturn:
     raise typer.Exit(USER_ERROR)
 
 
-def _run_flow(request: VariationRequest) -> list[dict[str, Any]]:
+def apply_prefect_defaults() -> None:
     for name, value in PREFECT_DEFAULTS.items():
         os.environ.setdefault(name, value)
+
+
+def _run_flow(request: VariationRequest) -> list[dict[str, Any]]:
+    apply_prefect_defaults()
     from flows.palette_variations import palette_variations
 
     return palette_variations(request)
@@ -205,6 +209,29 @@ def recolor(
         result = recolor_image(source, palette, strength=strength)
         write_local_atomically(output, encode_png(result))
         out.print(f"wrote {output}", highlight=False)
+
+
+@app.command()
+def serve(
+    storage: Annotated[
+        str | None,
+        typer.Option("--storage", help="Storage whose inbox/ the inbox deployment scans."),
+    ] = None,
+    inbox_cron: Annotated[
+        str | None, typer.Option("--inbox-cron", help='Inbox schedule, default "*/5 * * * *".')
+    ] = None,
+) -> None:
+    """Serve the palette-variations and process-inbox deployments from this process."""
+    with user_errors():
+        if not os.environ.get("PREFECT_API_URL"):
+            raise InputError(
+                "serve needs a Prefect server: run `prefect server start` and set "
+                "PREFECT_API_URL=http://127.0.0.1:4200/api (the ephemeral API schedules nothing)"
+            )
+        apply_prefect_defaults()
+        from deployments.serve import serve_all
+
+        serve_all(storage=storage, inbox_cron=inbox_cron)
 
 
 def main() -> None:
