@@ -2,28 +2,23 @@
 
 from __future__ import annotations
 
-import os
 import time
 from typing import Any
 
 from prefect import flow, get_run_logger, unmapped
+from prefect.context import FlowRunContext
 from prefect.runtime import flow_run
 from prefect.task_runners import ThreadPoolTaskRunner
 
 import paletteflow
-from paletteflow.errors import VariationError
+from flows.task_runners import make_task_runner
+from paletteflow.errors import InputError, VariationError
 from paletteflow.models import Failure, Manifest, RunTimings, VariationRequest
 from paletteflow.palettes import get_generator
 from paletteflow.variations import manifest_key, slugify
 from tasks.palettes import generate_palettes
 from tasks.recolor import recolor_variation
 from tasks.storage import upload_base_image, write_manifest
-
-
-def max_workers() -> int:
-    """Recolour and PNG encoding release the GIL, so a thread per core plus one for I/O overlap."""
-    configured = os.environ.get("PALETTEFLOW_MAX_WORKERS")
-    return int(configured) if configured else (os.cpu_count() or 1) + 1
 
 
 def _run_name() -> str:
@@ -33,11 +28,23 @@ def _run_name() -> str:
     return f"{slugify(label or 'concept', 32)}-{fields.get('n', 7)}-palettes"
 
 
+def _check_storage_reaches_workers(storage: str) -> None:
+    """memory:// lives in one process; Dask workers in other processes would never see the base image."""
+    runner = FlowRunContext.get().task_runner
+    if storage.startswith("memory://") and not isinstance(runner, ThreadPoolTaskRunner):
+        raise InputError(
+            f"memory:// storage cannot be shared with {type(runner).__name__} workers; "
+            "use a folder or s3:// storage"
+        )
+
+
 @flow(
     name="palette-variations",
     flow_run_name=_run_name,
-    task_runner=ThreadPoolTaskRunner(max_workers=max_workers()),
+    task_runner=make_task_runner(),
     validate_parameters=True,
+    persist_result=True,
+    result_serializer="json",
 )
 def palette_variations(request: VariationRequest) -> list[dict[str, Any]]:
     """Make `request.n` recoloured variations of one image and return their dicts.
@@ -50,6 +57,7 @@ def palette_variations(request: VariationRequest) -> list[dict[str, Any]]:
     logger = get_run_logger()
     started = time.perf_counter()
     get_generator(request.generator)
+    _check_storage_reaches_workers(request.storage)
     palettes_future = generate_palettes.submit(
         request.theme, request.logo_description, request.n, request.generator
     )

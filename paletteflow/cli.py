@@ -71,10 +71,16 @@ def apply_prefect_defaults() -> None:
         os.environ.setdefault(name, value)
 
 
-def _run_flow(request: VariationRequest) -> list[dict[str, Any]]:
+def _run_flow(
+    request: VariationRequest, task_runner: str | None = None, dask_address: str | None = None
+) -> list[dict[str, Any]]:
     apply_prefect_defaults()
     from flows.palette_variations import palette_variations
+    from flows.task_runners import make_task_runner
 
+    if task_runner or dask_address:
+        runner = make_task_runner(task_runner or "dask", dask_address)
+        return palette_variations.with_options(task_runner=runner)(request)
     return palette_variations(request)
 
 
@@ -101,8 +107,8 @@ def _show_variations(variations: list[dict[str, Any]]) -> None:
     out.print(f"manifest: {variations[0]['manifest_url']}", highlight=False, soft_wrap=True)
 
 
-def _finish_run(request: VariationRequest, as_json: bool) -> None:
-    variations = _run_flow(request)
+def _finish_run(request: VariationRequest, as_json: bool, **runner: str | None) -> None:
+    variations = _run_flow(request, **runner)
     if as_json:
         sys.stdout.write(json.dumps(variations, indent=2) + "\n")
     else:
@@ -144,6 +150,13 @@ def run(
     concept_id: Annotated[str | None, typer.Option("--concept-id")] = None,
     strength: Annotated[float, typer.Option("--strength", help="0 keeps the original.")] = 1.0,
     generator: Annotated[str, typer.Option("--generator")] = "offline",
+    task_runner: Annotated[
+        str | None, typer.Option("--task-runner", help="thread (default) or dask.")
+    ] = None,
+    dask_address: Annotated[
+        str | None,
+        typer.Option("--dask-address", help="An existing Dask scheduler, tcp://host:8786."),
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Run the palette-variations flow on one image."""
@@ -161,7 +174,7 @@ def run(
         )
         get_generator(generator)
         decode_image(read_image_source(image))
-        _finish_run(request, as_json)
+        _finish_run(request, as_json, task_runner=task_runner, dask_address=dask_address)
 
 
 @app.command()
