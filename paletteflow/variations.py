@@ -147,6 +147,18 @@ def render_variation(
     )
 
 
+def as_reused(variation: Variation, storage: Storage) -> Variation:
+    """A variation an earlier run made: no work was done now, and its URL is signed afresh."""
+    return Variation.model_validate(
+        {
+            **variation.model_dump(),
+            "image_url": storage.url(variation.image_path),
+            "timings": VariationTimings(recolor_s=0.0, encode_s=0.0, store_s=0.0),
+            "reused": True,
+        }
+    )
+
+
 def manifest_key(base: BaseImage) -> str:
     return f"{base.concept_dir}/manifest.json"
 
