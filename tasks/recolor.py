@@ -10,7 +10,7 @@ from paletteflow.models import BaseImage, Palette, Variation
 from paletteflow.storage import Storage
 from paletteflow.variations import render_variation
 from tasks.caching import CACHE_EXPIRATION, recolor_cache_key
-from tasks.policy import RECOLOR_TIMEOUT_S, RETRY_DELAYS, RETRY_JITTER, retry_transient
+from tasks.policy import RETRY_DELAYS, RETRY_JITTER, retry_transient
 
 
 @task(
@@ -20,7 +20,6 @@ from tasks.policy import RECOLOR_TIMEOUT_S, RETRY_DELAYS, RETRY_JITTER, retry_tr
     retry_delay_seconds=RETRY_DELAYS,
     retry_jitter_factor=RETRY_JITTER,
     retry_condition_fn=retry_transient,
-    timeout_seconds=RECOLOR_TIMEOUT_S,
     cache_key_fn=recolor_cache_key,
     cache_expiration=CACHE_EXPIRATION,
     persist_result=True,

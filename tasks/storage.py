@@ -13,7 +13,7 @@ from paletteflow.models import Manifest, VariationRequest
 from paletteflow.storage import Storage
 from paletteflow.variations import store_base_image
 from paletteflow.variations import write_manifest as write_manifest_to
-from tasks.policy import RETRY_DELAYS, RETRY_JITTER, STORAGE_TIMEOUT_S, retry_transient
+from tasks.policy import RETRY_DELAYS, RETRY_JITTER, retry_transient
 from tasks.results import StoredBase
 
 STORAGE_RETRIES = dict(
@@ -21,7 +21,6 @@ STORAGE_RETRIES = dict(
     retry_delay_seconds=RETRY_DELAYS,
     retry_jitter_factor=RETRY_JITTER,
     retry_condition_fn=retry_transient,
-    timeout_seconds=STORAGE_TIMEOUT_S,
     cache_policy=NO_CACHE,
 )
 
