@@ -2,30 +2,35 @@
 
 from __future__ import annotations
 
-import os
 import time
 from typing import Any
 
 from prefect import flow, get_run_logger, unmapped
-from prefect.artifacts import create_table_artifact
+from prefect.context import FlowRunContext
+from prefect.futures import as_completed
 from prefect.runtime import flow_run
 from prefect.states import Completed
 from prefect.task_runners import ThreadPoolTaskRunner
 
 import paletteflow
-from paletteflow.errors import VariationError
-from paletteflow.models import Failure, Manifest, RunTimings, Variation, VariationRequest
+from flows.artifacts import RunArtifacts
+from flows.task_runners import make_task_runner
+from paletteflow.errors import InputError, VariationError
+from paletteflow.models import (
+    BaseImage,
+    Failure,
+    Manifest,
+    Palette,
+    RunTimings,
+    Variation,
+    VariationRequest,
+)
 from paletteflow.palettes import get_generator
-from paletteflow.variations import base_image_notes, manifest_key, slugify
+from paletteflow.storage import Storage, StorageSettings
+from paletteflow.variations import as_reused, base_image_notes, manifest_key, openable, slugify
 from tasks.palettes import generate_palettes
 from tasks.recolor import recolor_variation
-from tasks.storage import upload_base_image, write_manifest
-
-
-def max_workers() -> int:
-    """Recolour and PNG encoding release the GIL, so a thread per core plus one for I/O overlap."""
-    configured = os.environ.get("PALETTEFLOW_MAX_WORKERS")
-    return int(configured) if configured else (os.cpu_count() or 1) + 1
+from tasks.storage import open_storage, upload_base_image, write_manifest
 
 
 def _run_name() -> str:
@@ -35,11 +40,38 @@ def _run_name() -> str:
     return f"{slugify(label or 'concept', 32)}-{fields.get('n', 7)}-palettes"
 
 
+def _check_storage_reaches_workers(storage: str) -> None:
+    """memory:// lives in one process; Dask workers in other processes would never see the base image."""
+    runner = FlowRunContext.get().task_runner
+    if storage.startswith("memory://") and not isinstance(runner, ThreadPoolTaskRunner):
+        raise InputError(
+            f"memory:// storage cannot be shared with {type(runner).__name__} workers; "
+            "use a folder or s3:// storage"
+        )
+
+
+def _reuse_or_remake(
+    variation: Variation,
+    storage: Storage,
+    palette: Palette,
+    request: VariationRequest,
+    base: BaseImage,
+) -> Variation:
+    """A cached variation whose image was since deleted from storage is made again, not reported."""
+    if storage.exists(variation.image_path):
+        return as_reused(variation)
+    return recolor_variation.with_options(refresh_cache=True)(
+        palette, base, request.storage_settings(), request.strength
+    )
+
+
 @flow(
     name="palette-variations",
     flow_run_name=_run_name,
-    task_runner=ThreadPoolTaskRunner(max_workers=max_workers()),
+    task_runner=make_task_runner(),
     validate_parameters=True,
+    persist_result=True,
+    result_serializer="json",
 )
 def palette_variations(request: VariationRequest) -> list[dict[str, Any]]:
     """Make `request.n` recoloured variations of one image and return their dicts.
@@ -47,14 +79,15 @@ def palette_variations(request: VariationRequest) -> list[dict[str, Any]]:
     Each dict has the old service's keys (name, colors, description,
     image_path, image_url) plus roles, timings and the manifest's location.
     Palettes that fail after their retries are listed in the manifest, logged,
-    and named in the run's final state message and its summary artifact; the
+    named in the run's final state message and in the results artifact; the
     run fails only when fewer than `request.min_variations` were stored. The
     flow returns a Completed state carrying the list, so callers get the list.
     """
     logger = get_run_logger()
     started = time.perf_counter()
     get_generator(request.generator)
-    storage = request.storage_settings()
+    _check_storage_reaches_workers(request.storage)
+    settings: StorageSettings = request.storage_settings()
     palettes_future = generate_palettes.submit(
         request.theme, request.logo_description, request.n, request.generator
     )
@@ -63,30 +96,46 @@ def palette_variations(request: VariationRequest) -> list[dict[str, Any]]:
     uploaded = base_future.result()
     palettes_done = time.perf_counter()
 
+    artifacts = RunArtifacts(uploaded.base.concept_dir.rsplit("/", 1)[-1], len(generated.palettes))
     futures = recolor_variation.map(
-        generated.value,
-        base=unmapped(uploaded.value),
-        storage=unmapped(storage),
+        generated.palettes,
+        base=unmapped(uploaded.base),
+        storage=unmapped(settings),
         strength=unmapped(request.strength),
     )
-    variations: list[Variation] = []
-    failures: list[Failure] = []
-    for palette, future in zip(generated.value, futures, strict=True):
+    storage = open_storage(settings)
+    position = {future.task_run_id: index for index, future in enumerate(futures)}
+    outcomes: dict[int, Variation | Failure] = {}
+    for future in as_completed(futures):
+        index = position[future.task_run_id]
         try:
-            variations.append(future.result())
+            variation = future.result()
         except Exception as error:
-            failures.append(Failure(palette=palette.name, error=f"{type(error).__name__}: {error}"))
+            palette = generated.palettes[index]
+            outcomes[index] = Failure(
+                palette=palette.name, error=f"{type(error).__name__}: {error}"
+            )
             logger.warning("palette %s failed after its retries: %s", palette.name, error)
+        else:
+            if future.state.name == "Cached":
+                variation = _reuse_or_remake(
+                    variation, storage, generated.palettes[index], request, uploaded.base
+                )
+            outcomes[index] = variation
+        artifacts.variation_finished()
+    ordered = [outcomes[index] for index in sorted(outcomes)]
+    variations = [outcome for outcome in ordered if isinstance(outcome, Variation)]
+    failures = [outcome for outcome in ordered if isinstance(outcome, Failure)]
     finished = time.perf_counter()
 
     manifest = Manifest(
         paletteflow_version=paletteflow.__version__,
         request=request.model_dump(exclude={"storage_options"}),
-        base_image=uploaded.value,
-        palettes=generated.value,
+        base_image=uploaded.base,
+        palettes=generated.palettes,
         variations=variations,
         failures=failures,
-        notes=base_image_notes(uploaded.value),
+        notes=base_image_notes(uploaded.base),
         timings=RunTimings(
             palettes_s=generated.seconds,
             upload_s=uploaded.seconds,
@@ -94,13 +143,13 @@ def palette_variations(request: VariationRequest) -> list[dict[str, Any]]:
             total_s=finished - started,
         ),
     )
-    manifest_url = write_manifest(storage, manifest)
-    manifest_path = manifest_key(uploaded.value)
+    manifest_url = write_manifest(settings, manifest)
+    manifest_path = manifest_key(uploaded.base)
+    artifacts.publish(variations, failures, storage.location(manifest_path))
     summary = _summary(len(variations), failures)
     logger.info(
         "%s in %.3f s; manifest at %s", summary, time.perf_counter() - started, manifest_path
     )
-    _publish_summary(variations, failures, summary)
     if len(variations) < request.min_variations:
         raise VariationError(
             f"{summary}, fewer than the {request.min_variations} required; the manifest "
@@ -109,7 +158,11 @@ def palette_variations(request: VariationRequest) -> list[dict[str, Any]]:
     return Completed(
         message=summary,
         data=[
-            {**variation.model_dump(), "manifest_path": manifest_path, "manifest_url": manifest_url}
+            {
+                **openable(variation, storage).model_dump(),
+                "manifest_path": manifest_path,
+                "manifest_url": manifest_url,
+            }
             for variation in variations
         ],
     )
@@ -121,17 +174,3 @@ def _summary(stored: int, failures: list[Failure]) -> str:
         first = failures[0]
         line += f"; {len(failures)} failed, first {first.palette}: {first.error}"
     return line
-
-
-def _publish_summary(variations: list[Variation], failures: list[Failure], summary: str) -> None:
-    """One table per run in the Prefect UI: every palette, stored, reused or failed, with why."""
-    rows = [
-        {
-            "palette": variation.name,
-            "status": "reused" if variation.reused else "stored",
-            "path": variation.image_path,
-        }
-        for variation in variations
-    ]
-    rows += [{"palette": f.palette, "status": "failed", "path": f.error} for f in failures]
-    create_table_artifact(table=rows, key="palette-variations", description=summary)

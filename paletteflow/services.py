@@ -14,7 +14,7 @@ from typing import Any
 from paletteflow.models import DEFAULT_STORAGE, Palette
 from paletteflow.palettes import PaletteGenerator, check_palette_count, get_generator
 from paletteflow.storage import Storage
-from paletteflow.variations import render_variation, store_base_image
+from paletteflow.variations import openable, render_variation, store_base_image
 
 logger = logging.getLogger(__name__)
 
@@ -65,5 +65,5 @@ class ImageService:
         for raw in palettes:
             palette = Palette.model_validate(raw)
             variation = render_variation(self.storage, base, palette, strength=strength)
-            variations.append(variation.model_dump())
+            variations.append(openable(variation, self.storage).model_dump())
         return variations

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -36,7 +37,8 @@ S3_CONFIG_DEFAULTS: dict[str, Any] = {
     "retries": {"mode": "standard", "max_attempts": 3},
 }
 
-_KEY = re.compile(r"[A-Za-z0-9_.-]+(?:/[A-Za-z0-9_.-]+)*")
+_UNSAFE_KEY_CHARACTERS = re.compile(r"[\x00-\x1f\x7f\\%]")
+_EXCLUSIVE_CREATE_LOCK = threading.Lock()
 _REFUSALS = (
     PermissionError,
     FileNotFoundError,
@@ -132,6 +134,51 @@ class Storage:
     def exists(self, key: str) -> bool:
         return self._exists(key, f"could not look up {key} in")
 
+    def create_exclusive(self, key: str, data: bytes) -> bool:
+        """Write only if nothing is there yet; False when another writer got there first.
+
+        Local files use O_EXCL, S3 a conditional PUT (If-None-Match: *), memory
+        a check under a process-wide lock: on every backend exactly one of
+        several racing writers wins, which is what claims and leases need.
+        """
+        path = self.full_path(key)
+        try:
+            if self.is_local:
+                Path(path).parent.mkdir(parents=True, exist_ok=True)
+            with _EXCLUSIVE_CREATE_LOCK:
+                self.fs.pipe_file(path, data, mode="create")
+        except FileExistsError:
+            return False
+        except Exception as error:
+            if _is_precondition_failure(error):
+                return False
+            raise self._failure(f"could not create {key} in", error) from None
+        return True
+
+    def list(self, prefix: str) -> list[str]:
+        """Keys of the objects directly under prefix, sorted, without the base."""
+        try:
+            entries = self.fs.ls(self.full_path(prefix), detail=True)
+        except FileNotFoundError:
+            return []
+        except Exception as error:
+            raise self._failure(f"could not list {prefix} in", error) from None
+        start = len(f"{self.root}/" if self.root else "")
+        return sorted(
+            _strip_protocol(entry["name"])[start:].lstrip("/")
+            for entry in entries
+            if entry.get("type") == "file"
+        )
+
+    def delete(self, key: str) -> None:
+        """Remove an object; one already gone is not an error, since deleting is idempotent."""
+        try:
+            self.fs.rm_file(self.full_path(key))
+        except FileNotFoundError:
+            return
+        except Exception as error:
+            raise self._failure(f"could not delete {key} from", error) from None
+
     def probe(self) -> None:
         """One metadata request, so an unreachable or refusing store fails before any work starts."""
         self._exists(PROBE_KEY, "cannot reach storage")
@@ -213,11 +260,17 @@ def with_backend_defaults(protocol: str, options: dict[str, Any]) -> dict[str, A
 
 
 def checked_key(key: str) -> str:
-    """Keys come from validated ids and hashes; anything else could climb out of the base."""
-    if not _KEY.fullmatch(key) or any(part in (".", "..") for part in key.split("/")):
+    """Refuse any key that could climb out of the base or mean something else to a backend.
+
+    Keys are relative, '/'-separated, with no empty, '.' or '..' part (so no
+    leading '/' and no 'scheme://'), no backslash, no '%' (a backend that
+    decodes it could turn '%2e%2e' into '..') and no control character.
+    """
+    parts = key.split("/")
+    if _UNSAFE_KEY_CHARACTERS.search(key) or any(part in ("", ".", "..") for part in parts):
         raise InputError(
-            f"unsafe storage key {key[:80]!r}; keys are relative paths of letters, digits, "
-            "'.', '_' and '-' without '.' or '..' parts"
+            f"unsafe storage key {key[:80]!r}; keys are relative paths without empty, '.' or "
+            "'..' parts, backslashes, '%' or control characters"
         )
     return key
 
@@ -242,3 +295,12 @@ def write_local_atomically(path: Path, data: bytes) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def _strip_protocol(name: str) -> str:
+    return name.split("://", 1)[1] if "://" in name else name
+
+
+def _is_precondition_failure(error: Exception) -> bool:
+    """A lost conditional PUT, when the server's 412 lacks the detail s3fs maps to FileExistsError."""
+    return "Precondition" in str(error)

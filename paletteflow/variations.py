@@ -168,7 +168,12 @@ _BASE_CACHE = _DecodedBaseCache()
 def render_variation(
     storage: Storage, base: BaseImage, palette: Palette, *, strength: float = 1.0
 ) -> Variation:
-    """Recolour, encode and store one palette's image, unless that exact result is already stored."""
+    """Recolour, encode and store one palette's image, unless that exact result is already stored.
+
+    The variation carries the image's stable location, not a presigned URL:
+    Prefect persists task results, and a presigned URL can carry a session
+    token. `openable` makes the URL a caller hands out.
+    """
     key = variation_key(base, palette, strength)
     recolor_s = encode_s = 0.0
     started = time.perf_counter()
@@ -187,10 +192,25 @@ def render_variation(
     return Variation(
         **palette.model_dump(),
         image_path=key,
-        image_url=storage.url(key),
+        image_url=storage.location(key),
         timings=VariationTimings(recolor_s=recolor_s, encode_s=encode_s, store_s=store_s),
         reused=reused,
     )
+
+
+def as_reused(variation: Variation) -> Variation:
+    """A variation an earlier run made: no work was done now."""
+    return variation.model_copy(
+        update={
+            "timings": VariationTimings(recolor_s=0.0, encode_s=0.0, store_s=0.0),
+            "reused": True,
+        }
+    )
+
+
+def openable(variation: Variation, storage: Storage) -> Variation:
+    """The variation with a URL a person can open now: public, file://, or freshly presigned."""
+    return variation.model_copy(update={"image_url": storage.url(variation.image_path)})
 
 
 def manifest_key(base: BaseImage) -> str:
@@ -203,9 +223,10 @@ _RUN_SPECIFIC = {"timings": True, "variations": {"__all__": {"timings", "reused"
 def write_manifest(storage: Storage, manifest: Manifest) -> str:
     """Store the manifest beside the images and return its URL.
 
-    It records stable locations, not presigned URLs: it outlives them, and they
-    can carry a session token. A stored manifest that differs only in timings
-    and reuse flags is left as it is, so re-running a request writes nothing.
+    It records stable locations, whatever URLs the variations arrive with: it
+    outlives presigned URLs, and they can carry a session token. A stored
+    manifest that differs only in timings and reuse flags is left as it is, so
+    re-running a request writes nothing.
     """
     key = manifest_key(manifest.base_image)
     record = manifest.model_copy(

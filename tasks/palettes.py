@@ -5,12 +5,11 @@ from __future__ import annotations
 import time
 
 from prefect import get_run_logger, task
-from prefect.cache_policies import NO_CACHE
 
-from paletteflow.models import Palette
 from paletteflow.palettes import get_generator
-from tasks.policy import RETRY_DELAYS, RETRY_JITTER, retry_transient
-from tasks.timed import Timed
+from tasks.caching import CACHE_EXPIRATION, palettes_cache_key
+from tasks.policy import PALETTES_TIMEOUT_S, RETRY_DELAYS, RETRY_JITTER, retry_transient
+from tasks.results import GeneratedPalettes
 
 
 @task(
@@ -19,13 +18,17 @@ from tasks.timed import Timed
     retry_delay_seconds=RETRY_DELAYS,
     retry_jitter_factor=RETRY_JITTER,
     retry_condition_fn=retry_transient,
-    cache_policy=NO_CACHE,
+    timeout_seconds=PALETTES_TIMEOUT_S,
+    cache_key_fn=palettes_cache_key,
+    cache_expiration=CACHE_EXPIRATION,
+    persist_result=True,
+    result_serializer="json",
 )
 async def generate_palettes(
     theme: str, logo_description: str, n: int, generator: str
-) -> Timed[list[Palette]]:
+) -> GeneratedPalettes:
     started = time.perf_counter()
     palettes = await get_generator(generator).generate(theme, logo_description, n)
     seconds = time.perf_counter() - started
     get_run_logger().info("%d palettes from %s in %.3f s", len(palettes), generator, seconds)
-    return Timed[list[Palette]](value=palettes, seconds=seconds)
+    return GeneratedPalettes(palettes=palettes, seconds=seconds)

@@ -11,12 +11,12 @@ from prefect.blocks.system import Secret
 from prefect.cache_policies import NO_CACHE
 
 from paletteflow.errors import InputError
-from paletteflow.models import BaseImage, Manifest, VariationRequest
+from paletteflow.models import Manifest, VariationRequest
 from paletteflow.storage import Storage, StorageSettings
 from paletteflow.variations import read_request_image, store_base_image
 from paletteflow.variations import write_manifest as write_manifest_to
 from tasks.policy import RETRY_DELAYS, RETRY_JITTER, retry_transient
-from tasks.timed import Timed
+from tasks.results import StoredBase
 
 STORAGE_RETRIES = dict(
     retries=3,
@@ -57,7 +57,7 @@ def load_credentials(block_name: str | None) -> dict[str, Any] | None:
 
 
 @task(name="upload-base-image", **STORAGE_RETRIES)
-def upload_base_image(request: VariationRequest) -> Timed[BaseImage]:
+def upload_base_image(request: VariationRequest) -> StoredBase:
     logger = get_run_logger()
     started = time.perf_counter()
     storage = open_storage(request.storage_settings())
@@ -77,7 +77,7 @@ def upload_base_image(request: VariationRequest) -> Timed[BaseImage]:
     swept = storage.sweep_temporaries(base.concept_dir)
     if swept:
         logger.warning("removed %d stale temporaries of interrupted writes", len(swept))
-    return Timed[BaseImage](value=base, seconds=seconds)
+    return StoredBase(base=base, seconds=seconds)
 
 
 @task(name="write-manifest", **STORAGE_RETRIES)
