@@ -124,3 +124,86 @@ def contrast_ratio(first: str, second: str) -> float:
     """WCAG 2.x contrast ratio, from 1 (identical) to 21 (black on white)."""
     high, low = sorted((relative_luminance(first), relative_luminance(second)), reverse=True)
     return (high + 0.05) / (low + 0.05)
+
+
+# sRGB (D65) linear light to CIE XYZ, and the D65 white point, per IEC 61966-2-1.
+_XYZ_FROM_LINEAR = np.array(
+    [
+        [0.4123907993, 0.3575843394, 0.1804807884],
+        [0.2126390059, 0.7151686788, 0.0721923054],
+        [0.0193308187, 0.1191947798, 0.9505321522],
+    ]
+)
+_D65_WHITE = np.array([0.9504559271, 1.0, 1.0890577508])
+_LAB_EPSILON = 216 / 24389
+_LAB_KAPPA = 24389 / 27
+
+
+def linear_to_cielab(linear: np.ndarray) -> np.ndarray:
+    """(..., 3) linear sRGB to CIELAB under D65, the space CIEDE2000 is defined in."""
+    xyz = (np.asarray(linear, dtype=np.float64) @ _XYZ_FROM_LINEAR.T) / _D65_WHITE
+    f = np.where(xyz > _LAB_EPSILON, np.cbrt(xyz), (_LAB_KAPPA * xyz + 16) / 116)
+    return np.stack(
+        [116 * f[..., 1] - 16, 500 * (f[..., 0] - f[..., 1]), 200 * (f[..., 1] - f[..., 2])],
+        axis=-1,
+    )
+
+
+def hex_to_linear(values: list[str] | tuple[str, ...]) -> np.ndarray:
+    return srgb_to_linear(np.array([hex_to_rgb(v) for v in values], dtype=np.float64) / 255.0)
+
+
+def ciede2000(first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """CIEDE2000 colour difference (Sharma, Wu and Dalal 2005) between CIELAB arrays, broadcasting.
+
+    Vectorised so a palette's pairs, and many candidate colours at once, cost
+    one numpy pass: the generators search candidates with it.
+    """
+    lab1, lab2 = np.asarray(first, dtype=np.float64), np.asarray(second, dtype=np.float64)
+    l1, a1, b1 = lab1[..., 0], lab1[..., 1], lab1[..., 2]
+    l2, a2, b2 = lab2[..., 0], lab2[..., 1], lab2[..., 2]
+    chroma_mean = (np.hypot(a1, b1) + np.hypot(a2, b2)) / 2
+    g = 0.5 * (1 - np.sqrt(chroma_mean**7 / (chroma_mean**7 + 25.0**7)))
+    a1p, a2p = (1 + g) * a1, (1 + g) * a2
+    c1p, c2p = np.hypot(a1p, b1), np.hypot(a2p, b2)
+    h1p = np.degrees(np.arctan2(b1, a1p)) % 360
+    h2p = np.degrees(np.arctan2(b2, a2p)) % 360
+    achromatic = c1p * c2p == 0
+    dh = h2p - h1p
+    dh = np.where(dh > 180, dh - 360, np.where(dh < -180, dh + 360, dh))
+    dh = np.where(achromatic, 0.0, dh)
+    d_l, d_c = l2 - l1, c2p - c1p
+    d_h = 2 * np.sqrt(c1p * c2p) * np.sin(np.radians(dh / 2))
+    l_mean, c_mean = (l1 + l2) / 2, (c1p + c2p) / 2
+    h_sum = h1p + h2p
+    h_mean = np.where(
+        achromatic,
+        h_sum,
+        np.where(
+            np.abs(h1p - h2p) <= 180,
+            h_sum / 2,
+            np.where(h_sum < 360, (h_sum + 360) / 2, (h_sum - 360) / 2),
+        ),
+    )
+    t = (
+        1
+        - 0.17 * np.cos(np.radians(h_mean - 30))
+        + 0.24 * np.cos(np.radians(2 * h_mean))
+        + 0.32 * np.cos(np.radians(3 * h_mean + 6))
+        - 0.20 * np.cos(np.radians(4 * h_mean - 63))
+    )
+    rotation = 30 * np.exp(-(((h_mean - 275) / 25) ** 2))
+    r_c = 2 * np.sqrt(c_mean**7 / (c_mean**7 + 25.0**7))
+    s_l = 1 + 0.015 * (l_mean - 50) ** 2 / np.sqrt(20 + (l_mean - 50) ** 2)
+    s_c = 1 + 0.045 * c_mean
+    s_h = 1 + 0.015 * c_mean * t
+    r_t = -np.sin(np.radians(2 * rotation)) * r_c
+    return np.sqrt(
+        (d_l / s_l) ** 2 + (d_c / s_c) ** 2 + (d_h / s_h) ** 2 + r_t * (d_c / s_c) * (d_h / s_h)
+    )
+
+
+def delta_e(first: str, second: str) -> float:
+    """CIEDE2000 between two hex colours."""
+    lab = linear_to_cielab(hex_to_linear([first, second]))
+    return float(ciede2000(lab[0], lab[1]))
