@@ -84,34 +84,63 @@ def hex_to_oklab(values: list[str] | tuple[str, ...]) -> np.ndarray:
     return srgb_to_oklab(rgb)
 
 
-def oklch_to_oklab(lightness: float, chroma: float, hue_degrees: float) -> np.ndarray:
-    hue = np.deg2rad(hue_degrees)
-    return np.array([lightness, chroma * np.cos(hue), chroma * np.sin(hue)])
+def oklab_to_oklch(lab: np.ndarray) -> np.ndarray:
+    """(..., 3) OKLab to (..., 3) OkLCh with hue in degrees [0, 360)."""
+    lab = np.asarray(lab, dtype=np.float64)
+    chroma = np.hypot(lab[..., 1], lab[..., 2])
+    hue = np.degrees(np.arctan2(lab[..., 2], lab[..., 1])) % 360
+    return np.stack([lab[..., 0], chroma, hue], axis=-1)
 
 
-def oklch_to_hex(lightness: float, chroma: float, hue_degrees: float) -> str:
-    """The in-gamut colour nearest in chroma to the request, keeping lightness and hue.
+def oklch_to_linear_in_gamut(lightness, chroma, hue_degrees, steps: int = 16) -> np.ndarray:
+    """Linear sRGB of the in-gamut colours nearest in chroma to the requests, keeping lightness and hue.
 
     Clipping RGB channels would shift hue; reducing chroma until the colour fits
     keeps the designer's intent (hue and lightness) and loses only saturation.
+    Bisects every out-of-gamut request at once, so palette search can map
+    hundreds of candidates in one pass.
     """
-    low, high = 0.0, max(chroma, 0.0)
-    if _in_gamut(oklch_to_oklab(lightness, high, hue_degrees)):
-        low = high
-    else:
-        for _ in range(24):
+    lightness, chroma, hue = (
+        np.ravel(axis).astype(np.float64)
+        for axis in np.broadcast_arrays(lightness, chroma, np.deg2rad(hue_degrees))
+    )
+    lightness, chroma = np.clip(lightness, 0.0, 1.0), np.maximum(chroma, 0.0)
+    cos, sin = np.cos(hue), np.sin(hue)
+
+    def linear_at(rows: np.ndarray, values: np.ndarray) -> np.ndarray:
+        lab = np.column_stack([lightness[rows], values * cos[rows], values * sin[rows]])
+        return ((lab @ _LMS_FROM_OKLAB.T) ** 3) @ _LINEAR_FROM_LMS.T
+
+    every = np.arange(len(lightness))
+    linear = linear_at(every, chroma)
+    outside = np.flatnonzero(~_fits(linear))
+    if len(outside):
+        low, high = np.zeros(len(outside)), chroma[outside]
+        for _ in range(steps):
             mid = (low + high) / 2
-            if _in_gamut(oklch_to_oklab(lightness, mid, hue_degrees)):
-                low = mid
-            else:
-                high = mid
-    rgb = oklab_to_srgb(oklch_to_oklab(lightness, low, hue_degrees)) * 255.0
-    return rgb_to_hex(rgb)
+            inside = _fits(linear_at(outside, mid))
+            low, high = np.where(inside, mid, low), np.where(inside, high, mid)
+        linear[outside] = linear_at(outside, low)
+    return np.clip(linear, 0.0, 1.0)
 
 
-def _in_gamut(lab: np.ndarray, tolerance: float = 1e-6) -> bool:
-    linear = oklab_to_linear(lab)
-    return bool(np.all(linear >= -tolerance) and np.all(linear <= 1 + tolerance))
+def _fits(linear: np.ndarray, tolerance: float = 1e-6) -> np.ndarray:
+    return np.all((linear >= -tolerance) & (linear <= 1 + tolerance), axis=-1)
+
+
+def linear_to_hex(linear: np.ndarray) -> list[str]:
+    """(n, 3) linear sRGB to hex strings, rounding to the nearest 8-bit value."""
+    rgb = np.rint(linear_to_srgb(np.atleast_2d(linear)) * 255.0).astype(int)
+    return [f"#{r:02x}{g:02x}{b:02x}" for r, g, b in rgb]
+
+
+def oklch_to_hex(lightness: float, chroma: float, hue_degrees: float) -> str:
+    """The in-gamut colour nearest in chroma to the request, keeping lightness and hue."""
+    return linear_to_hex(oklch_to_linear_in_gamut(lightness, chroma, hue_degrees, steps=24))[0]
+
+
+def hex_to_oklch(values: list[str] | tuple[str, ...]) -> np.ndarray:
+    return oklab_to_oklch(hex_to_oklab(values))
 
 
 def relative_luminance(value: str) -> float:

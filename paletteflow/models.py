@@ -44,6 +44,14 @@ class Palette(BaseModel):
     colors: list[HexColor] = Field(min_length=3, max_length=8)
     description: str = Field(default="", max_length=500)
     roles: dict[str, HexColor] | None = None
+    source: str | None = Field(default=None, description="Which generator made it, e.g. offline.")
+    checks: dict[str, bool] | None = Field(
+        default=None,
+        description="Rules the palette passed: contrast, distinct, colour-blind views.",
+    )
+    repairs: list[str] | None = Field(
+        default=None, description="Roles whose colours were moved to meet the rules."
+    )
 
     @field_validator("name", "description", mode="before")
     @classmethod
