@@ -64,7 +64,7 @@ def test_run_json_against_a_prefect_api(prefect_api, tmp_path, sample_logo_png):
         (["run", "x.png", "--user-id", "../../etc"], "invalid user_id"),
         (
             ["palettes", "sea", "--generator", "nope"],
-            "unknown palette generator 'nope'; known generators: offline",
+            "unknown palette generator 'nope'; known generators: jigsawstack, offline, openai",
         ),
         (["palettes", "sea", "-n", "0"], "n = 0 is outside 1..20"),
         (["recolor", "x.png", "--colors", "#000000,#ffffff", "-o", "o.png"], "invalid colors"),

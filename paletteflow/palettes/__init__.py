@@ -14,6 +14,8 @@ from typing import Protocol, runtime_checkable
 from paletteflow.errors import InputError
 from paletteflow.models import MAX_PALETTES, Palette
 from paletteflow.palettes.offline import OfflineGenerator
+from paletteflow.palettes.providers.jigsawstack import JigsawStackGenerator
+from paletteflow.palettes.providers.openai import OpenAICompatibleGenerator
 from paletteflow.palettes.settings import GeneratorSettings
 
 
@@ -24,18 +26,23 @@ class PaletteGenerator(Protocol):
     ) -> list[Palette]: ...
 
 
-GENERATORS: dict[str, Callable[[GeneratorSettings], PaletteGenerator]] = {
-    "offline": OfflineGenerator,
+# name -> factory(settings, api_key); the key comes from a Prefect Secret block or stays None.
+GENERATORS: dict[str, Callable[[GeneratorSettings, str | None], PaletteGenerator]] = {
+    "offline": lambda settings, _key: OfflineGenerator(settings),
+    "openai": OpenAICompatibleGenerator,
+    "jigsawstack": JigsawStackGenerator,
 }
 
 
-def get_generator(name: str, settings: GeneratorSettings | None = None) -> PaletteGenerator:
+def get_generator(
+    name: str, settings: GeneratorSettings | None = None, api_key: str | None = None
+) -> PaletteGenerator:
     try:
         factory = GENERATORS[name]
     except KeyError:
         known = ", ".join(sorted(GENERATORS))
         raise InputError(f"unknown palette generator {name!r}; known generators: {known}") from None
-    return factory(settings or GeneratorSettings())
+    return factory(settings or GeneratorSettings(), api_key)
 
 
 def check_palette_count(n: int) -> int:

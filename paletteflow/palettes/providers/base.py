@@ -1,0 +1,93 @@
+"""What every LLM provider does around its one request: ask, ask once more, fill up, add image palettes.
+
+A provider only has to turn a PaletteRequest into palette items (`ask`); this
+module validates and repairs them, asks once more when too few were usable,
+and then, if the user allowed it, fills up from the offline designer and marks
+those palettes' source, so a run never silently mixes the two.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import Any, Protocol
+
+import httpx
+
+from paletteflow.errors import PaletteGenerationError
+from paletteflow.models import Palette
+from paletteflow.palettes.image_seeded import image_palettes
+from paletteflow.palettes.locks import assign_roles
+from paletteflow.palettes.offline import design_palettes
+from paletteflow.palettes.providers.answers import UnusableAnswer, accept
+from paletteflow.palettes.providers.http import timeouts
+from paletteflow.palettes.providers.prompt import PaletteRequest
+from paletteflow.palettes.quality import NEAR_DUPLICATE, distance_to_nearest
+from paletteflow.palettes.settings import GeneratorSettings
+
+logger = logging.getLogger(__name__)
+
+FALLBACK_SOURCE = "offline-fallback"
+_ASKS = 2
+
+
+class Provider(Protocol):
+    name: str
+    settings: GeneratorSettings
+
+    async def ask(self, client: httpx.AsyncClient, request: PaletteRequest) -> list[Any]: ...
+
+
+async def generate_with(
+    provider: Provider, theme: str, logo: str, n: int, image_colours: Sequence[str]
+) -> list[Palette]:
+    settings = provider.settings
+    locked = assign_roles(settings.parsed_locks())
+    from_image = min(settings.image_palettes, n - 1) if image_colours else 0
+    wanted = n - from_image
+    palettes: list[Palette] = []
+    problem = "too few usable palettes"
+    async with httpx.AsyncClient(timeout=timeouts(settings)) as client:
+        for _ in range(_ASKS):
+            needed = wanted - len(palettes)
+            if needed <= 0:
+                break
+            request = PaletteRequest(theme, logo, needed, locked, [p.name for p in palettes])
+            try:
+                items = await provider.ask(client, request)
+            except UnusableAnswer as error:
+                problem = str(error)
+                logger.warning("%s: %s", provider.name, problem)
+                continue
+            palettes += accept(items, locked, provider.name, palettes)[:needed]
+    if len(palettes) < wanted:
+        if not settings.fallback:
+            raise PaletteGenerationError(
+                f"{provider.name} gave {len(palettes)} usable palettes of {wanted} after {_ASKS} asks "
+                f"({problem}); retry, or allow fallback to the offline designer"
+            )
+        logger.warning(
+            "%s gave %d usable palettes of %d (%s); filling up from the offline designer",
+            provider.name, len(palettes), wanted, problem,
+        )  # fmt: skip
+        palettes += _fallback(theme, logo, wanted - len(palettes), locked, palettes)
+    used = {palette.name for palette in palettes}
+    return palettes + image_palettes(image_colours, from_image, locked, used)
+
+
+def _fallback(
+    theme: str, logo: str, count: int, locked: dict[str, str], taken: list[Palette]
+) -> list[Palette]:
+    """Offline palettes unlike the provider's, marked as fallback."""
+    chosen: list[Palette] = []
+    names = {palette.name for palette in taken}
+    for palette in design_palettes(theme, logo, min(20, len(taken) + count * 2), locked):
+        if len(chosen) == count:
+            break
+        others = [p.roles for p in (*taken, *chosen)]
+        if (
+            palette.name not in names
+            and distance_to_nearest(palette.roles, others) >= NEAR_DUPLICATE
+        ):
+            chosen.append(palette.model_copy(update={"source": FALLBACK_SOURCE}))
+    return chosen
