@@ -50,12 +50,11 @@ def palette_variations(request: VariationRequest) -> list[dict[str, Any]]:
     logger = get_run_logger()
     started = time.perf_counter()
     get_generator(request.generator)
-    palettes_future = generate_palettes.submit(
-        request.theme, request.logo_description, request.n, request.generator
-    )
     base_future = upload_base_image.submit(request)
-    generated = palettes_future.result()
+    seeds_from_image = request.generator_settings.image_palettes > 0
+    palettes_future = generate_palettes.submit(request, base_future if seeds_from_image else None)
     uploaded = base_future.result()
+    generated = palettes_future.result()
     palettes_done = time.perf_counter()
 
     futures = recolor_variation.map(

@@ -15,8 +15,10 @@ import threading
 import time
 from collections import OrderedDict
 
+import numpy as np
 from PIL import Image
 
+from paletteflow.color import oklab_to_srgb, rgb_to_hex
 from paletteflow.imageio import decode_image, encode_png, media_type, sniff_format
 from paletteflow.models import BaseImage, Manifest, Palette, Variation, VariationTimings
 from paletteflow.recolor import RECOLOR_VERSION, Analysis, analyze, recolor_image
@@ -145,6 +147,13 @@ def render_variation(
         timings=VariationTimings(recolor_s=recolor_s, encode_s=encode_s, store_s=store_s),
         reused=reused,
     )
+
+
+def base_image_colours(storage: Storage, base: BaseImage, limit: int = 6) -> list[str]:
+    """The base image's dominant colours, most common first, from the analysis recolouring reuses."""
+    _, analysis = _BASE_CACHE.get(storage, base)
+    order = np.argsort(-analysis.shares, kind="stable")[:limit]
+    return [rgb_to_hex(oklab_to_srgb(analysis.centres[i]) * 255.0) for i in order]
 
 
 def manifest_key(base: BaseImage) -> str:

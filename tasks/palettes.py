@@ -1,14 +1,22 @@
-"""Palette generation as a task, so it runs concurrently with the base-image upload."""
+"""Palette generation as a task, so it runs concurrently with the base-image upload.
+
+With image palettes asked for (the default), the task also takes the stored
+base image and seeds palettes from its dominant colours; the decoded image and
+its analysis are cached per process, so the recolour tasks reuse them.
+"""
 
 from __future__ import annotations
 
 import time
 
 from prefect import get_run_logger, task
+from prefect.blocks.system import Secret
 from prefect.cache_policies import NO_CACHE
 
-from paletteflow.models import Palette
+from paletteflow.models import BaseImage, Palette, VariationRequest
 from paletteflow.palettes import get_generator
+from paletteflow.storage import Storage
+from paletteflow.variations import base_image_colours
 from tasks.policy import RETRY_DELAYS, RETRY_JITTER, retry_transient
 from tasks.timed import Timed
 
@@ -22,10 +30,19 @@ from tasks.timed import Timed
     cache_policy=NO_CACHE,
 )
 async def generate_palettes(
-    theme: str, logo_description: str, n: int, generator: str
+    request: VariationRequest, uploaded: Timed[BaseImage] | None = None
 ) -> Timed[list[Palette]]:
     started = time.perf_counter()
-    palettes = await get_generator(generator).generate(theme, logo_description, n)
+    settings = request.generator_settings
+    api_key = Secret.load(settings.api_key_secret).get() if settings.api_key_secret else None
+    storage = Storage(request.storage, request.storage_options)
+    colours = base_image_colours(storage, uploaded.value) if uploaded else []
+    generator = get_generator(request.generator, settings, api_key)
+    palettes = await generator.generate(
+        request.theme, request.logo_description, request.n, image_colours=colours
+    )
     seconds = time.perf_counter() - started
-    get_run_logger().info("%d palettes from %s in %.3f s", len(palettes), generator, seconds)
+    get_run_logger().info(
+        "%d palettes from %s in %.3f s", len(palettes), request.generator, seconds
+    )
     return Timed[list[Palette]](value=palettes, seconds=seconds)

@@ -12,11 +12,10 @@ from collections.abc import Callable, Sequence
 from typing import Protocol, runtime_checkable
 
 from paletteflow.errors import InputError
-from paletteflow.models import MAX_PALETTES, Palette
+from paletteflow.models import MAX_PALETTES, GeneratorSettings, Palette
 from paletteflow.palettes.offline import OfflineGenerator
 from paletteflow.palettes.providers.jigsawstack import JigsawStackGenerator
 from paletteflow.palettes.providers.openai import OpenAICompatibleGenerator
-from paletteflow.palettes.settings import GeneratorSettings
 
 
 @runtime_checkable

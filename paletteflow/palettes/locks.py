@@ -9,35 +9,16 @@ meet the rules together, the request is impossible and says why.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from itertools import combinations, permutations
 
-from paletteflow.color import contrast_ratio, delta_e, hex_to_oklch, normalize_hex
+from paletteflow.color import contrast_ratio, delta_e, hex_to_oklch
 from paletteflow.cvd import DEFICIENCIES
 from paletteflow.errors import InputError
-from paletteflow.models import ROLES
+from paletteflow.models import ROLES, Lock
 from paletteflow.palettes.quality import CVD_ROLES, MIN_CONTRAST, MIN_DISTANCE, seen_apart
 
 _ROLE_PREFERENCE = ("primary", "accent", "secondary", "highlight", "background")
 _LIGHT_PREFERENCE = ("background", "highlight", "secondary", "accent", "primary")
-
-
-@dataclass(frozen=True)
-class Lock:
-    colour: str
-    role: str | None = None
-
-
-def parse_lock(text: str) -> Lock:
-    """ "#1a73e8", "1a73e8" or "primary=#1a73e8" (":" works too) to a Lock."""
-    role, _, colour = text.strip().rpartition("=") if "=" in text else text.strip().rpartition(":")
-    role = role.strip().lower() or None
-    if role is not None and role not in ROLES:
-        raise InputError(f"lock {text!r} names unknown role {role!r}; roles are {', '.join(ROLES)}")
-    try:
-        return Lock(normalize_hex(colour), role)
-    except ValueError as error:
-        raise InputError(f"lock {text!r}: {error}") from None
 
 
 def assign_roles(locks: Iterable[Lock]) -> dict[str, str]:

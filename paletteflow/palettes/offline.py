@@ -13,10 +13,10 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping, Sequence
 
-from paletteflow.models import Palette
+from paletteflow.models import GeneratorSettings, Lock, Palette
 from paletteflow.palettes.image_seeded import image_palettes
 from paletteflow.palettes.lexicon import Anchor, ThemeReading, Tone, load_lexicon, read_theme
-from paletteflow.palettes.locks import Lock, assign_roles
+from paletteflow.palettes.locks import assign_roles
 from paletteflow.palettes.naming import (
     describe,
     join_words,
@@ -33,7 +33,6 @@ from paletteflow.palettes.quality import (
     fit_roles,
 )
 from paletteflow.palettes.schemes import SCHEMES, Base, Scheme, pick, role_intents
-from paletteflow.palettes.settings import GeneratorSettings
 
 SOURCE = "offline"
 _NEUTRAL_ANCHORS = ("navy", "slate", "denim", "charcoal", "steel")

@@ -15,7 +15,7 @@ from typing import Any, Protocol
 import httpx
 
 from paletteflow.errors import PaletteGenerationError
-from paletteflow.models import Palette
+from paletteflow.models import GeneratorSettings, Palette
 from paletteflow.palettes.image_seeded import image_palettes
 from paletteflow.palettes.locks import assign_roles
 from paletteflow.palettes.offline import design_palettes
@@ -23,7 +23,6 @@ from paletteflow.palettes.providers.answers import UnusableAnswer, accept
 from paletteflow.palettes.providers.http import timeouts
 from paletteflow.palettes.providers.prompt import PaletteRequest
 from paletteflow.palettes.quality import NEAR_DUPLICATE, distance_to_nearest
-from paletteflow.palettes.settings import GeneratorSettings
 
 logger = logging.getLogger(__name__)
 

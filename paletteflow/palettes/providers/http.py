@@ -22,7 +22,7 @@ from typing import Any
 import httpx
 
 from paletteflow.errors import PaletteGenerationError, ProviderConfigError
-from paletteflow.palettes.settings import GeneratorSettings
+from paletteflow.models import GeneratorSettings
 
 logger = logging.getLogger(__name__)
 

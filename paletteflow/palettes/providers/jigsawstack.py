@@ -14,12 +14,11 @@ from typing import Any
 import httpx
 
 from paletteflow.errors import ProviderConfigError
-from paletteflow.models import Palette
+from paletteflow.models import GeneratorSettings, Palette
 from paletteflow.palettes.providers.answers import UnusableAnswer, palette_items
 from paletteflow.palettes.providers.base import generate_with
 from paletteflow.palettes.providers.http import ProviderHTTP, resolve_key
 from paletteflow.palettes.providers.prompt import JIGSAW_PROMPT, RETURN_PROMPT, PaletteRequest
-from paletteflow.palettes.settings import GeneratorSettings
 
 DEFAULT_API_URL = "https://api.jigsawstack.com"
 KEY_VARIABLES = ("PALETTEFLOW_JIGSAWSTACK_API_KEY", "JIGSAWSTACK_API_KEY")

@@ -14,12 +14,11 @@ from typing import Any
 
 import httpx
 
-from paletteflow.models import Palette
+from paletteflow.models import GeneratorSettings, Palette
 from paletteflow.palettes.providers.answers import UnusableAnswer, palette_items
 from paletteflow.palettes.providers.base import generate_with
 from paletteflow.palettes.providers.http import ProviderHTTP, ProviderRejection, resolve_key
 from paletteflow.palettes.providers.prompt import PALETTES_SCHEMA, SYSTEM_TEXT, PaletteRequest
-from paletteflow.palettes.settings import GeneratorSettings
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
 DEFAULT_MODEL = "gpt-4o-mini"
