@@ -19,8 +19,7 @@ _HUE_FAMILIES = (
     (215, "teal"),
     (275, "blue"),
     (330, "purple"),
-    (345, "pink"),
-    (360, "red"),
+    (360, "pink"),
 )
 
 
@@ -29,13 +28,19 @@ def colour_family(colour: str) -> str:
     lightness, chroma, hue = hex_to_oklch([colour])[0]
     if chroma < 0.035:
         return "white" if lightness > 0.93 else "black" if lightness < 0.25 else "grey"
-    if 20 <= hue < 100 and lightness < 0.62 and chroma < 0.13:
+    if (
+        (40 <= hue < 100 or (20 <= hue < 40 and chroma < 0.1))
+        and lightness < 0.62
+        and chroma < 0.13
+    ):
         return "brown"
     if 50 <= hue < 110 and lightness >= 0.8 and chroma < 0.07:
         return "beige"
     family = next(name for bound, name in _HUE_FAMILIES if hue < bound)
     if family == "red" and lightness >= 0.72:
         return "pink"
+    if family == "pink" and lightness < 0.45:
+        return "red"
     return family
 
 

@@ -25,6 +25,8 @@ from paletteflow.palettes.naming import (
     theme_prefix,
 )
 from paletteflow.palettes.quality import (
+    AVOID_MARGIN,
+    AVOID_MIN_CHROMA,
     MIN_CONTRAST,
     NEAR_DUPLICATE,
     Fit,
@@ -37,7 +39,7 @@ from paletteflow.palettes.schemes import SCHEMES, Base, Scheme, pick, role_inten
 SOURCE = "offline"
 _NEUTRAL_ANCHORS = ("navy", "slate", "denim", "charcoal", "steel")
 _NEUTRAL_TONE = Tone(chroma=0.8)
-_ATTEMPTS = 4
+_ATTEMPTS = 6
 
 
 class OfflineGenerator:
@@ -105,7 +107,10 @@ def design_palettes(theme: str, logo: str, n: int, locked: Mapping[str, str]) ->
 def _anchors_and_tone(reading: ThemeReading, seed: bytes) -> tuple[tuple[Anchor, ...], Tone]:
     """The theme's anchors; a neutral brand set for empty text; hues from the words when none matched."""
     if reading.anchors:
-        return reading.anchors, reading.tone
+        allowed = tuple(
+            anchor for anchor in reading.anchors if not _avoided(anchor, reading.avoided)
+        )
+        return allowed or reading.anchors, reading.tone
     if reading.empty:
         known = load_lexicon().themes
         by_name = {anchor.name: anchor for entry in known.values() for anchor in entry.anchors}
@@ -115,6 +120,12 @@ def _anchors_and_tone(reading: ThemeReading, seed: bytes) -> tuple[tuple[Anchor,
         Anchor("text", (hue, hue + 25), (0.42, 0.55), (0.10, 0.15)),
         Anchor("text", (hue + 137, hue + 162), (0.45, 0.6), (0.08, 0.13)),
     ), reading.tone
+
+
+def _avoided(anchor: Anchor, avoided: tuple[Anchor, ...]) -> bool:
+    """Whether a colourful anchor's central hue lies in a hue the text said to avoid."""
+    _, chroma, hue = pick(anchor, (0.5, 0.5, 0.5))
+    return chroma > AVOID_MIN_CHROMA and any(a.covers_hue(hue, AVOID_MARGIN) for a in avoided)
 
 
 def _fractions(seed: bytes, index: int, attempt: int) -> tuple[float, float, float]:
@@ -132,22 +143,34 @@ def _fit_unlike_previous(
     seed: bytes,
     previous: list[Palette],
 ) -> Fit:
-    """Fit the scheme, trying other anchors and hues while the result looks like an earlier palette."""
-    fit = None
+    """Fit the scheme, varying anchor, ground, hue and chroma while the result looks like an earlier one.
+
+    Later attempts stray further from the theme, so they only run when the
+    closer ones came out too like a palette already made; if every attempt
+    does, the one least like the others is kept.
+    """
+    best: tuple[float, Fit] | None = None
     for attempt in range(_ATTEMPTS):
         anchor = anchors[(index + attempt) % len(anchors)]
         lightness, chroma, hue = pick(anchor, _fractions(seed, index, attempt))
         cycle = index // len(SCHEMES) + attempt
+        if cycle > 1:
+            hue = (hue + 47.0 * cycle) % 360
+        if attempt >= 3:
+            chroma = max(chroma, 0.1)
         partner = anchors[(index + attempt + 1) % len(anchors)] if len(anchors) > 1 else None
-        base = Base(lightness, chroma, (hue + 29.0 * cycle) % 360 if cycle > 1 else hue, partner)
-        intents = role_intents(scheme, base, tone, tone.dark_ground)
+        dark = tone.dark_ground != (attempt >= 2 and attempt % 2 == 0)
+        intents = role_intents(scheme, Base(lightness, chroma, hue, partner), tone, dark)
         fit = fit_roles(intents, locked, min_contrast=scheme.min_contrast, avoid=reading.avoided)
         if scheme.min_contrast > MIN_CONTRAST and not all(check_roles(fit.roles).values()):
             fit = fit_roles(intents, locked, avoid=reading.avoided)
-        if distance_to_nearest(fit.roles, [p.roles for p in previous]) >= NEAR_DUPLICATE:
+        distance = distance_to_nearest(fit.roles, [p.roles for p in previous])
+        if best is None or distance > best[0]:
+            best = (distance, fit)
+        if distance >= NEAR_DUPLICATE:
             break
-    assert fit is not None
-    return fit
+    assert best is not None
+    return best[1]
 
 
 def _prefixes(index: int, reading: ThemeReading, primary: str) -> list[str]:

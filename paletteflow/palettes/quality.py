@@ -43,6 +43,7 @@ CVD_ROLES = ("primary", "accent", "background")
 CHECKS = ("contrast", "distinct", *DEFICIENCIES)
 PLACEMENT_ORDER = ("background", "primary", "accent", "secondary", "highlight")
 
+_RULE_WEIGHT = 100
 _LUMINANCE = np.array([0.2126, 0.7152, 0.0722])
 _NEAR_OFFSETS = np.array(
     [0.0, 0.04, -0.04, 0.08, -0.08, 0.12, -0.12, 0.16, -0.16, 0.2, -0.2, 0.25, -0.25, 0.3, -0.3]
@@ -198,20 +199,20 @@ def _violations(
     min_contrast: float,
     avoid: Sequence[Anchor],
 ) -> np.ndarray:
-    """How many rules each candidate breaks against the colours already placed."""
+    """A penalty per candidate: each broken rule outweighs any number of avoided hues it shows."""
     count = np.zeros(len(linear), dtype=int)
     if placed:
         others = list(placed)
         other_linear = np.stack([placed[other] for other in others])
         candidate_views, other_views = _views(linear), _views(other_linear)
         distances = ciede2000(candidate_views[:, :, None], other_views[:, None, :])
-        count += (distances[0] < MIN_DISTANCE).sum(axis=1)
+        count += _RULE_WEIGHT * (distances[0] < MIN_DISTANCE).sum(axis=1)
         if role in CVD_ROLES:
             cvd_columns = [i for i, other in enumerate(others) if other in CVD_ROLES]
-            count += (distances[1:, :, cvd_columns] < MIN_DISTANCE).sum(axis=(0, 2))
+            count += _RULE_WEIGHT * (distances[1:, :, cvd_columns] < MIN_DISTANCE).sum(axis=(0, 2))
         partner = {"primary": "background", "background": "primary"}.get(role)
         if partner in placed:
-            count += contrast_of(linear, placed[partner]) < min_contrast
+            count += _RULE_WEIGHT * (contrast_of(linear, placed[partner]) < min_contrast)
     if avoid:
         lch = oklab_to_oklch(srgb_to_oklab(linear_to_srgb(linear)))
         for anchor in avoid:

@@ -90,7 +90,14 @@ def role_intents(scheme: Scheme, base: Base, tone: Tone, dark_ground: bool) -> d
         background = Intent.of_hex(WHITE, hue_free=False)
     else:
         background = Intent(0.19 if dark else 0.975, 0.025 if dark else 0.012, hue, hue_free=False)
-    primary = Intent(max(base.lightness, 0.82) if dark else base.lightness + shift, chroma, hue)
+    # A light anchor (blush, lavender) darkened to read on a light ground turns muddy unless its
+    # chroma grows as its lightness falls; a dark ground keeps light anchors as they are.
+    deepened = max(chroma, 0.12 * tone.chroma * scheme.tint) if base.lightness > 0.6 else chroma
+    primary = (
+        Intent(max(base.lightness, 0.82), chroma, hue)
+        if dark
+        else Intent(base.lightness + shift, deepened, hue)
+    )
     if scheme.one_hue:
         lightness = (0.6, 0.72, 0.4) if dark else (0.58, 0.72, 0.87)
         chromas = (chroma * 0.8, vivid, chroma * (0.8 if dark else 0.45))
