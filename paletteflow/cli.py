@@ -260,7 +260,7 @@ def palettes(
             _show_palettes(made)
         elif output is not None:
             write_local_atomically(output, EXPORTERS[chosen](made))
-            err.print(f"wrote {len(made)} palettes to {output}", highlight=False)
+            err.print(f"wrote {len(made)} palettes to {output}", highlight=False, soft_wrap=True)
         elif chosen == "ase":
             raise InputError("ase is binary: write it to a file with -o palettes.ase")
         else:
@@ -268,19 +268,23 @@ def palettes(
 
 
 def _show_palettes(made: list[Palette]) -> None:
-    table = Table(show_header=True)
-    for column in ("palette", "colours", "hex (primary secondary accent background highlight)"):
-        table.add_column(column)
+    """One row per palette: name and checks, a swatch and hex code per role, the description."""
+    table = Table(show_header=True, show_lines=True)
+    table.add_column("palette")
+    table.add_column("colours", no_wrap=True)
+    table.add_column("description")
     for palette in made:
-        passed = palette.checks or {}
-        failed = [name for name, ok in passed.items() if not ok]
-        note = f"{palette.source or 'offline'}; " + (
-            f"fails {', '.join(failed)}" if failed else "all checks pass"
-        )
+        failed = [name for name, ok in (palette.checks or {}).items() if not ok]
+        verdict = f"fails {', '.join(failed)}" if failed else "all checks pass"
+        labelled = palette.roles.items() if palette.roles else enumerate(palette.colors, 1)
+        colours = Text()
+        for label, colour in labelled:
+            colours.append("   ", style=f"on {colour}").append(f" {colour} {label}\n")
+        colours.rstrip()
         table.add_row(
-            palette.name,
-            _swatches(palette.colors),
-            Text(" ".join(palette.colors) + f"\n{palette.description}\n{note}"),
+            Text(f"{palette.name}\n{palette.source or ''}\n{verdict}"),
+            colours,
+            palette.description,
         )
     out.print(table)
 
