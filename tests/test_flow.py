@@ -8,7 +8,7 @@ import pytest
 from PIL import Image
 
 from flows.palette_variations import palette_variations
-from paletteflow.models import VariationRequest
+from paletteflow.models import GeneratorSettings, VariationRequest
 from paletteflow.storage import Storage
 
 OLD_SERVICE_KEYS = {"name", "colors", "description", "image_path", "image_url"}
@@ -78,3 +78,24 @@ def test_bad_image_fails_the_run_without_storing(prefect_api, memory_storage_url
         palette_variations(VariationRequest(image=str(broken), n=2, storage=memory_storage_url))
     storage = Storage(memory_storage_url)
     assert not storage.fs.exists(storage.root)
+
+
+def test_flow_passes_generator_settings_and_seeds_a_palette_from_the_image(
+    prefect_api, memory_storage_url, sample_logo_png, tmp_path, monkeypatch
+):
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-flow-never-stored")
+    image_path = tmp_path / "logo.png"
+    image_path.write_bytes(sample_logo_png)
+    request = VariationRequest(
+        image=str(image_path),
+        theme="forest",
+        n=3,
+        storage=memory_storage_url,
+        generator_settings=GeneratorSettings(locks=("primary=#0b5394",)),
+    )
+    variations = palette_variations(request)
+    assert [v["source"] for v in variations] == ["offline", "offline", "image"]
+    assert all(v["roles"]["primary"] == "#0b5394" and all(v["checks"].values()) for v in variations)
+    raw_manifest = Storage(memory_storage_url).read(variations[0]["manifest_path"]).decode()
+    assert json.loads(raw_manifest)["request"]["generator_settings"]["locks"] == ["primary=#0b5394"]
+    assert "sk-flow-never-stored" not in raw_manifest

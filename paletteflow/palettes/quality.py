@@ -204,12 +204,13 @@ def _violations(
     if placed:
         others = list(placed)
         other_linear = np.stack([placed[other] for other in others])
-        candidate_views, other_views = _views(linear), _views(other_linear)
-        distances = ciede2000(candidate_views[:, :, None], other_views[:, None, :])
-        count += _RULE_WEIGHT * (distances[0] < MIN_DISTANCE).sum(axis=1)
-        if role in CVD_ROLES:
-            cvd_columns = [i for i, other in enumerate(others) if other in CVD_ROLES]
-            count += _RULE_WEIGHT * (distances[1:, :, cvd_columns] < MIN_DISTANCE).sum(axis=(0, 2))
+        seen = ciede2000(linear_to_cielab(linear)[:, None], linear_to_cielab(other_linear)[None])
+        count += _RULE_WEIGHT * (seen < MIN_DISTANCE).sum(axis=1)
+        cvd_others = [placed[other] for other in others if other in CVD_ROLES]
+        if role in CVD_ROLES and cvd_others:
+            candidate_views, other_views = _views(linear)[1:], _views(np.stack(cvd_others))[1:]
+            distances = ciede2000(candidate_views[:, :, None], other_views[:, None, :])
+            count += _RULE_WEIGHT * (distances < MIN_DISTANCE).sum(axis=(0, 2))
         partner = {"primary": "background", "background": "primary"}.get(role)
         if partner in placed:
             count += _RULE_WEIGHT * (contrast_of(linear, placed[partner]) < min_contrast)
