@@ -9,8 +9,9 @@ those palettes' source, so a run never silently mixes the two.
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Sequence
-from typing import Any, Protocol
+from typing import Any
 
 import httpx
 
@@ -20,7 +21,7 @@ from paletteflow.palettes.image_seeded import image_palettes
 from paletteflow.palettes.locks import assign_roles
 from paletteflow.palettes.offline import design_palettes
 from paletteflow.palettes.providers.answers import UnusableAnswer, accept
-from paletteflow.palettes.providers.http import timeouts
+from paletteflow.palettes.providers.http import ProviderHTTP, resolve_key, timeouts
 from paletteflow.palettes.providers.prompt import PaletteRequest
 from paletteflow.palettes.quality import NEAR_DUPLICATE, distance_to_nearest
 
@@ -30,15 +31,41 @@ FALLBACK_SOURCE = "offline-fallback"
 _ASKS = 2
 
 
-class Provider(Protocol):
-    name: str
-    settings: GeneratorSettings
+class ProviderGenerator:
+    """Set-up every provider shares: where to call and with which key, then `generate_with`.
 
-    async def ask(self, client: httpx.AsyncClient, request: PaletteRequest) -> list[Any]: ...
+    Subclasses name the provider, its URL and key environment variables, how the
+    key travels (`auth_headers`), and implement `ask`.
+    """
+
+    name: str
+    url_variable: str
+    default_url: str
+    key_variables: tuple[str, ...]
+
+    def __init__(self, settings: GeneratorSettings, api_key: str | None = None) -> None:
+        self.settings = settings
+        configured = settings.base_url or os.environ.get(self.url_variable) or self.default_url
+        self.base_url = configured.rstrip("/")
+        key = resolve_key(api_key, self.key_variables)
+        self.has_key = key is not None
+        self.http = ProviderHTTP(self.name, settings, self.auth_headers(key) if key else {}, key)
+
+    def auth_headers(self, key: str) -> dict[str, str]:
+        raise NotImplementedError
+
+    async def ask(self, client: httpx.AsyncClient, request: PaletteRequest) -> list[Any]:
+        """The palette items of one answer; UnusableAnswer when it holds none."""
+        raise NotImplementedError
+
+    async def generate(
+        self, theme: str, logo: str, n: int, *, image_colours: Sequence[str] = ()
+    ) -> list[Palette]:
+        return await generate_with(self, theme, logo, n, image_colours)
 
 
 async def generate_with(
-    provider: Provider, theme: str, logo: str, n: int, image_colours: Sequence[str]
+    provider: ProviderGenerator, theme: str, logo: str, n: int, image_colours: Sequence[str]
 ) -> list[Palette]:
     settings = provider.settings
     locked = assign_roles(settings.parsed_locks())

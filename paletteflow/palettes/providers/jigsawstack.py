@@ -7,21 +7,18 @@ describes the answer by example. A successful answer is {"success": true,
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from typing import Any
 
 import httpx
 
 from paletteflow.errors import ProviderConfigError
-from paletteflow.models import GeneratorSettings, Palette
+from paletteflow.models import Palette
 from paletteflow.palettes.providers.answers import UnusableAnswer, palette_items
-from paletteflow.palettes.providers.base import generate_with
-from paletteflow.palettes.providers.http import ProviderHTTP, resolve_key
+from paletteflow.palettes.providers.base import ProviderGenerator
 from paletteflow.palettes.providers.prompt import JIGSAW_PROMPT, RETURN_PROMPT, PaletteRequest
 
 DEFAULT_API_URL = "https://api.jigsawstack.com"
-KEY_VARIABLES = ("PALETTEFLOW_JIGSAWSTACK_API_KEY", "JIGSAWSTACK_API_KEY")
 _INPUTS = [
     {"key": "count", "optional": False, "initial_value": "5"},
     {"key": "theme", "optional": True, "initial_value": "a neutral brand"},
@@ -31,17 +28,14 @@ _INPUTS = [
 ]
 
 
-class JigsawStackGenerator:
+class JigsawStackGenerator(ProviderGenerator):
     name = "jigsawstack"
+    url_variable = "JIGSAWSTACK_API_URL"
+    default_url = DEFAULT_API_URL
+    key_variables = ("PALETTEFLOW_JIGSAWSTACK_API_KEY", "JIGSAWSTACK_API_KEY")
 
-    def __init__(self, settings: GeneratorSettings, api_key: str | None = None) -> None:
-        self.settings = settings
-        self.api_url = (
-            settings.base_url or os.environ.get("JIGSAWSTACK_API_URL") or DEFAULT_API_URL
-        ).rstrip("/")
-        key = resolve_key(api_key, KEY_VARIABLES)
-        self.has_key = key is not None
-        self.http = ProviderHTTP(self.name, settings, {"x-api-key": key} if key else {}, key)
+    def auth_headers(self, key: str) -> dict[str, str]:
+        return {"x-api-key": key}
 
     async def generate(
         self, theme: str, logo: str, n: int, *, image_colours: Sequence[str] = ()
@@ -51,7 +45,7 @@ class JigsawStackGenerator:
                 "jigsawstack needs an API key: set JIGSAWSTACK_API_KEY (or "
                 "PALETTEFLOW_JIGSAWSTACK_API_KEY), or name a Prefect Secret block in api_key_secret"
             )
-        return await generate_with(self, theme, logo, n, image_colours)
+        return await super().generate(theme, logo, n, image_colours=image_colours)
 
     async def ask(self, client: httpx.AsyncClient, request: PaletteRequest) -> list[Any]:
         body = {
@@ -66,7 +60,7 @@ class JigsawStackGenerator:
             },
             "return_prompt": RETURN_PROMPT,
         }
-        answer = await self.http.post(client, f"{self.api_url}/v1/prompt_engine/run", body)
+        answer = await self.http.post(client, f"{self.base_url}/v1/prompt_engine/run", body)
         if not isinstance(answer, dict) or answer.get("success") is not True:
             message = (
                 answer.get("message") or answer.get("error") if isinstance(answer, dict) else answer

@@ -9,41 +9,34 @@ always sent, since some servers default it to 1.0.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
 from typing import Any
 
 import httpx
 
-from paletteflow.models import GeneratorSettings, Palette
+from paletteflow.models import GeneratorSettings
 from paletteflow.palettes.providers.answers import UnusableAnswer, palette_items
-from paletteflow.palettes.providers.base import generate_with
-from paletteflow.palettes.providers.http import ProviderHTTP, ProviderRejection, resolve_key
+from paletteflow.palettes.providers.base import ProviderGenerator
+from paletteflow.palettes.providers.http import ProviderRejection
 from paletteflow.palettes.providers.prompt import PALETTES_SCHEMA, SYSTEM_TEXT, PaletteRequest
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
 DEFAULT_MODEL = "gpt-4o-mini"
-KEY_VARIABLES = ("PALETTEFLOW_OPENAI_API_KEY", "OPENAI_API_KEY")
 _MODES = ("json_schema", "json_object", "text")
 
 
-class OpenAICompatibleGenerator:
+class OpenAICompatibleGenerator(ProviderGenerator):
     name = "openai"
+    url_variable = "OPENAI_BASE_URL"
+    default_url = DEFAULT_BASE_URL
+    key_variables = ("PALETTEFLOW_OPENAI_API_KEY", "OPENAI_API_KEY")
 
     def __init__(self, settings: GeneratorSettings, api_key: str | None = None) -> None:
-        self.settings = settings
-        self.base_url = (
-            settings.base_url or os.environ.get("OPENAI_BASE_URL") or DEFAULT_BASE_URL
-        ).rstrip("/")
+        super().__init__(settings, api_key)
         self.model = settings.model or os.environ.get("PALETTEFLOW_OPENAI_MODEL") or DEFAULT_MODEL
-        key = resolve_key(api_key, KEY_VARIABLES)
-        headers = {"Authorization": f"Bearer {key}"} if key else {}
-        self.http = ProviderHTTP(self.name, settings, headers, key)
         self.mode = _MODES[0]
 
-    async def generate(
-        self, theme: str, logo: str, n: int, *, image_colours: Sequence[str] = ()
-    ) -> list[Palette]:
-        return await generate_with(self, theme, logo, n, image_colours)
+    def auth_headers(self, key: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {key}"}
 
     async def ask(self, client: httpx.AsyncClient, request: PaletteRequest) -> list[Any]:
         while True:
