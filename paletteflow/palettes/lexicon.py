@@ -177,40 +177,44 @@ def _match_at(tokens: list[str], start: int, lexicon: Lexicon) -> tuple[int, _En
 
 
 def read_theme(*texts: str) -> ThemeReading:
-    """Understand the theme and logo text together; same text, same reading."""
+    """Understand the theme and logo text; the first text's colours lead. Same text, same reading."""
     lexicon = load_lexicon()
-    tokens = [token for text in texts for token in [*tokenize(text), ","]]
-    wanted: list[tuple[Anchor, ...]] = []
+    wanted_by_text: list[list[tuple[Anchor, ...]]] = []
     avoided: list[Anchor] = []
     understood: list[str] = []
     negated: list[str] = []
     unknown: list[str] = []
     tone = Tone()
-    negating = False
-    position = 0
-    while position < len(tokens):
-        token = tokens[position]
-        match = _match_at(tokens, position, lexicon)
-        if match is not None:
-            length, entry = match
-            position += length
-            if negating:
-                avoided.extend(entry.anchors)
-                negated.append(entry.phrase)
-            else:
-                wanted.append(entry.anchors)
-                understood.append(entry.phrase)
-                tone = tone.combine(entry.tone) if entry.tone else tone
-            continue
-        position += 1
-        if token in _SCOPE_BREAKS:
-            negating = False
-        elif token in _NEGATIONS:
-            negating = True
-        elif token not in _STOPWORDS and not token.isdigit():
-            unknown.append(token)
+    for text in texts:
+        tokens = tokenize(text)
+        wanted: list[tuple[Anchor, ...]] = []
+        negating = False
+        position = 0
+        while position < len(tokens):
+            token = tokens[position]
+            match = _match_at(tokens, position, lexicon)
+            if match is not None:
+                length, entry = match
+                position += length
+                if negating:
+                    avoided.extend(entry.anchors)
+                    negated.append(entry.phrase)
+                else:
+                    wanted.append(entry.anchors)
+                    understood.append(entry.phrase)
+                    tone = tone.combine(entry.tone) if entry.tone else tone
+                continue
+            position += 1
+            if token in _SCOPE_BREAKS:
+                negating = False
+            elif token in _NEGATIONS:
+                negating = True
+            elif token not in _STOPWORDS and not token.isdigit():
+                unknown.append(token)
+        wanted_by_text.append(wanted)
     avoided_names = {anchor.name for anchor in avoided}
-    kept = [anchor for anchor in _interleave(wanted) if anchor.name not in avoided_names]
+    ordered = dict.fromkeys(anchor for wanted in wanted_by_text for anchor in _interleave(wanted))
+    kept = [anchor for anchor in ordered if anchor.name not in avoided_names]
     return ThemeReading(
         anchors=tuple(kept),
         avoided=tuple(dict.fromkeys(avoided)),
