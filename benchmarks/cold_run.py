@@ -11,15 +11,13 @@ import time
 STARTED = time.perf_counter()
 
 import json  # noqa: E402
-import os  # noqa: E402
 import sys  # noqa: E402
 import tempfile  # noqa: E402
 from pathlib import Path  # noqa: E402
 
-from paletteflow.cli import DEMO_LOGO, DEMO_THEME, PREFECT_DEFAULTS  # noqa: E402
+from paletteflow.cli import DEMO_LOGO, DEMO_THEME, apply_prefect_defaults  # noqa: E402
 
-for name, value in PREFECT_DEFAULTS.items():
-    os.environ.setdefault(name, value)
+apply_prefect_defaults()
 
 from prefect.client.orchestration import get_client  # noqa: E402
 

@@ -2,28 +2,34 @@
 
 from __future__ import annotations
 
-import os
 import time
 from typing import Any
 
 from prefect import flow, get_run_logger, unmapped
+from prefect.context import FlowRunContext
+from prefect.futures import as_completed
 from prefect.runtime import flow_run
 from prefect.task_runners import ThreadPoolTaskRunner
 
 import paletteflow
-from paletteflow.errors import VariationError
-from paletteflow.models import Failure, Manifest, RunTimings, VariationRequest
+from flows.artifacts import RunArtifacts
+from flows.task_runners import make_task_runner
+from paletteflow.errors import InputError, VariationError
+from paletteflow.models import (
+    BaseImage,
+    Failure,
+    Manifest,
+    Palette,
+    RunTimings,
+    Variation,
+    VariationRequest,
+)
 from paletteflow.palettes import get_generator
-from paletteflow.variations import manifest_key, slugify
+from paletteflow.storage import Storage
+from paletteflow.variations import as_reused, manifest_key, slugify
 from tasks.palettes import generate_palettes
 from tasks.recolor import recolor_variation
 from tasks.storage import upload_base_image, write_manifest
-
-
-def max_workers() -> int:
-    """Recolour and PNG encoding release the GIL, so a thread per core plus one for I/O overlap."""
-    configured = os.environ.get("PALETTEFLOW_MAX_WORKERS")
-    return int(configured) if configured else (os.cpu_count() or 1) + 1
 
 
 def _run_name() -> str:
@@ -33,11 +39,38 @@ def _run_name() -> str:
     return f"{slugify(label or 'concept', 32)}-{fields.get('n', 7)}-palettes"
 
 
+def _check_storage_reaches_workers(storage: str) -> None:
+    """memory:// lives in one process; Dask workers in other processes would never see the base image."""
+    runner = FlowRunContext.get().task_runner
+    if storage.startswith("memory://") and not isinstance(runner, ThreadPoolTaskRunner):
+        raise InputError(
+            f"memory:// storage cannot be shared with {type(runner).__name__} workers; "
+            "use a folder or s3:// storage"
+        )
+
+
+def _reuse_or_remake(
+    variation: Variation,
+    storage: Storage,
+    palette: Palette,
+    request: VariationRequest,
+    base: BaseImage,
+) -> Variation:
+    """A cached variation whose image was since deleted from storage is made again, not reported."""
+    if storage.exists(variation.image_path):
+        return as_reused(variation, storage)
+    return recolor_variation.with_options(refresh_cache=True)(
+        palette, base, request.storage, request.storage_options, request.strength
+    )
+
+
 @flow(
     name="palette-variations",
     flow_run_name=_run_name,
-    task_runner=ThreadPoolTaskRunner(max_workers=max_workers()),
+    task_runner=make_task_runner(),
     validate_parameters=True,
+    persist_result=True,
+    result_serializer="json",
 )
 def palette_variations(request: VariationRequest) -> list[dict[str, Any]]:
     """Make `request.n` recoloured variations of one image and return their dicts.
@@ -50,6 +83,7 @@ def palette_variations(request: VariationRequest) -> list[dict[str, Any]]:
     logger = get_run_logger()
     started = time.perf_counter()
     get_generator(request.generator)
+    _check_storage_reaches_workers(request.storage)
     base_future = upload_base_image.submit(request)
     seeds_from_image = request.generator_settings.image_palettes > 0
     palettes_future = generate_palettes.submit(request, base_future if seeds_from_image else None)
@@ -57,26 +91,43 @@ def palette_variations(request: VariationRequest) -> list[dict[str, Any]]:
     generated = palettes_future.result()
     palettes_done = time.perf_counter()
 
+    artifacts = RunArtifacts(uploaded.base.concept_dir.rsplit("/", 1)[-1], len(generated.palettes))
     futures = recolor_variation.map(
-        generated.value,
-        base=unmapped(uploaded.value),
+        generated.palettes,
+        base=unmapped(uploaded.base),
         storage_url=unmapped(request.storage),
         storage_options=unmapped(request.storage_options),
         strength=unmapped(request.strength),
     )
-    variations, failures = [], []
-    for palette, future in zip(generated.value, futures, strict=True):
+    storage = Storage(request.storage, request.storage_options)
+    position = {future.task_run_id: index for index, future in enumerate(futures)}
+    outcomes: dict[int, Variation | Failure] = {}
+    for future in as_completed(futures):
+        index = position[future.task_run_id]
         try:
-            variations.append(future.result())
+            variation = future.result()
         except Exception as error:
-            failures.append(Failure(palette=palette.name, error=f"{type(error).__name__}: {error}"))
+            palette = generated.palettes[index]
+            outcomes[index] = Failure(
+                palette=palette.name, error=f"{type(error).__name__}: {error}"
+            )
+        else:
+            if future.state.name == "Cached":
+                variation = _reuse_or_remake(
+                    variation, storage, generated.palettes[index], request, uploaded.base
+                )
+            outcomes[index] = variation
+        artifacts.variation_finished()
+    ordered = [outcomes[index] for index in sorted(outcomes)]
+    variations = [outcome for outcome in ordered if isinstance(outcome, Variation)]
+    failures = [outcome for outcome in ordered if isinstance(outcome, Failure)]
     finished = time.perf_counter()
 
     manifest = Manifest(
         paletteflow_version=paletteflow.__version__,
         request=request.model_dump(exclude={"storage_options"}),
-        base_image=uploaded.value,
-        palettes=generated.value,
+        base_image=uploaded.base,
+        palettes=generated.palettes,
         variations=variations,
         failures=failures,
         timings=RunTimings(
@@ -87,6 +138,7 @@ def palette_variations(request: VariationRequest) -> list[dict[str, Any]]:
         ),
     )
     manifest_url = write_manifest(request.storage, request.storage_options, manifest)
+    artifacts.publish(variations, failures, manifest_url)
     logger.info(
         "%d of %d variations in %.3f s; manifest at %s",
         len(variations),
@@ -98,7 +150,7 @@ def palette_variations(request: VariationRequest) -> list[dict[str, Any]]:
         raise VariationError(
             f"no variation was made; first failure: {failures[0].palette}: {failures[0].error}"
         )
-    manifest_path = manifest_key(uploaded.value)
+    manifest_path = manifest_key(uploaded.base)
     return [
         {**variation.model_dump(), "manifest_path": manifest_path, "manifest_url": manifest_url}
         for variation in variations

@@ -69,11 +69,21 @@ def _fail(message: str) -> NoReturn:
     raise typer.Exit(USER_ERROR)
 
 
-def _run_flow(request: VariationRequest) -> list[dict[str, Any]]:
+def apply_prefect_defaults() -> None:
     for name, value in PREFECT_DEFAULTS.items():
         os.environ.setdefault(name, value)
-    from flows.palette_variations import palette_variations
 
+
+def _run_flow(
+    request: VariationRequest, task_runner: str | None = None, dask_address: str | None = None
+) -> list[dict[str, Any]]:
+    apply_prefect_defaults()
+    from flows.palette_variations import palette_variations
+    from flows.task_runners import make_task_runner
+
+    if task_runner or dask_address:
+        runner = make_task_runner(task_runner or "dask", dask_address)
+        return palette_variations.with_options(task_runner=runner)(request)
     return palette_variations(request)
 
 
@@ -100,8 +110,8 @@ def _show_variations(variations: list[dict[str, Any]]) -> None:
     out.print(f"manifest: {variations[0]['manifest_url']}", highlight=False, soft_wrap=True)
 
 
-def _finish_run(request: VariationRequest, as_json: bool) -> None:
-    variations = _run_flow(request)
+def _finish_run(request: VariationRequest, as_json: bool, **runner: str | None) -> None:
+    variations = _run_flow(request, **runner)
     if as_json:
         sys.stdout.write(json.dumps(variations, indent=2) + "\n")
     else:
@@ -194,6 +204,13 @@ def run(
     timeout: TimeoutOption = 60.0,
     retries: RetriesOption = 3,
     fallback: FallbackOption = True,
+    task_runner: Annotated[
+        str | None, typer.Option("--task-runner", help="thread (default) or dask.")
+    ] = None,
+    dask_address: Annotated[
+        str | None,
+        typer.Option("--dask-address", help="An existing Dask scheduler, tcp://host:8786."),
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Run the palette-variations flow on one image."""
@@ -218,7 +235,7 @@ def run(
         get_generator(generator, settings)
         assign_roles(settings.parsed_locks())
         decode_image(read_image_source(image))
-        _finish_run(request, as_json)
+        _finish_run(request, as_json, task_runner=task_runner, dask_address=dask_address)
 
 
 @app.command()
@@ -305,6 +322,29 @@ def recolor(
         result = recolor_image(source, palette, strength=strength)
         write_local_atomically(output, encode_png(result))
         out.print(f"wrote {output}", highlight=False)
+
+
+@app.command()
+def serve(
+    storage: Annotated[
+        str | None,
+        typer.Option("--storage", help="Storage whose inbox/ the inbox deployment scans."),
+    ] = None,
+    inbox_cron: Annotated[
+        str | None, typer.Option("--inbox-cron", help='Inbox schedule, default "*/5 * * * *".')
+    ] = None,
+) -> None:
+    """Serve the palette-variations and process-inbox deployments from this process."""
+    with user_errors():
+        if not os.environ.get("PREFECT_API_URL"):
+            raise InputError(
+                "serve needs a Prefect server: run `prefect server start` and set "
+                "PREFECT_API_URL=http://127.0.0.1:4200/api (the ephemeral API schedules nothing)"
+            )
+        apply_prefect_defaults()
+        from deployments.serve import serve_all
+
+        serve_all(storage=storage, inbox_cron=inbox_cron)
 
 
 def main() -> None:

@@ -179,7 +179,7 @@ class VariationRequest(BaseModel):
     )
     n: int = Field(default=7, ge=1, le=MAX_PALETTES, description="How many palettes to make.")
     storage: str = Field(
-        default_factory=lambda: os.environ.get("PALETTEFLOW_STORAGE", DEFAULT_STORAGE),
+        default=os.environ.get("PALETTEFLOW_STORAGE", DEFAULT_STORAGE),
         min_length=1,
         description="Where results go: a local folder or any fsspec URL (s3://bucket/prefix).",
     )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ from paletteflow.errors import StorageError
 from paletteflow.imageio import redact_url
 
 PRESIGN_EXPIRY_S = 7 * 24 * 3600
+_EXCLUSIVE_CREATE_LOCK = threading.Lock()
 
 
 class Storage:
@@ -63,6 +65,51 @@ class Storage:
     def exists(self, key: str) -> bool:
         return bool(self.fs.exists(self.full_path(key)))
 
+    def create_exclusive(self, key: str, data: bytes) -> bool:
+        """Write only if nothing is there yet; False when another writer got there first.
+
+        Local files use O_EXCL, S3 a conditional PUT (If-None-Match: *), memory
+        a check under a process-wide lock: on every backend exactly one of
+        several racing writers wins, which is what claims and leases need.
+        """
+        path = self.full_path(key)
+        try:
+            if self.is_local:
+                Path(path).parent.mkdir(parents=True, exist_ok=True)
+            with _EXCLUSIVE_CREATE_LOCK:
+                self.fs.pipe_file(path, data, mode="create")
+        except FileExistsError:
+            return False
+        except OSError as error:
+            if _is_precondition_failure(error):
+                return False
+            raise StorageError(f"could not create {key} in {self._shown}: {error}") from error
+        return True
+
+    def list(self, prefix: str) -> list[str]:
+        """Keys of the objects directly under prefix, sorted, without the base."""
+        try:
+            entries = self.fs.ls(self.full_path(prefix), detail=True)
+        except FileNotFoundError:
+            return []
+        except OSError as error:
+            raise StorageError(f"could not list {prefix} in {self._shown}: {error}") from error
+        start = len(self.full_path(""))
+        return sorted(
+            _strip_protocol(entry["name"])[start:].lstrip("/")
+            for entry in entries
+            if entry.get("type") == "file"
+        )
+
+    def delete(self, key: str) -> None:
+        """Remove an object; one already gone is not an error, since deleting is idempotent."""
+        try:
+            self.fs.rm_file(self.full_path(key))
+        except FileNotFoundError:
+            return
+        except OSError as error:
+            raise StorageError(f"could not delete {key} from {self._shown}: {error}") from error
+
     def url(self, key: str) -> str:
         """A URL a person or program can open: file:// locally, presigned HTTPS for S3."""
         path = self.full_path(key)
@@ -86,3 +133,12 @@ def write_local_atomically(path: Path, data: bytes) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def _strip_protocol(name: str) -> str:
+    return name.split("://", 1)[1] if "://" in name else name
+
+
+def _is_precondition_failure(error: OSError) -> bool:
+    """A lost conditional PUT, when the server's 412 lacks the detail s3fs maps to FileExistsError."""
+    return "Precondition" in str(error)

@@ -156,6 +156,18 @@ def base_image_colours(storage: Storage, base: BaseImage, limit: int = 6) -> lis
     return [rgb_to_hex(oklab_to_srgb(analysis.centres[i]) * 255.0) for i in order]
 
 
+def as_reused(variation: Variation, storage: Storage) -> Variation:
+    """A variation an earlier run made: no work was done now, and its URL is signed afresh."""
+    return Variation.model_validate(
+        {
+            **variation.model_dump(),
+            "image_url": storage.url(variation.image_path),
+            "timings": VariationTimings(recolor_s=0.0, encode_s=0.0, store_s=0.0),
+            "reused": True,
+        }
+    )
+
+
 def manifest_key(base: BaseImage) -> str:
     return f"{base.concept_dir}/manifest.json"
 

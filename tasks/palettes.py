@@ -11,14 +11,14 @@ import time
 
 from prefect import get_run_logger, task
 from prefect.blocks.system import Secret
-from prefect.cache_policies import NO_CACHE
 
-from paletteflow.models import BaseImage, Palette, VariationRequest
+from paletteflow.models import VariationRequest
 from paletteflow.palettes import get_generator
 from paletteflow.storage import Storage
 from paletteflow.variations import base_image_colours
-from tasks.policy import RETRY_DELAYS, RETRY_JITTER, retry_transient
-from tasks.timed import Timed
+from tasks.caching import CACHE_EXPIRATION, palettes_cache_key
+from tasks.policy import PALETTES_TIMEOUT_S, RETRY_DELAYS, RETRY_JITTER, retry_transient
+from tasks.results import GeneratedPalettes, StoredBase
 
 
 @task(
@@ -27,16 +27,20 @@ from tasks.timed import Timed
     retry_delay_seconds=RETRY_DELAYS,
     retry_jitter_factor=RETRY_JITTER,
     retry_condition_fn=retry_transient,
-    cache_policy=NO_CACHE,
+    timeout_seconds=PALETTES_TIMEOUT_S,
+    cache_key_fn=palettes_cache_key,
+    cache_expiration=CACHE_EXPIRATION,
+    persist_result=True,
+    result_serializer="json",
 )
 async def generate_palettes(
-    request: VariationRequest, uploaded: Timed[BaseImage] | None = None
-) -> Timed[list[Palette]]:
+    request: VariationRequest, uploaded: StoredBase | None = None
+) -> GeneratedPalettes:
     started = time.perf_counter()
     settings = request.generator_settings
     api_key = Secret.load(settings.api_key_secret).get() if settings.api_key_secret else None
     storage = Storage(request.storage, request.storage_options)
-    colours = base_image_colours(storage, uploaded.value) if uploaded else []
+    colours = base_image_colours(storage, uploaded.base) if uploaded else []
     generator = get_generator(request.generator, settings, api_key)
     palettes = await generator.generate(
         request.theme, request.logo_description, request.n, image_colours=colours
@@ -45,4 +49,4 @@ async def generate_palettes(
     get_run_logger().info(
         "%d palettes from %s in %.3f s", len(palettes), request.generator, seconds
     )
-    return Timed[list[Palette]](value=palettes, seconds=seconds)
+    return GeneratedPalettes(palettes=palettes, seconds=seconds)

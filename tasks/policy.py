@@ -12,6 +12,13 @@ from paletteflow.errors import is_retryable
 RETRY_DELAYS = exponential_backoff(backoff_factor=0.5)
 RETRY_JITTER = 0.5
 
+# Only the async palette task gets a Prefect timeout: there it cancels the
+# awaited provider call. A sync task in a worker thread cannot be interrupted
+# (Prefect 3.9 warns on every such run), nor can a long C call in any task, so
+# storage and recolour work is bounded where it happens instead: I/O timeouts
+# in httpx and s3fs, and the pixel and byte limits checked before decoding.
+PALETTES_TIMEOUT_S = 180
+
 
 def retry_transient(task: Task, task_run: TaskRun, state: State) -> bool:
     """Prefect's retry_condition_fn: retry only when the failure could pass by itself."""

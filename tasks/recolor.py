@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from prefect import get_run_logger, task
-from prefect.cache_policies import NO_CACHE
 
 from paletteflow.models import BaseImage, Palette, Variation
 from paletteflow.storage import Storage
 from paletteflow.variations import render_variation
+from tasks.caching import CACHE_EXPIRATION, recolor_cache_key
 from tasks.policy import RETRY_DELAYS, RETRY_JITTER, retry_transient
 
 
@@ -20,7 +20,10 @@ from tasks.policy import RETRY_DELAYS, RETRY_JITTER, retry_transient
     retry_delay_seconds=RETRY_DELAYS,
     retry_jitter_factor=RETRY_JITTER,
     retry_condition_fn=retry_transient,
-    cache_policy=NO_CACHE,
+    cache_key_fn=recolor_cache_key,
+    cache_expiration=CACHE_EXPIRATION,
+    persist_result=True,
+    result_serializer="json",
 )
 def recolor_variation(
     palette: Palette,

@@ -9,12 +9,12 @@ from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from paletteflow.imageio import read_image_source
-from paletteflow.models import BaseImage, Manifest, VariationRequest
+from paletteflow.models import Manifest, VariationRequest
 from paletteflow.storage import Storage
 from paletteflow.variations import store_base_image
 from paletteflow.variations import write_manifest as write_manifest_to
 from tasks.policy import RETRY_DELAYS, RETRY_JITTER, retry_transient
-from tasks.timed import Timed
+from tasks.results import StoredBase
 
 STORAGE_RETRIES = dict(
     retries=3,
@@ -26,7 +26,7 @@ STORAGE_RETRIES = dict(
 
 
 @task(name="upload-base-image", **STORAGE_RETRIES)
-def upload_base_image(request: VariationRequest) -> Timed[BaseImage]:
+def upload_base_image(request: VariationRequest) -> StoredBase:
     started = time.perf_counter()
     data = read_image_source(request.image)
     storage = Storage(request.storage, request.storage_options)
@@ -42,7 +42,7 @@ def upload_base_image(request: VariationRequest) -> Timed[BaseImage]:
     get_run_logger().info(
         "base image %s (%dx%d) stored in %.3f s", base.path, base.width, base.height, seconds
     )
-    return Timed[BaseImage](value=base, seconds=seconds)
+    return StoredBase(base=base, seconds=seconds)
 
 
 @task(name="write-manifest", **STORAGE_RETRIES)

@@ -1,11 +1,19 @@
 """The flow end to end on a real Prefect API, with memory:// and file:// storage."""
 
+import asyncio
 import io
 import json
 
 import numpy as np
 import pytest
 from PIL import Image
+from prefect.client.orchestration import get_client
+from prefect.client.schemas.filters import (
+    ArtifactFilter,
+    ArtifactFilterFlowRunId,
+    FlowRunFilter,
+    FlowRunFilterId,
+)
 
 from flows.palette_variations import palette_variations
 from paletteflow.models import GeneratorSettings, VariationRequest
@@ -58,17 +66,73 @@ def test_flow_stores_every_variation_and_a_manifest(
     assert manifest["timings"]["total_s"] > 0
 
 
-def test_rerun_reuses_the_same_paths(prefect_api, memory_storage_url, sample_logo_png, tmp_path):
+def test_rerun_hits_the_cache_and_remakes_what_was_deleted(
+    prefect_api, memory_storage_url, sample_logo_png, tmp_path
+):
     image_path = tmp_path / "logo.png"
     image_path.write_bytes(sample_logo_png)
     request = VariationRequest(
         image=str(image_path), theme="forest", n=2, storage=memory_storage_url
     )
     first = palette_variations(request)
-    second = palette_variations(request)
+    storage = Storage(memory_storage_url)
+    kept = storage.read(first[0]["image_path"])
+    storage.delete(first[1]["image_path"])
+
+    second_state = palette_variations(request, return_state=True)
+    second = second_state.result()
+
     assert [v["image_path"] for v in second] == [v["image_path"] for v in first]
     assert [v["reused"] for v in first] == [False, False]
-    assert [v["reused"] for v in second] == [True, True]
+    assert [v["reused"] for v in second] == [True, False]
+    assert storage.read(first[0]["image_path"]) == kept
+    assert storage.exists(first[1]["image_path"])
+    states = asyncio.run(_task_states(second_state.state_details.flow_run_id))
+    assert states["generate-palettes"] == ["Cached"]
+    assert sorted(states["recolor"]) == ["Cached", "Cached", "Completed"]
+
+
+def test_artifacts_show_progress_table_and_previews(
+    prefect_api, memory_storage_url, sample_logo_png, tmp_path
+):
+    image_path = tmp_path / "logo.png"
+    image_path.write_bytes(sample_logo_png)
+    request = VariationRequest(
+        image=str(image_path), theme="tulip", n=3, storage=memory_storage_url
+    )
+    state = palette_variations(request, return_state=True)
+    artifacts = asyncio.run(_artifacts(state.state_details.flow_run_id))
+    by_type = {artifact.type: artifact for artifact in artifacts if artifact.key}
+    assert set(by_type) == {"progress", "table", "markdown"}
+    concept = state.result()[0]["manifest_path"].split("/")[1]
+    assert {artifact.key for artifact in by_type.values()} == {
+        f"{concept}-{suffix}" for suffix in ("progress", "variations", "previews")
+    }
+    assert by_type["progress"].data == 100.0
+    table = json.loads(by_type["table"].data)
+    assert [row["palette"] for row in table] == [v["name"] for v in state.result()]
+    assert "## " in by_type["markdown"].data
+    assert "![" not in by_type["markdown"].data, "memory:// images cannot be previewed in a browser"
+
+
+async def _task_states(flow_run_id) -> dict[str, list[str]]:
+    """Task run states by task name ("recolor", "generate-palettes", ...)."""
+    async with get_client() as client:
+        runs = await client.read_task_runs(
+            flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[flow_run_id]))
+        )
+    states: dict[str, list[str]] = {}
+    for run in runs:
+        task_name = "recolor" if run.name.startswith("recolor-") else run.name.rsplit("-", 1)[0]
+        states.setdefault(task_name, []).append(run.state.name)
+    return states
+
+
+async def _artifacts(flow_run_id):
+    async with get_client() as client:
+        return await client.read_artifacts(
+            artifact_filter=ArtifactFilter(flow_run_id=ArtifactFilterFlowRunId(any_=[flow_run_id]))
+        )
 
 
 def test_bad_image_fails_the_run_without_storing(prefect_api, memory_storage_url, tmp_path):

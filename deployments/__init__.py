@@ -1,0 +1,1 @@
+"""Deployments of paletteflow's flows: `prefect.yaml` for work pools, `serve` for one process."""

@@ -1,0 +1,62 @@
+"""`paletteflow serve` against a real Prefect API, triggered from another flow with run_deployment."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from prefect.client.orchestration import get_client
+
+from flows.concept_pipeline import PALETTE_VARIATIONS_DEPLOYMENT, concept_pipeline_via_deployment
+
+CLI = str(Path(sys.executable).parent / "paletteflow")
+
+
+def _wait_for_deployment(timeout_s: float = 90) -> None:
+    deadline = time.monotonic() + timeout_s
+    with get_client(sync_client=True) as client:
+        while time.monotonic() < deadline:
+            try:
+                client.read_deployment_by_name(PALETTE_VARIATIONS_DEPLOYMENT)
+                return
+            except Exception:
+                time.sleep(0.5)
+    pytest.fail("paletteflow serve did not register its deployments in time")
+
+
+@pytest.fixture
+def served(prefect_api, tmp_path):
+    env = {**os.environ, "PREFECT_API_URL": prefect_api, "PREFECT_RUNNER_POLL_FREQUENCY": "1"}
+    log = (tmp_path / "serve.log").open("w")
+    process = subprocess.Popen(
+        [CLI, "serve", "--storage", str(tmp_path / "inbox-store")],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        _wait_for_deployment()
+        yield process
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+        log.close()
+
+
+def test_run_deployment_from_a_parent_flow(served, tmp_path, sample_logo_png):
+    logo = tmp_path / "logo.png"
+    logo.write_bytes(sample_logo_png)
+    out = tmp_path / "out"
+    variations = concept_pipeline_via_deployment(
+        str(logo), theme="glacier", n=2, storage=str(out), timeout_seconds=240
+    )
+    assert len(variations) == 2
+    for variation in variations:
+        assert (out / variation["image_path"]).is_file()
