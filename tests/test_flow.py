@@ -71,7 +71,9 @@ def test_rerun_hits_the_cache_and_remakes_what_was_deleted(
 ):
     image_path = tmp_path / "logo.png"
     image_path.write_bytes(sample_logo_png)
-    request = VariationRequest(image=str(image_path), theme="forest", n=2, storage=memory_storage_url)
+    request = VariationRequest(
+        image=str(image_path), theme="forest", n=2, storage=memory_storage_url
+    )
     first = palette_variations(request)
     storage = Storage(memory_storage_url)
     kept = storage.read(first[0]["image_path"])
@@ -90,10 +92,14 @@ def test_rerun_hits_the_cache_and_remakes_what_was_deleted(
     assert sorted(states["recolor"]) == ["Cached", "Cached", "Completed"]
 
 
-def test_artifacts_show_progress_table_and_previews(prefect_api, memory_storage_url, sample_logo_png, tmp_path):
+def test_artifacts_show_progress_table_and_previews(
+    prefect_api, memory_storage_url, sample_logo_png, tmp_path
+):
     image_path = tmp_path / "logo.png"
     image_path.write_bytes(sample_logo_png)
-    request = VariationRequest(image=str(image_path), theme="tulip", n=3, storage=memory_storage_url)
+    request = VariationRequest(
+        image=str(image_path), theme="tulip", n=3, storage=memory_storage_url
+    )
     state = palette_variations(request, return_state=True)
     artifacts = asyncio.run(_artifacts(state.state_details.flow_run_id))
     by_type = {artifact.type: artifact for artifact in artifacts if artifact.key}
@@ -112,7 +118,9 @@ def test_artifacts_show_progress_table_and_previews(prefect_api, memory_storage_
 async def _task_states(flow_run_id) -> dict[str, list[str]]:
     """Task run states by task name ("recolor", "generate-palettes", ...)."""
     async with get_client() as client:
-        runs = await client.read_task_runs(flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[flow_run_id])))
+        runs = await client.read_task_runs(
+            flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[flow_run_id]))
+        )
     states: dict[str, list[str]] = {}
     for run in runs:
         task_name = "recolor" if run.name.startswith("recolor-") else run.name.rsplit("-", 1)[0]

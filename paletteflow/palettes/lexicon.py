@@ -21,6 +21,7 @@ import numpy as np
 from paletteflow.color import hex_to_oklch
 
 MAX_PHRASE_WORDS = 5
+COLOURFUL_CHROMA = 0.05
 
 _NEGATIONS = {"not", "no", "without", "avoid", "avoiding", "except", "never", "minus", "non", "nor"}
 _SCOPE_BREAKS = {",", ".", ";", "!", "?", "but", "yet", "instead", "rather", "with", "plus"}
@@ -92,6 +93,11 @@ class _Entry:
     phrase: str
     anchors: tuple[Anchor, ...]
     tone: Tone | None
+
+    @property
+    def colourful(self) -> bool:
+        """Whether its anchors have a hue worth avoiding (greys, black and white do not)."""
+        return any(anchor.chroma[1] > COLOURFUL_CHROMA for anchor in self.anchors)
 
 
 @dataclass(frozen=True)
@@ -196,9 +202,11 @@ def read_theme(*texts: str) -> ThemeReading:
             if match is not None:
                 length, entry = match
                 position += length
-                if negating:
+                if negating and entry.colourful:
                     avoided.extend(entry.anchors)
                     negated.append(entry.phrase)
+                elif negating:
+                    unknown.append(entry.phrase)  # "no grey": no hue to steer clear of
                 else:
                     wanted.append(entry.anchors)
                     understood.append(entry.phrase)

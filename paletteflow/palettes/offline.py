@@ -28,7 +28,7 @@ from paletteflow.palettes.quality import (
     AVOID_MARGIN,
     AVOID_MIN_CHROMA,
     MIN_CONTRAST,
-    NEAR_DUPLICATE,
+    VARIETY_TARGET,
     Fit,
     check_roles,
     distance_to_nearest,
@@ -39,7 +39,7 @@ from paletteflow.palettes.schemes import SCHEMES, Base, Scheme, pick, role_inten
 SOURCE = "offline"
 _NEUTRAL_ANCHORS = ("navy", "slate", "denim", "charcoal", "steel")
 _NEUTRAL_TONE = Tone(chroma=0.8)
-_ATTEMPTS = 6
+_ATTEMPTS = 8
 
 
 class OfflineGenerator:
@@ -128,6 +128,18 @@ def _avoided(anchor: Anchor, avoided: tuple[Anchor, ...]) -> bool:
     return chroma > AVOID_MIN_CHROMA and any(a.covers_hue(hue, AVOID_MARGIN) for a in avoided)
 
 
+def _clear_of(hue: float, avoided: tuple[Anchor, ...]) -> float:
+    """The hue moved just past the nearer edge of any avoided hue range it falls in."""
+    for _ in range(len(avoided)):
+        zone = next((a for a in avoided if a.covers_hue(hue, AVOID_MARGIN)), None)
+        if zone is None:
+            break
+        start, end = zone.hue
+        before, after = (start - AVOID_MARGIN - 5) % 360, (end + AVOID_MARGIN + 5) % 360
+        hue = before if (hue - before) % 360 < (after - hue) % 360 else after
+    return hue
+
+
 def _fractions(seed: bytes, index: int, attempt: int) -> tuple[float, float, float]:
     digest = hashlib.sha256(seed + bytes([index, attempt])).digest()
     return tuple(int.from_bytes(digest[i : i + 4], "big") / 2**32 for i in (0, 4, 8))
@@ -147,30 +159,37 @@ def _fit_unlike_previous(
 
     Later attempts stray further from the theme, so they only run when the
     closer ones came out too like a palette already made; if every attempt
-    does, the one least like the others is kept.
+    does, the one least like the others among those meeting the rules is kept.
     """
-    best: tuple[float, Fit] | None = None
+    best: tuple[bool, float, Fit] | None = None
     for attempt in range(_ATTEMPTS):
         anchor = anchors[(index + attempt) % len(anchors)]
         lightness, chroma, hue = pick(anchor, _fractions(seed, index, attempt))
         cycle = index // len(SCHEMES) + attempt
-        if cycle > 1:
+        if cycle >= 1:
             hue = (hue + 47.0 * cycle) % 360
         if attempt >= 3:
             chroma = max(chroma, 0.1)
+        if attempt >= 4:
+            hue = (hue + 137.5 * (attempt - 3)) % 360
+        hue = _clear_of(hue, reading.avoided)
+        # The last attempts drop the mood's chroma and lightness shifts: pastel themes
+        # otherwise leave too little room between palettes.
+        mood = tone if attempt < 5 else Tone(dark_ground=tone.dark_ground)
         partner = anchors[(index + attempt + 1) % len(anchors)] if len(anchors) > 1 else None
         dark = tone.dark_ground != (attempt >= 2 and attempt % 2 == 0)
-        intents = role_intents(scheme, Base(lightness, chroma, hue, partner), tone, dark)
+        intents = role_intents(scheme, Base(lightness, chroma, hue, partner), mood, dark)
         fit = fit_roles(intents, locked, min_contrast=scheme.min_contrast, avoid=reading.avoided)
         if scheme.min_contrast > MIN_CONTRAST and not all(check_roles(fit.roles).values()):
             fit = fit_roles(intents, locked, avoid=reading.avoided)
+        passes = all(check_roles(fit.roles).values())
         distance = distance_to_nearest(fit.roles, [p.roles for p in previous])
-        if best is None or distance > best[0]:
-            best = (distance, fit)
-        if distance >= NEAR_DUPLICATE:
+        if best is None or (passes, distance) > best[:2]:
+            best = (passes, distance, fit)
+        if passes and distance >= VARIETY_TARGET:
             break
     assert best is not None
-    return best[1]
+    return best[2]
 
 
 def _prefixes(index: int, reading: ThemeReading, primary: str) -> list[str]:

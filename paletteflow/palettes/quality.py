@@ -32,13 +32,16 @@ from paletteflow.color import (
 )
 from paletteflow.cvd import DEFICIENCIES, Deficiency, simulate
 from paletteflow.models import ROLES
-from paletteflow.palettes.lexicon import Anchor
+from paletteflow.palettes.lexicon import COLOURFUL_CHROMA, Anchor
 
 MIN_CONTRAST = 4.5
 MIN_DISTANCE = 8.0
-NEAR_DUPLICATE = 12.0
+# Two palettes whose same-role colours are on average closer than the distinctness rule are
+# near-duplicates; the offline designer aims well above this (VARIETY_TARGET).
+NEAR_DUPLICATE = MIN_DISTANCE
+VARIETY_TARGET = 12.0
 AVOID_MARGIN = 20.0
-AVOID_MIN_CHROMA = 0.05
+AVOID_MIN_CHROMA = COLOURFUL_CHROMA
 CVD_ROLES = ("primary", "accent", "background")
 CHECKS = ("contrast", "distinct", *DEFICIENCIES)
 PLACEMENT_ORDER = ("background", "primary", "accent", "secondary", "highlight")
@@ -48,7 +51,7 @@ _LUMINANCE = np.array([0.2126, 0.7152, 0.0722])
 _NEAR_OFFSETS = np.array(
     [0.0, 0.04, -0.04, 0.08, -0.08, 0.12, -0.12, 0.16, -0.16, 0.2, -0.2, 0.25, -0.25, 0.3, -0.3]
 )
-_WIDE_OFFSETS = np.round(np.arange(-0.6, 0.61, 0.04), 2)
+_WIDE_OFFSETS = np.round(np.arange(-0.9, 0.91, 0.05), 2)
 
 
 @dataclass(frozen=True)
@@ -182,7 +185,7 @@ def _candidates(
     d_l, scale, d_h = (
         axis.ravel() for axis in np.meshgrid(offsets, scales, hue_steps, indexing="ij")
     )
-    lightness = np.clip(intent.lightness + d_l, 0.0, 1.0)
+    lightness = np.clip(np.clip(intent.lightness, 0.0, 1.0) + d_l, 0.0, 1.0)
     linear = oklch_to_linear_in_gamut(lightness, intent.chroma * scale, intent.hue + d_h, steps=10)
     linear = srgb_to_linear(np.rint(linear_to_srgb(linear) * 255.0) / 255.0)
     cost = np.abs(lightness - intent.lightness) + 0.3 * (1 - scale) + np.abs(d_h) / 100
