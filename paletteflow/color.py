@@ -172,10 +172,14 @@ def linear_to_cielab(linear: np.ndarray) -> np.ndarray:
     """(..., 3) linear sRGB to CIELAB under D65, the space CIEDE2000 is defined in."""
     xyz = (np.asarray(linear, dtype=np.float64) @ _XYZ_FROM_LINEAR.T) / _D65_WHITE
     f = np.where(xyz > _LAB_EPSILON, np.cbrt(xyz), (_LAB_KAPPA * xyz + 16) / 116)
-    return np.stack(
+    lab = np.stack(
         [116 * f[..., 1] - 16, 500 * (f[..., 0] - f[..., 1]), 200 * (f[..., 1] - f[..., 2])],
         axis=-1,
     )
+    # Greys must come out exactly achromatic: CIEDE2000 treats chroma 0 specially, so float
+    # residue of 1e-7 would otherwise change a grey's differences by up to ~0.005.
+    lab[..., 1:] = np.where(np.abs(lab[..., 1:]) < 1e-5, 0.0, lab[..., 1:])
+    return lab
 
 
 def hex_to_linear(values: list[str] | tuple[str, ...]) -> np.ndarray:

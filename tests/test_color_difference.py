@@ -54,6 +54,11 @@ def test_cvd_simulation_agrees_with_coloraide(colour, deficiency):
     assert simulate(hex_to_linear([colour])[0], deficiency) == pytest.approx(expected, abs=1e-6)
 
 
+def test_greys_are_exactly_achromatic():
+    lab = linear_to_cielab(hex_to_linear(["#737373", "#ffffff", "#000000"]))
+    assert (lab[:, 1:] == 0).all()
+
+
 def test_red_and_green_collapse_for_deuteranopes_but_not_for_tritanopes():
     red, green = hex_to_linear(["#c0392b", "#27ae60"])
 
