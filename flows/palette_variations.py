@@ -88,12 +88,11 @@ def palette_variations(request: VariationRequest) -> list[dict[str, Any]]:
     get_generator(request.generator)
     _check_storage_reaches_workers(request.storage)
     settings: StorageSettings = request.storage_settings()
-    palettes_future = generate_palettes.submit(
-        request.theme, request.logo_description, request.n, request.generator
-    )
     base_future = upload_base_image.submit(request)
-    generated = palettes_future.result()
+    seeds_from_image = request.generator_settings.image_palettes > 0
+    palettes_future = generate_palettes.submit(request, base_future if seeds_from_image else None)
     uploaded = base_future.result()
+    generated = palettes_future.result()
     palettes_done = time.perf_counter()
 
     artifacts = RunArtifacts(uploaded.base.concept_dir.rsplit("/", 1)[-1], len(generated.palettes))

@@ -23,6 +23,7 @@ from rich.table import Table
 from rich.text import Text
 
 from paletteflow.errors import InputError, PaletteflowError
+from paletteflow.exports import EXPORTERS
 from paletteflow.imageio import (
     DEFAULT_MAX_BYTES,
     DEFAULT_MAX_PIXELS,
@@ -30,8 +31,9 @@ from paletteflow.imageio import (
     encode_png,
     read_image_source,
 )
-from paletteflow.models import DEFAULT_STORAGE, Palette, VariationRequest
+from paletteflow.models import DEFAULT_STORAGE, GeneratorSettings, Palette, VariationRequest
 from paletteflow.palettes import check_palette_count, get_generator
+from paletteflow.palettes.locks import assign_roles
 from paletteflow.recolor import recolor_image
 from paletteflow.sample import draw_sample_logo
 from paletteflow.storage import Storage, write_local_atomically
@@ -51,7 +53,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     help="One logo, many colourways: palettes from text, recoloured images, stored anywhere.",
 )
-out = Console()
+# Swatches need 24-bit colour; a pipe or file gets plain text.
+out = Console(color_system="truecolor" if sys.stdout.isatty() else None)
 err = Console(stderr=True)
 
 
@@ -149,6 +152,44 @@ StorageOption = Annotated[
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print only JSON on stdout.")]
 CountOption = Annotated[int, typer.Option("-n", "--n", help="How many palettes (1-20).")]
+GeneratorOption = Annotated[
+    str, typer.Option("--generator", help="Palette generator: offline, openai or jigsawstack.")
+]
+LockOption = Annotated[
+    list[str],
+    typer.Option(
+        "--lock", help='Keep a colour in every palette: "#1a73e8" or "primary=#1a73e8"; repeatable.'
+    ),
+]
+BaseUrlOption = Annotated[
+    str | None, typer.Option("--base-url", help="Provider API base URL (openai, jigsawstack).")
+]
+ModelOption = Annotated[
+    str | None, typer.Option("--model", help="Model for OpenAI-compatible APIs.")
+]
+TemperatureOption = Annotated[
+    float, typer.Option("--temperature", help="Provider sampling temperature.")
+]
+TimeoutOption = Annotated[float, typer.Option("--timeout", help="Provider read timeout, seconds.")]
+RetriesOption = Annotated[
+    int, typer.Option("--retries", help="Provider retries on 429, 5xx and errors.")
+]
+FallbackOption = Annotated[
+    bool,
+    typer.Option(
+        "--fallback/--no-fallback", help="Fill up from offline when a provider gives too few."
+    ),
+]
+
+
+def _generator_settings(
+    *, locks: list[str], base_url: str | None, model: str | None, temperature: float,
+    timeout: float, retries: int, fallback: bool, **more: Any,
+) -> GeneratorSettings:  # fmt: skip
+    return GeneratorSettings(
+        locks=tuple(locks), base_url=base_url, model=model, temperature=temperature,
+        read_timeout_s=timeout, max_retries=retries, fallback=fallback, **more,
+    )  # fmt: skip
 
 
 @app.command()
@@ -177,7 +218,20 @@ def run(
     user_id: Annotated[str, typer.Option("--user-id")] = "anonymous",
     concept_id: Annotated[str | None, typer.Option("--concept-id")] = None,
     strength: Annotated[float, typer.Option("--strength", help="0 keeps the original.")] = 1.0,
-    generator: Annotated[str, typer.Option("--generator")] = "offline",
+    generator: GeneratorOption = "offline",
+    lock: LockOption = [],  # noqa: B006 (typer reads the default, never mutates it)
+    image_palettes: Annotated[
+        int, typer.Option("--image-palettes", help="Palettes seeded from the image's own colours.")
+    ] = 1,
+    base_url: BaseUrlOption = None,
+    model: ModelOption = None,
+    api_key_secret: Annotated[
+        str | None, typer.Option("--api-key-secret", help="Prefect Secret block with the API key.")
+    ] = None,
+    temperature: TemperatureOption = 0.7,
+    timeout: TimeoutOption = 60.0,
+    retries: RetriesOption = 3,
+    fallback: FallbackOption = True,
     storage_option: Annotated[
         list[str] | None,
         typer.Option(
@@ -204,6 +258,11 @@ def run(
 ) -> None:
     """Run the palette-variations flow on one image."""
     with user_errors():
+        settings = _generator_settings(
+            locks=lock, base_url=base_url, model=model, temperature=temperature, timeout=timeout,
+            retries=retries, fallback=fallback, image_palettes=image_palettes,
+            api_key_secret=api_key_secret,
+        )  # fmt: skip
         request = VariationRequest(
             image=image,
             theme=theme,
@@ -216,11 +275,13 @@ def run(
             concept_id=concept_id,
             strength=strength,
             generator=generator,
+            generator_settings=settings,
             min_variations=min_variations,
             max_image_bytes=max_image_bytes,
             max_image_pixels=max_image_pixels,
         )
-        get_generator(generator)
+        get_generator(generator, settings)
+        assign_roles(settings.parsed_locks())
         check_inputs(request, Storage.from_settings(request.storage_settings()))
         _finish_run(request, as_json, task_runner=task_runner, dask_address=dask_address)
 
@@ -230,28 +291,67 @@ def palettes(
     theme: Annotated[str, typer.Argument(help="Theme or mood of the brand.")],
     logo_desc: Annotated[str, typer.Option("--logo-desc", help="What the logo shows.")] = "",
     n: CountOption = 7,
-    generator: Annotated[str, typer.Option("--generator")] = "offline",
+    generator: GeneratorOption = "offline",
+    lock: LockOption = [],  # noqa: B006 (typer reads the default, never mutates it)
+    base_url: BaseUrlOption = None,
+    model: ModelOption = None,
+    temperature: TemperatureOption = 0.7,
+    timeout: TimeoutOption = 60.0,
+    retries: RetriesOption = 3,
+    fallback: FallbackOption = True,
     as_json: JsonOption = False,
+    export_format: Annotated[
+        str | None, typer.Option("--format", help="Export as json, css, gpl (GIMP) or ase (Adobe).")
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Write the export to this file.")
+    ] = None,
 ) -> None:
     """Make palettes from text, without images or Prefect."""
     with user_errors():
+        settings = _generator_settings(
+            locks=lock, base_url=base_url, model=model, temperature=temperature, timeout=timeout,
+            retries=retries, fallback=fallback,
+        )  # fmt: skip
+        chosen = "json" if as_json and export_format is None else export_format
+        if chosen is not None and chosen not in EXPORTERS:
+            raise InputError(f"unknown format {chosen!r}; use one of {', '.join(EXPORTERS)}")
+        if output is not None and chosen is None:
+            raise InputError("-o needs --format (json, css, gpl or ase)")
         made = asyncio.run(
-            get_generator(generator).generate(theme, logo_desc, check_palette_count(n))
+            get_generator(generator, settings).generate(theme, logo_desc, check_palette_count(n))
         )
-        if as_json:
-            sys.stdout.write(json.dumps([p.model_dump() for p in made], indent=2) + "\n")
-            return
-        table = Table(show_header=True)
-        for column in ("palette", "colours", "hex", "description"):
-            table.add_column(column)
-        for palette in made:
-            table.add_row(
-                palette.name,
-                _swatches(palette.colors),
-                " ".join(palette.colors),
-                palette.description,
-            )
-        out.print(table)
+        if chosen is None:
+            _show_palettes(made)
+        elif output is not None:
+            write_local_atomically(output, EXPORTERS[chosen](made))
+            err.print(f"wrote {len(made)} palettes to {output}", highlight=False, soft_wrap=True)
+        elif chosen == "ase":
+            raise InputError("ase is binary: write it to a file with -o palettes.ase")
+        else:
+            sys.stdout.write(EXPORTERS[chosen](made).decode())
+
+
+def _show_palettes(made: list[Palette]) -> None:
+    """One row per palette: name and checks, a swatch and hex code per role, the description."""
+    table = Table(show_header=True, show_lines=True)
+    table.add_column("palette")
+    table.add_column("colours", no_wrap=True)
+    table.add_column("description")
+    for palette in made:
+        failed = [name for name, ok in (palette.checks or {}).items() if not ok]
+        verdict = f"fails {', '.join(failed)}" if failed else "all checks pass"
+        labelled = palette.roles.items() if palette.roles else enumerate(palette.colors, 1)
+        colours = Text()
+        for label, colour in labelled:
+            colours.append("   ", style=f"on {colour}").append(f" {colour} {label}\n")
+        colours.rstrip()
+        table.add_row(
+            Text(f"{palette.name}\n{palette.source or ''}\n{verdict}"),
+            colours,
+            palette.description,
+        )
+    out.print(table)
 
 
 @app.command()

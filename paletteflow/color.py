@@ -84,34 +84,63 @@ def hex_to_oklab(values: list[str] | tuple[str, ...]) -> np.ndarray:
     return srgb_to_oklab(rgb)
 
 
-def oklch_to_oklab(lightness: float, chroma: float, hue_degrees: float) -> np.ndarray:
-    hue = np.deg2rad(hue_degrees)
-    return np.array([lightness, chroma * np.cos(hue), chroma * np.sin(hue)])
+def oklab_to_oklch(lab: np.ndarray) -> np.ndarray:
+    """(..., 3) OKLab to (..., 3) OkLCh with hue in degrees [0, 360)."""
+    lab = np.asarray(lab, dtype=np.float64)
+    chroma = np.hypot(lab[..., 1], lab[..., 2])
+    hue = np.degrees(np.arctan2(lab[..., 2], lab[..., 1])) % 360
+    return np.stack([lab[..., 0], chroma, hue], axis=-1)
 
 
-def oklch_to_hex(lightness: float, chroma: float, hue_degrees: float) -> str:
-    """The in-gamut colour nearest in chroma to the request, keeping lightness and hue.
+def oklch_to_linear_in_gamut(lightness, chroma, hue_degrees, steps: int = 16) -> np.ndarray:
+    """Linear sRGB of the in-gamut colours nearest in chroma to the requests, keeping lightness and hue.
 
     Clipping RGB channels would shift hue; reducing chroma until the colour fits
     keeps the designer's intent (hue and lightness) and loses only saturation.
+    Bisects every out-of-gamut request at once, so palette search can map
+    hundreds of candidates in one pass.
     """
-    low, high = 0.0, max(chroma, 0.0)
-    if _in_gamut(oklch_to_oklab(lightness, high, hue_degrees)):
-        low = high
-    else:
-        for _ in range(24):
+    lightness, chroma, hue = (
+        np.ravel(axis).astype(np.float64)
+        for axis in np.broadcast_arrays(lightness, chroma, np.deg2rad(hue_degrees))
+    )
+    lightness, chroma = np.clip(lightness, 0.0, 1.0), np.maximum(chroma, 0.0)
+    cos, sin = np.cos(hue), np.sin(hue)
+
+    def linear_at(rows: np.ndarray, values: np.ndarray) -> np.ndarray:
+        lab = np.column_stack([lightness[rows], values * cos[rows], values * sin[rows]])
+        return ((lab @ _LMS_FROM_OKLAB.T) ** 3) @ _LINEAR_FROM_LMS.T
+
+    every = np.arange(len(lightness))
+    linear = linear_at(every, chroma)
+    outside = np.flatnonzero(~_fits(linear))
+    if len(outside):
+        low, high = np.zeros(len(outside)), chroma[outside]
+        for _ in range(steps):
             mid = (low + high) / 2
-            if _in_gamut(oklch_to_oklab(lightness, mid, hue_degrees)):
-                low = mid
-            else:
-                high = mid
-    rgb = oklab_to_srgb(oklch_to_oklab(lightness, low, hue_degrees)) * 255.0
-    return rgb_to_hex(rgb)
+            inside = _fits(linear_at(outside, mid))
+            low, high = np.where(inside, mid, low), np.where(inside, high, mid)
+        linear[outside] = linear_at(outside, low)
+    return np.clip(linear, 0.0, 1.0)
 
 
-def _in_gamut(lab: np.ndarray, tolerance: float = 1e-6) -> bool:
-    linear = oklab_to_linear(lab)
-    return bool(np.all(linear >= -tolerance) and np.all(linear <= 1 + tolerance))
+def _fits(linear: np.ndarray, tolerance: float = 1e-6) -> np.ndarray:
+    return np.all((linear >= -tolerance) & (linear <= 1 + tolerance), axis=-1)
+
+
+def linear_to_hex(linear: np.ndarray) -> list[str]:
+    """(n, 3) linear sRGB to hex strings, rounding to the nearest 8-bit value."""
+    rgb = np.rint(linear_to_srgb(np.atleast_2d(linear)) * 255.0).astype(int)
+    return [f"#{r:02x}{g:02x}{b:02x}" for r, g, b in rgb]
+
+
+def oklch_to_hex(lightness: float, chroma: float, hue_degrees: float) -> str:
+    """The in-gamut colour nearest in chroma to the request, keeping lightness and hue."""
+    return linear_to_hex(oklch_to_linear_in_gamut(lightness, chroma, hue_degrees, steps=24))[0]
+
+
+def hex_to_oklch(values: list[str] | tuple[str, ...]) -> np.ndarray:
+    return oklab_to_oklch(hex_to_oklab(values))
 
 
 def relative_luminance(value: str) -> float:
@@ -124,3 +153,90 @@ def contrast_ratio(first: str, second: str) -> float:
     """WCAG 2.x contrast ratio, from 1 (identical) to 21 (black on white)."""
     high, low = sorted((relative_luminance(first), relative_luminance(second)), reverse=True)
     return (high + 0.05) / (low + 0.05)
+
+
+# sRGB (D65) linear light to CIE XYZ, and the D65 white point, per IEC 61966-2-1.
+_XYZ_FROM_LINEAR = np.array(
+    [
+        [0.4123907993, 0.3575843394, 0.1804807884],
+        [0.2126390059, 0.7151686788, 0.0721923054],
+        [0.0193308187, 0.1191947798, 0.9505321522],
+    ]
+)
+_D65_WHITE = np.array([0.9504559271, 1.0, 1.0890577508])
+_LAB_EPSILON = 216 / 24389
+_LAB_KAPPA = 24389 / 27
+
+
+def linear_to_cielab(linear: np.ndarray) -> np.ndarray:
+    """(..., 3) linear sRGB to CIELAB under D65, the space CIEDE2000 is defined in."""
+    xyz = (np.asarray(linear, dtype=np.float64) @ _XYZ_FROM_LINEAR.T) / _D65_WHITE
+    f = np.where(xyz > _LAB_EPSILON, np.cbrt(xyz), (_LAB_KAPPA * xyz + 16) / 116)
+    lab = np.stack(
+        [116 * f[..., 1] - 16, 500 * (f[..., 0] - f[..., 1]), 200 * (f[..., 1] - f[..., 2])],
+        axis=-1,
+    )
+    # Greys must come out exactly achromatic: CIEDE2000 treats chroma 0 specially, so float
+    # residue of 1e-7 would otherwise change a grey's differences by up to ~0.005.
+    lab[..., 1:] = np.where(np.abs(lab[..., 1:]) < 1e-5, 0.0, lab[..., 1:])
+    return lab
+
+
+def hex_to_linear(values: list[str] | tuple[str, ...]) -> np.ndarray:
+    return srgb_to_linear(np.array([hex_to_rgb(v) for v in values], dtype=np.float64) / 255.0)
+
+
+def ciede2000(first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """CIEDE2000 colour difference (Sharma, Wu and Dalal 2005) between CIELAB arrays, broadcasting.
+
+    Vectorised so a palette's pairs, and many candidate colours at once, cost
+    one numpy pass: the generators search candidates with it.
+    """
+    lab1, lab2 = np.asarray(first, dtype=np.float64), np.asarray(second, dtype=np.float64)
+    l1, a1, b1 = lab1[..., 0], lab1[..., 1], lab1[..., 2]
+    l2, a2, b2 = lab2[..., 0], lab2[..., 1], lab2[..., 2]
+    chroma_mean = (np.hypot(a1, b1) + np.hypot(a2, b2)) / 2
+    g = 0.5 * (1 - np.sqrt(chroma_mean**7 / (chroma_mean**7 + 25.0**7)))
+    a1p, a2p = (1 + g) * a1, (1 + g) * a2
+    c1p, c2p = np.hypot(a1p, b1), np.hypot(a2p, b2)
+    h1p = np.degrees(np.arctan2(b1, a1p)) % 360
+    h2p = np.degrees(np.arctan2(b2, a2p)) % 360
+    achromatic = c1p * c2p == 0
+    dh = h2p - h1p
+    dh = np.where(dh > 180, dh - 360, np.where(dh < -180, dh + 360, dh))
+    dh = np.where(achromatic, 0.0, dh)
+    d_l, d_c = l2 - l1, c2p - c1p
+    d_h = 2 * np.sqrt(c1p * c2p) * np.sin(np.radians(dh / 2))
+    l_mean, c_mean = (l1 + l2) / 2, (c1p + c2p) / 2
+    h_sum = h1p + h2p
+    h_mean = np.where(
+        achromatic,
+        h_sum,
+        np.where(
+            np.abs(h1p - h2p) <= 180,
+            h_sum / 2,
+            np.where(h_sum < 360, (h_sum + 360) / 2, (h_sum - 360) / 2),
+        ),
+    )
+    t = (
+        1
+        - 0.17 * np.cos(np.radians(h_mean - 30))
+        + 0.24 * np.cos(np.radians(2 * h_mean))
+        + 0.32 * np.cos(np.radians(3 * h_mean + 6))
+        - 0.20 * np.cos(np.radians(4 * h_mean - 63))
+    )
+    rotation = 30 * np.exp(-(((h_mean - 275) / 25) ** 2))
+    r_c = 2 * np.sqrt(c_mean**7 / (c_mean**7 + 25.0**7))
+    s_l = 1 + 0.015 * (l_mean - 50) ** 2 / np.sqrt(20 + (l_mean - 50) ** 2)
+    s_c = 1 + 0.045 * c_mean
+    s_h = 1 + 0.015 * c_mean * t
+    r_t = -np.sin(np.radians(2 * rotation)) * r_c
+    return np.sqrt(
+        (d_l / s_l) ** 2 + (d_c / s_c) ** 2 + (d_h / s_h) ** 2 + r_t * (d_c / s_c) * (d_h / s_h)
+    )
+
+
+def delta_e(first: str, second: str) -> float:
+    """CIEDE2000 between two hex colours."""
+    lab = linear_to_cielab(hex_to_linear([first, second]))
+    return float(ciede2000(lab[0], lab[1]))

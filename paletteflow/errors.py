@@ -23,6 +23,10 @@ class PaletteGenerationError(PaletteflowError):
     """A palette generator or provider failed or answered with something unusable."""
 
 
+class ProviderConfigError(InputError):
+    """A provider refused the request itself (bad key, model, URL or body): fix settings, don't retry."""
+
+
 class VariationError(PaletteflowError):
     """No variation could be produced (out of memory, timed out, or every palette failed)."""
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import re
-from typing import Annotated, Any
+from typing import Annotated, Any, NamedTuple
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -51,6 +51,14 @@ class Palette(BaseModel):
     colors: list[HexColor] = Field(min_length=3, max_length=8)
     description: str = Field(default="", max_length=500)
     roles: dict[str, HexColor] | None = None
+    source: str | None = Field(default=None, description="Which generator made it, e.g. offline.")
+    checks: dict[str, bool] | None = Field(
+        default=None,
+        description="Rules the palette passed: contrast, distinct, colour-blind views.",
+    )
+    repairs: list[str] | None = Field(
+        default=None, description="Roles whose colours were moved to meet the rules."
+    )
 
     @field_validator("name", "description", mode="before")
     @classmethod
@@ -70,6 +78,67 @@ class Palette(BaseModel):
 
     def role_colour(self, role: str) -> str | None:
         return (self.roles or {}).get(role)
+
+
+class Lock(NamedTuple):
+    """A colour every palette keeps exactly, in a given role or wherever it fits (role None)."""
+
+    colour: str
+    role: str | None = None
+
+
+def parse_lock(text: str) -> Lock:
+    """ "#1a73e8", "1a73e8" or "primary=#1a73e8" (":" works too) to a Lock; ValueError if neither."""
+    separator = "=" if "=" in text else ":"
+    role, _, colour = text.strip().rpartition(separator)
+    role = role.strip().lower() or None
+    if role is not None and role not in ROLES:
+        raise ValueError(f"lock {text!r} names unknown role {role!r}; roles are {', '.join(ROLES)}")
+    try:
+        return Lock(normalize_hex(colour), role)
+    except ValueError as error:
+        raise ValueError(f"lock {text!r}: {error}") from None
+
+
+def _check_lock(text: str) -> str:
+    parse_lock(text)
+    return text
+
+
+class GeneratorSettings(BaseModel):
+    """How palettes are made, beyond the generator's name; shared by CLI, flow request and providers.
+
+    Nothing secret belongs here: these settings travel in flow parameters and
+    manifests. API keys come from the environment or, in Prefect, a Secret
+    block whose *name* is the only thing stored (`api_key_secret`).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    locks: tuple[Annotated[str, AfterValidator(_check_lock)], ...] = Field(
+        default=(),
+        description='Colours every palette keeps exactly: "#1a73e8" or "primary=#1a73e8".',
+    )
+    image_palettes: int = Field(
+        default=1, ge=0, le=3, description="Palettes seeded from the base image's own colours."
+    )
+    base_url: str | None = Field(default=None, description="Provider API base URL.")
+    model: str | None = Field(default=None, description="Model name for OpenAI-compatible APIs.")
+    api_key_secret: str | None = Field(
+        default=None, description="Name of a Prefect Secret block holding the provider's API key."
+    )
+    temperature: float = Field(default=0.7, ge=0.0, le=2.0)
+    connect_timeout_s: float = Field(default=5.0, gt=0)
+    read_timeout_s: float = Field(default=60.0, gt=0)
+    max_retries: int = Field(default=3, ge=0, le=10)
+    retry_base_delay_s: float = Field(default=1.0, ge=0)
+    retry_max_delay_s: float = Field(default=30.0, ge=0)
+    fallback: bool = Field(
+        default=True, description="Fill up from the offline designer when a provider gives too few."
+    )
+
+    def parsed_locks(self) -> list[Lock]:
+        return [parse_lock(text) for text in self.locks]
 
 
 class VariationTimings(BaseModel):
@@ -158,7 +227,13 @@ class VariationRequest(BaseModel):
     strength: float = Field(
         default=1.0, ge=0.0, le=1.0, description="0 keeps the original, 1 is the full recolour."
     )
-    generator: str = Field(default="offline", description="Palette generator: offline.")
+    generator: str = Field(
+        default="offline", description="Palette generator: offline, openai or jigsawstack."
+    )
+    generator_settings: GeneratorSettings = Field(
+        default_factory=GeneratorSettings,
+        description="Locks, image palettes and provider settings (never the API key itself).",
+    )
 
     @field_validator("image", "storage")
     @classmethod

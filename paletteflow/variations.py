@@ -15,9 +15,11 @@ import threading
 import time
 from collections import OrderedDict
 
+import numpy as np
 from PIL import Image
 from pydantic import ValidationError
 
+from paletteflow.color import oklab_to_srgb, rgb_to_hex
 from paletteflow.imageio import (
     DEFAULT_MAX_PIXELS,
     decode_image,
@@ -198,6 +200,13 @@ def render_variation(
     )
 
 
+def base_image_colours(storage: Storage, base: BaseImage, limit: int = 6) -> list[str]:
+    """The base image's dominant colours, most common first, from the analysis recolouring reuses."""
+    _, analysis = _BASE_CACHE.get(storage, base)
+    order = np.argsort(-analysis.shares, kind="stable")[:limit]
+    return [rgb_to_hex(oklab_to_srgb(analysis.centres[i]) * 255.0) for i in order]
+
+
 def as_reused(variation: Variation) -> Variation:
     """A variation an earlier run made: no work was done now."""
     return variation.model_copy(
@@ -249,4 +258,5 @@ def _stored_record_says_the_same(storage: Storage, key: str, record: Manifest) -
         stored = Manifest.model_validate_json(storage.read(key))
     except ValidationError:
         return False
-    return stored.model_dump(exclude=_RUN_SPECIFIC) == record.model_dump(exclude=_RUN_SPECIFIC)
+    stored_view = stored.model_dump(mode="json", exclude=_RUN_SPECIFIC)
+    return stored_view == record.model_dump(mode="json", exclude=_RUN_SPECIFIC)

@@ -146,3 +146,74 @@ def fault_proxy(moto_endpoint) -> Iterator[Any]:
     proxy = FaultProxy(moto_endpoint)
     yield proxy
     proxy.close()
+
+
+class ScriptedAPI:
+    """A real HTTP server on 127.0.0.1 that answers POSTs from a script and records each request.
+
+    Each scripted answer is (status, body, headers, delay_s); a dict or list body is
+    sent as JSON, a str as it is. The last answer repeats once the script runs out.
+    """
+
+    def __init__(self) -> None:
+        import http.server
+        import json
+        import threading
+
+        self.answers: list[tuple[int, object, dict[str, str], float]] = []
+        self.requests: list[dict] = []
+        api = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                length = int(self.headers.get("content-length", 0))
+                raw = self.rfile.read(length)
+                api.requests.append(
+                    {
+                        "path": self.path,
+                        "headers": dict(self.headers),
+                        "body": json.loads(raw or b"null"),
+                    }
+                )
+                index = min(len(api.requests), len(api.answers)) - 1
+                status, body, headers, delay = api.answers[index]
+                if delay:
+                    threading.Event().wait(delay)
+                data = (body if isinstance(body, str) else json.dumps(body)).encode()
+                try:
+                    self.send_response(status)
+                    content_type = "text/html" if isinstance(body, str) else "application/json"
+                    self.send_header("content-type", content_type)
+                    self.send_header("content-length", str(len(data)))
+                    for name, value in headers.items():
+                        self.send_header(name, value)
+                    self.end_headers()
+                    self.wfile.write(data)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client gave up (a timeout test); nothing to answer
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(
+            target=self.server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+        )
+        self.thread.start()
+
+    def script(self, *answers: tuple) -> None:
+        defaults = (200, None, {}, 0.0)
+        self.answers = [(*answer, *defaults[len(answer) :]) for answer in answers]
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def scripted_api() -> Iterator[ScriptedAPI]:
+    api = ScriptedAPI()
+    yield api
+    api.close()

@@ -30,6 +30,36 @@ def test_palettes_json_is_the_only_stdout():
     assert [len(p["colors"]) for p in palettes] == [5, 5, 5]
 
 
+def test_palettes_export_is_written_atomically_to_the_file(tmp_path):
+    target = tmp_path / "brand.ase"
+    result = run_cli("palettes", "harbor", "-n", "2", "--format", "ase", "-o", str(target))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "" and f"wrote 2 palettes to {target}" in result.stderr
+    assert target.read_bytes().startswith(b"ASEF\x00\x01\x00\x00")
+    assert [p.name for p in tmp_path.iterdir()] == ["brand.ase"]
+
+
+def test_palettes_table_shows_names_hex_codes_and_checks_for_empty_text():
+    result = run_cli("palettes", "", "-n", "2", "--lock", "#0b5394")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count("#0b5394 primary") == 2
+    assert "neutral brand set" in result.stdout and "all checks pass" in result.stdout
+
+
+def test_provider_rejection_is_one_line_with_exit_code_2(scripted_api):
+    scripted_api.script((401, {"error": {"message": "Incorrect API key provided", "type": "x"}}))
+    result = run_cli(
+        "palettes", "sea", "--generator", "openai", "--base-url", scripted_api.url,
+        env={"OPENAI_API_KEY": "sk-cli-test-key"},
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        "error: openai answered HTTP 401: Incorrect API key provided (the API key is missing or "
+        "wrong; set it in the environment or a Prefect Secret block)"
+    )
+    assert "sk-cli-test-key" not in result.stderr + result.stdout
+
+
 def test_run_json_against_a_prefect_api(prefect_api, tmp_path, sample_logo_png):
     image = tmp_path / "logo.png"
     image.write_bytes(sample_logo_png)
@@ -64,9 +94,16 @@ def test_run_json_against_a_prefect_api(prefect_api, tmp_path, sample_logo_png):
         (["run", "x.png", "--user-id", "../../etc"], "invalid user_id"),
         (
             ["palettes", "sea", "--generator", "nope"],
-            "unknown palette generator 'nope'; known generators: offline",
+            "unknown palette generator 'nope'; known generators: jigsawstack, offline, openai",
         ),
         (["palettes", "sea", "-n", "0"], "n = 0 is outside 1..20"),
+        (
+            ["palettes", "sea", "--lock", "primary=#777777", "--lock", "background=#888888"],
+            "the locked colours cannot make a valid palette: primary #777777 and background",
+        ),
+        (["palettes", "sea", "--lock", "primary=blue"], "invalid locks.0: lock 'primary=blue'"),
+        (["palettes", "sea", "--format", "ase"], "ase is binary: write it to a file with -o"),
+        (["palettes", "sea", "--format", "pdf"], "unknown format 'pdf'; use one of json, css"),
         (["recolor", "x.png", "--colors", "#000000,#ffffff", "-o", "o.png"], "invalid colors"),
     ],
 )

@@ -17,7 +17,7 @@ from prefect.client.schemas.filters import (
 )
 
 from flows.palette_variations import palette_variations
-from paletteflow.models import VariationRequest
+from paletteflow.models import GeneratorSettings, VariationRequest
 from paletteflow.storage import Storage
 
 OLD_SERVICE_KEYS = {"name", "colors", "description", "image_path", "image_url"}
@@ -72,7 +72,9 @@ def test_rerun_hits_the_cache_and_remakes_what_was_deleted(
 ):
     image_path = tmp_path / "logo.png"
     image_path.write_bytes(sample_logo_png)
-    request = VariationRequest(image=str(image_path), theme="forest", n=2, storage=memory_storage_url)
+    request = VariationRequest(
+        image=str(image_path), theme="forest", n=2, storage=memory_storage_url
+    )
     first = palette_variations(request)
     storage = Storage(memory_storage_url)
     kept = storage.read(first[0]["image_path"])
@@ -91,10 +93,14 @@ def test_rerun_hits_the_cache_and_remakes_what_was_deleted(
     assert sorted(states["recolor"]) == ["Cached", "Cached", "Completed"]
 
 
-def test_artifacts_show_progress_table_and_previews(prefect_api, memory_storage_url, sample_logo_png, tmp_path):
+def test_artifacts_show_progress_table_and_previews(
+    prefect_api, memory_storage_url, sample_logo_png, tmp_path
+):
     image_path = tmp_path / "logo.png"
     image_path.write_bytes(sample_logo_png)
-    request = VariationRequest(image=str(image_path), theme="tulip", n=3, storage=memory_storage_url)
+    request = VariationRequest(
+        image=str(image_path), theme="tulip", n=3, storage=memory_storage_url
+    )
     state = palette_variations(request, return_state=True)
     artifacts = asyncio.run(_artifacts(state.state_details.flow_run_id))
     by_type = {artifact.type: artifact for artifact in artifacts if artifact.key}
@@ -113,7 +119,9 @@ def test_artifacts_show_progress_table_and_previews(prefect_api, memory_storage_
 async def _task_states(flow_run_id) -> dict[str, list[str]]:
     """Task run states by task name ("recolor", "generate-palettes", ...)."""
     async with get_client() as client:
-        runs = await client.read_task_runs(flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[flow_run_id])))
+        runs = await client.read_task_runs(
+            flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[flow_run_id]))
+        )
     states: dict[str, list[str]] = {}
     for run in runs:
         task_name = "recolor" if run.name.startswith("recolor-") else run.name.rsplit("-", 1)[0]
@@ -135,6 +143,27 @@ def test_bad_image_fails_the_run_without_storing(prefect_api, memory_storage_url
         palette_variations(VariationRequest(image=str(broken), n=2, storage=memory_storage_url))
     storage = Storage(memory_storage_url)
     assert not storage.fs.exists(storage.root)
+
+
+def test_flow_passes_generator_settings_and_seeds_a_palette_from_the_image(
+    prefect_api, memory_storage_url, sample_logo_png, tmp_path, monkeypatch
+):
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-flow-never-stored")
+    image_path = tmp_path / "logo.png"
+    image_path.write_bytes(sample_logo_png)
+    request = VariationRequest(
+        image=str(image_path),
+        theme="forest",
+        n=3,
+        storage=memory_storage_url,
+        generator_settings=GeneratorSettings(locks=("primary=#0b5394",)),
+    )
+    variations = palette_variations(request)
+    assert [v["source"] for v in variations] == ["offline", "offline", "image"]
+    assert all(v["roles"]["primary"] == "#0b5394" and all(v["checks"].values()) for v in variations)
+    raw_manifest = Storage(memory_storage_url).read(variations[0]["manifest_path"]).decode()
+    assert json.loads(raw_manifest)["request"]["generator_settings"]["locks"] == ["primary=#0b5394"]
+    assert "sk-flow-never-stored" not in raw_manifest
 
 
 def test_animated_base_image_is_recoloured_from_its_first_frame_and_noted(

@@ -1,35 +1,47 @@
 """Palette generators behind one protocol, looked up by name.
 
-The flow, the CLI and ConceptService only ever see `get_generator(name)` and
-`await generator.generate(theme, logo, n)`, so providers can be added without
-touching them.
+The flow, the CLI and ConceptService only ever see `get_generator(name, settings)`
+and `await generator.generate(theme, logo, n)`, so providers can be added without
+touching them. Generators also take `image_colours` (the base image's dominant
+colours, most common first) when the caller has them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Protocol, runtime_checkable
 
 from paletteflow.errors import InputError
-from paletteflow.models import MAX_PALETTES, Palette
+from paletteflow.models import MAX_PALETTES, GeneratorSettings, Palette
 from paletteflow.palettes.offline import OfflineGenerator
+from paletteflow.palettes.providers.jigsawstack import JigsawStackGenerator
+from paletteflow.palettes.providers.openai import OpenAICompatibleGenerator
 
 
 @runtime_checkable
 class PaletteGenerator(Protocol):
-    async def generate(self, theme: str, logo: str, n: int) -> list[Palette]: ...
+    async def generate(
+        self, theme: str, logo: str, n: int, *, image_colours: Sequence[str] = ()
+    ) -> list[Palette]: ...
 
 
-GENERATORS: dict[str, Callable[[], PaletteGenerator]] = {"offline": OfflineGenerator}
+# name -> factory(settings, api_key); the key comes from a Prefect Secret block or stays None.
+GENERATORS: dict[str, Callable[[GeneratorSettings, str | None], PaletteGenerator]] = {
+    "offline": lambda settings, _key: OfflineGenerator(settings),
+    "openai": OpenAICompatibleGenerator,
+    "jigsawstack": JigsawStackGenerator,
+}
 
 
-def get_generator(name: str) -> PaletteGenerator:
+def get_generator(
+    name: str, settings: GeneratorSettings | None = None, api_key: str | None = None
+) -> PaletteGenerator:
     try:
         factory = GENERATORS[name]
     except KeyError:
         known = ", ".join(sorted(GENERATORS))
         raise InputError(f"unknown palette generator {name!r}; known generators: {known}") from None
-    return factory()
+    return factory(settings or GeneratorSettings(), api_key)
 
 
 def check_palette_count(n: int) -> int:
@@ -40,4 +52,10 @@ def check_palette_count(n: int) -> int:
     return n
 
 
-__all__ = ["GENERATORS", "PaletteGenerator", "check_palette_count", "get_generator"]
+__all__ = [
+    "GENERATORS",
+    "GeneratorSettings",
+    "PaletteGenerator",
+    "check_palette_count",
+    "get_generator",
+]

@@ -1,223 +1,226 @@
 """A deterministic palette designer that needs no network and no key.
 
-Theme words pick a base hue (a small lexicon; unknown words hash to a hue so
-any theme still gets a stable answer). Each palette applies one harmony scheme
-in OKLCh, then fixes lightness until primary on background reaches WCAG 4.5:1
-and every pair of colours is clearly apart.
+The theme and logo text are read against the lexicon (`lexicon.read_theme`);
+each palette takes one harmony scheme (`schemes`) around a colour picked inside
+one of the theme's anchors, and `quality.fit_roles` moves colours only as far
+as the rules need. The same text, n, locks and image colours always give the
+same palettes: every choice comes from a hash of the text, never from a clock
+or a random generator.
 """
 
 from __future__ import annotations
 
 import hashlib
-import re
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
 
-import numpy as np
+from paletteflow.models import GeneratorSettings, Lock, Palette
+from paletteflow.palettes.image_seeded import image_palettes
+from paletteflow.palettes.lexicon import Anchor, ThemeReading, Tone, load_lexicon, read_theme
+from paletteflow.palettes.locks import assign_roles
+from paletteflow.palettes.naming import (
+    describe,
+    join_words,
+    nearest_colour_name,
+    palette_name,
+    theme_prefix,
+)
+from paletteflow.palettes.quality import (
+    AVOID_MARGIN,
+    AVOID_MIN_CHROMA,
+    MIN_CONTRAST,
+    VARIETY_TARGET,
+    Fit,
+    check_roles,
+    distance_to_nearest,
+    fit_roles,
+)
+from paletteflow.palettes.schemes import SCHEMES, Base, Scheme, pick, role_intents
 
-from paletteflow.color import contrast_ratio, hex_to_oklab, oklch_to_hex
-from paletteflow.models import ROLES, Palette
-
-MIN_CONTRAST = 4.5
-MIN_OKLAB_DISTANCE = 0.08
-
-# word -> (hue in degrees, chroma scale): a seed lexicon the generator issue grows.
-_LEXICON: dict[str, tuple[float, float]] = {
-    "ocean": (235, 1.0),
-    "sea": (225, 1.0),
-    "harbor": (240, 0.8),
-    "sky": (235, 0.8),
-    "water": (220, 0.9),
-    "ice": (220, 0.5),
-    "winter": (245, 0.5),
-    "night": (275, 0.7),
-    "forest": (145, 0.9),
-    "leaf": (135, 1.0),
-    "garden": (130, 1.0),
-    "nature": (140, 0.9),
-    "mint": (165, 0.8),
-    "eco": (140, 1.0),
-    "spring": (125, 1.0),
-    "tea": (120, 0.7),
-    "sun": (85, 1.0),
-    "summer": (75, 1.0),
-    "lemon": (100, 1.0),
-    "gold": (85, 0.8),
-    "fire": (35, 1.0),
-    "autumn": (50, 0.9),
-    "orange": (55, 1.0),
-    "sunset": (40, 1.0),
-    "coffee": (55, 0.45),
-    "chocolate": (45, 0.5),
-    "earth": (60, 0.5),
-    "desert": (70, 0.6),
-    "rose": (5, 0.9),
-    "love": (15, 1.0),
-    "cherry": (20, 1.0),
-    "wine": (10, 0.7),
-    "lavender": (300, 0.6),
-    "royal": (290, 0.8),
-    "magic": (310, 0.9),
-    "berry": (350, 0.9),
-    "tech": (260, 0.9),
-    "cyber": (200, 1.0),
-    "finance": (250, 0.6),
-    "health": (180, 0.7),
-}
-
-_FAMILIES = [  # (upper hue bound, family, nouns a designer might use)
-    (20, "red", ["Ember", "Poppy", "Garnet"]),
-    (70, "orange", ["Amber", "Copper", "Marigold"]),
-    (110, "yellow", ["Saffron", "Honey", "Citrine"]),
-    (160, "green", ["Fern", "Moss", "Jade"]),
-    (200, "teal", ["Lagoon", "Spruce", "Harbor"]),
-    (265, "blue", ["Cobalt", "Tide", "Denim"]),
-    (320, "purple", ["Iris", "Plum", "Heather"]),
-    (360, "pink", ["Blossom", "Coral", "Peony"]),
-]
-
-
-@dataclass(frozen=True)
-class _Scheme:
-    name: str
-    adjectives: tuple[str, ...]
-    hue_offsets: tuple[float, float, float]  # secondary, accent, highlight relative to primary
-    background_lightness: float
-    chroma: float
-
-
-_SCHEMES = [
-    _Scheme("complementary", ("Bold", "Vivid", "Bright"), (30, 180, 200), 0.97, 0.15),
-    _Scheme("monochromatic", ("Tonal", "Quiet", "Soft"), (0, 0, 0), 0.95, 0.12),
-    _Scheme("high-contrast", ("Midnight", "Stark", "Nocturne"), (40, 170, 90), 0.18, 0.17),
-    _Scheme("white-ground", ("Paper", "Linen", "Morning"), (-30, 150, 60), 1.0, 0.14),
-    _Scheme("analogous", ("Drift", "Meadow", "Breeze"), (30, 60, -30), 0.96, 0.13),
-    _Scheme("triadic", ("Carnival", "Festival", "Prism"), (120, 240, 60), 0.95, 0.14),
-    _Scheme("split-complementary", ("Dusk", "Harbor", "Studio"), (150, 210, 30), 0.22, 0.15),
-]
+SOURCE = "offline"
+_NEUTRAL_ANCHORS = ("navy", "slate", "denim", "charcoal", "steel")
+_NEUTRAL_TONE = Tone(chroma=0.8)
+_ATTEMPTS = 8
 
 
 class OfflineGenerator:
-    """Palettes from text alone: the same theme, logo text and n always give the same palettes."""
+    """Palettes from text alone: the same inputs always give the same palettes."""
 
-    async def generate(self, theme: str, logo: str, n: int) -> list[Palette]:
-        return generate_offline(theme, logo, n)
+    def __init__(self, settings: GeneratorSettings | None = None) -> None:
+        self.settings = settings or GeneratorSettings()
+
+    async def generate(
+        self, theme: str, logo: str, n: int, *, image_colours: Sequence[str] = ()
+    ) -> list[Palette]:
+        return generate_offline(
+            theme,
+            logo,
+            n,
+            locks=self.settings.parsed_locks(),
+            image_colours=image_colours,
+            image_palette_count=self.settings.image_palettes,
+        )
 
 
-def generate_offline(theme: str, logo: str, n: int) -> list[Palette]:
-    text = f"{theme} {logo}".lower()
-    words = re.findall(r"[a-z]+", text)
-    matched = [word for word in words if word in _LEXICON]
-    seed = int.from_bytes(hashlib.sha256(f"{theme}\x00{logo}".encode()).digest()[:8], "big")
-    if matched:
-        base_hue, chroma_scale = _LEXICON[matched[0]]
-    else:
-        base_hue, chroma_scale = float(seed % 360), 0.9
+def generate_offline(
+    theme: str,
+    logo: str,
+    n: int,
+    *,
+    locks: Sequence[Lock] = (),
+    image_colours: Sequence[str] = (),
+    image_palette_count: int = 1,
+) -> list[Palette]:
+    """N palettes for the text; with image colours, the last ones stay close to the logo's own."""
+    locked = assign_roles(locks)
+    from_image = min(image_palette_count, n - 1) if image_colours else 0
+    palettes = design_palettes(theme, logo, n - from_image, locked)
+    used = {palette.name for palette in palettes}
+    return palettes + image_palettes(image_colours, from_image, locked, used)
+
+
+def design_palettes(theme: str, logo: str, n: int, locked: Mapping[str, str]) -> list[Palette]:
+    reading = read_theme(theme, logo)
+    seed = hashlib.sha256(f"{theme}\x00{logo}".encode()).digest()
+    anchors, tone = _anchors_and_tone(reading, seed)
     palettes: list[Palette] = []
-    used_names: set[str] = set()
+    used: set[str] = set()
     for index in range(n):
-        scheme = _SCHEMES[index % len(_SCHEMES)]
-        rotation = (index // len(_SCHEMES)) * 47.0
-        anchor_hue = _LEXICON[matched[index % len(matched)]][0] if matched else base_hue
-        hue = (anchor_hue + rotation) % 360
-        colours = _build_colours(scheme, hue, chroma_scale)
-        name = _name(scheme, hue, seed + index, used_names)
-        used_names.add(name)
+        scheme = SCHEMES[index % len(SCHEMES)]
+        fit = _fit_unlike_previous(index, scheme, anchors, tone, reading, locked, seed, palettes)
+        name = palette_name(
+            _prefixes(index, reading, fit.roles["primary"]), _nouns(index, scheme), used
+        )
+        used.add(name)
         palettes.append(
             Palette(
                 name=name,
-                colors=colours,
-                roles=dict(zip(ROLES, colours, strict=True)),
-                description=_describe(scheme, hue, matched),
+                colors=list(fit.roles.values()),
+                roles=fit.roles,
+                description=_description(scheme, fit.roles["primary"], reading, locked),
+                source=SOURCE,
+                checks=check_roles(fit.roles),
             )
         )
     return palettes
 
 
-def _build_colours(scheme: _Scheme, hue: float, chroma_scale: float) -> list[str]:
-    chroma = scheme.chroma * chroma_scale
-    dark_ground = scheme.background_lightness < 0.5
-    background = oklch_to_hex(scheme.background_lightness, 0.02 * chroma_scale, hue)
-    primary_l = 0.82 if dark_ground else 0.42
-    secondary_hue, accent_hue, highlight_hue = (hue + offset for offset in scheme.hue_offsets)
-    if scheme.name == "monochromatic":
-        specs = [
-            (primary_l, chroma, hue),
-            (0.62, chroma * 0.8, hue),
-            (0.30, chroma * 0.9, hue),
-            (0.80, chroma * 0.5, hue),
-        ]
+def _anchors_and_tone(reading: ThemeReading, seed: bytes) -> tuple[tuple[Anchor, ...], Tone]:
+    """The theme's anchors; a neutral brand set for empty text; hues from the words when none matched."""
+    if reading.anchors:
+        allowed = tuple(
+            anchor for anchor in reading.anchors if not _avoided(anchor, reading.avoided)
+        )
+        return allowed or reading.anchors, reading.tone
+    if reading.empty:
+        known = load_lexicon().themes
+        by_name = {anchor.name: anchor for entry in known.values() for anchor in entry.anchors}
+        return tuple(by_name[name] for name in _NEUTRAL_ANCHORS), _NEUTRAL_TONE
+    hue = int.from_bytes(seed[:2], "big") % 360
+    return (
+        Anchor("text", (hue, hue + 25), (0.42, 0.55), (0.10, 0.15)),
+        Anchor("text", (hue + 137, hue + 162), (0.45, 0.6), (0.08, 0.13)),
+    ), reading.tone
+
+
+def _avoided(anchor: Anchor, avoided: tuple[Anchor, ...]) -> bool:
+    """Whether a colourful anchor's central hue lies in a hue the text said to avoid."""
+    _, chroma, hue = pick(anchor, (0.5, 0.5, 0.5))
+    return chroma > AVOID_MIN_CHROMA and any(a.covers_hue(hue, AVOID_MARGIN) for a in avoided)
+
+
+def _clear_of(hue: float, avoided: tuple[Anchor, ...]) -> float:
+    """The hue moved just past the nearer edge of any avoided hue range it falls in."""
+    for _ in range(len(avoided)):
+        zone = next((a for a in avoided if a.covers_hue(hue, AVOID_MARGIN)), None)
+        if zone is None:
+            break
+        start, end = zone.hue
+        before, after = (start - AVOID_MARGIN - 5) % 360, (end + AVOID_MARGIN + 5) % 360
+        hue = before if (hue - before) % 360 < (after - hue) % 360 else after
+    return hue
+
+
+def _fractions(seed: bytes, index: int, attempt: int) -> tuple[float, float, float]:
+    digest = hashlib.sha256(seed + bytes([index, attempt])).digest()
+    return tuple(int.from_bytes(digest[i : i + 4], "big") / 2**32 for i in (0, 4, 8))
+
+
+def _fit_unlike_previous(
+    index: int,
+    scheme: Scheme,
+    anchors: tuple[Anchor, ...],
+    tone: Tone,
+    reading: ThemeReading,
+    locked: Mapping[str, str],
+    seed: bytes,
+    previous: list[Palette],
+) -> Fit:
+    """Fit the scheme, varying anchor, ground, hue and chroma while the result looks like an earlier one.
+
+    Later attempts stray further from the theme, so they only run when the
+    closer ones came out too like a palette already made; if every attempt
+    does, the one least like the others among those meeting the rules is kept.
+    """
+    best: tuple[bool, float, Fit] | None = None
+    for attempt in range(_ATTEMPTS):
+        anchor = anchors[(index + attempt) % len(anchors)]
+        lightness, chroma, hue = pick(anchor, _fractions(seed, index, attempt))
+        cycle = index // len(SCHEMES) + attempt
+        if cycle >= 1:
+            hue = (hue + 47.0 * cycle) % 360
+        if attempt >= 3:
+            chroma = max(chroma, 0.1)
+        if attempt >= 4:
+            hue = (hue + 137.5 * (attempt - 3)) % 360
+        hue = _clear_of(hue, reading.avoided)
+        # The last attempts drop the mood's chroma and lightness shifts: pastel themes
+        # otherwise leave too little room between palettes.
+        mood = tone if attempt < 5 else Tone(dark_ground=tone.dark_ground)
+        partner = anchors[(index + attempt + 1) % len(anchors)] if len(anchors) > 1 else None
+        dark = tone.dark_ground != (attempt >= 2 and attempt % 2 == 0)
+        intents = role_intents(scheme, Base(lightness, chroma, hue, partner), mood, dark)
+        fit = fit_roles(intents, locked, min_contrast=scheme.min_contrast, avoid=reading.avoided)
+        if scheme.min_contrast > MIN_CONTRAST and not all(check_roles(fit.roles).values()):
+            fit = fit_roles(intents, locked, avoid=reading.avoided)
+        passes = all(check_roles(fit.roles).values())
+        distance = distance_to_nearest(fit.roles, [p.roles for p in previous])
+        if best is None or (passes, distance) > best[:2]:
+            best = (passes, distance, fit)
+        if passes and distance >= VARIETY_TARGET:
+            break
+    assert best is not None
+    return best[2]
+
+
+def _prefixes(index: int, reading: ThemeReading, primary: str) -> list[str]:
+    """Name openers in order: a theme phrase on even palettes, the primary's colour name on odd."""
+    colour_name = nearest_colour_name(primary)
+    phrases = [theme_prefix(p) for p in reading.understood]
+    if not phrases:
+        return [colour_name]
+    rotated = phrases[index // 2 % len(phrases) :] + phrases[: index // 2 % len(phrases)]
+    return [*rotated, colour_name] if index % 2 == 0 else [colour_name, *rotated]
+
+
+def _nouns(index: int, scheme: Scheme) -> tuple[str, ...]:
+    shift = index // len(SCHEMES) % len(scheme.nouns)
+    return scheme.nouns[shift:] + scheme.nouns[:shift]
+
+
+def _description(
+    scheme: Scheme, primary: str, reading: ThemeReading, locked: Mapping[str, str]
+) -> str:
+    if reading.understood:
+        relation = f"drawn from {join_words(reading.understood[:4])}"
+        if reading.unknown:
+            count = len(reading.unknown)
+            relation += f" ({count} other word{'s' if count > 1 else ''} not recognised)"
+    elif reading.empty:
+        relation = "as a neutral brand set, since no theme or logo text was given"
     else:
-        specs = [
-            (primary_l, chroma, hue),
-            (0.62 if not dark_ground else 0.58, chroma * 0.8, secondary_hue),
-            (0.70, chroma * 1.1, accent_hue),
-            (0.88 if not dark_ground else 0.40, chroma * 0.6, highlight_hue),
-        ]
-    primary = _with_contrast(specs[0], background)
-    others = [oklch_to_hex(*spec) for spec in specs[1:]]
-    colours = [primary, others[0], others[1], background, others[2]]
-    return _spread(colours, fixed={0, 3})
-
-
-def _with_contrast(spec: tuple[float, float, float], background: str) -> str:
-    """Move the primary's lightness away from the background until WCAG 4.5:1 holds."""
-    lightness, chroma, hue = spec
-    step = (
-        -0.02
-        if contrast_ratio("#ffffff", background) < contrast_ratio("#000000", background)
-        else 0.02
-    )
-    colour = oklch_to_hex(lightness, chroma, hue)
-    while contrast_ratio(colour, background) < MIN_CONTRAST and 0.0 < lightness < 1.0:
-        lightness += step
-        colour = oklch_to_hex(lightness, chroma, hue)
-    return colour
-
-
-def _spread(colours: list[str], fixed: set[int]) -> list[str]:
-    """Nudge lightness of the free colours until every pair is at least MIN_OKLAB_DISTANCE apart."""
-    lab = hex_to_oklab(colours)
-    for _ in range(40):
-        distances = np.linalg.norm(lab[:, None] - lab[None], axis=2)
-        np.fill_diagonal(distances, np.inf)
-        first, second = np.unravel_index(np.argmin(distances), distances.shape)
-        if distances[first, second] >= MIN_OKLAB_DISTANCE:
-            break
-        mover, other = (second, first) if second not in fixed else (first, second)
-        if mover in fixed:
-            break
-        direction = 1.0 if lab[mover, 0] >= lab[other, 0] else -1.0
-        if not 0.08 < lab[mover, 0] + direction * 0.04 < 0.98:
-            direction = -direction
-        lab[mover, 0] += direction * 0.04
-        chroma = float(np.hypot(lab[mover, 1], lab[mover, 2]))
-        hue = float(np.degrees(np.arctan2(lab[mover, 2], lab[mover, 1])))
-        colours[mover] = oklch_to_hex(float(lab[mover, 0]), chroma, hue)
-        lab[mover] = hex_to_oklab([colours[mover]])[0]
-    return colours
-
-
-def _family(hue: float) -> tuple[str, list[str]]:
-    hue %= 360
-    for bound, family, nouns in _FAMILIES:
-        if hue < bound:
-            return family, nouns
-    return _FAMILIES[-1][1], _FAMILIES[-1][2]
-
-
-def _name(scheme: _Scheme, hue: float, seed: int, used: set[str]) -> str:
-    _, nouns = _family(hue)
-    for offset in range(len(scheme.adjectives) * len(nouns)):
-        adjective = scheme.adjectives[(seed + offset) % len(scheme.adjectives)]
-        noun = nouns[(seed // 7 + offset) % len(nouns)]
-        if adjective != noun and f"{adjective} {noun}" not in used:
-            return f"{adjective} {noun}"
-    return f"{scheme.adjectives[0]} {nouns[0]} {len(used) + 1}"
-
-
-def _describe(scheme: _Scheme, hue: float, matched: list[str]) -> str:
-    family, _ = _family(hue)
-    article = "An" if scheme.name[0] in "aeiou" else "A"
-    if matched:
-        return f"{article} {scheme.name} palette around {family}, drawn from {', '.join(dict.fromkeys(matched))}."
-    return f"{article} {scheme.name} palette around {family}; no colour words were recognised in the text."
+        relation = (
+            "with hues taken from the text itself, as none of its words matched the colour lexicon"
+        )
+    extras = [f"avoiding {join_words(reading.negated)}"] if reading.negated else []
+    extras += [f"keeping the locked {colour} as {role}" for role, colour in locked.items()]
+    return describe(scheme.name, scheme.clause, primary, relation, extras)

@@ -1,0 +1,1 @@
+"""LLM palette providers: OpenAI-compatible chat completions and JigsawStack's prompt engine."""
