@@ -38,15 +38,15 @@ class RunArtifacts:
         )
 
     def publish(
-        self, variations: list[Variation], failures: list[Failure], manifest_url: str
+        self, variations: list[Variation], failures: list[Failure], manifest_location: str
     ) -> None:
         create_table_artifact(
             table=variation_rows(variations, failures),
             key=f"{self.key}-variations",
-            description=f"{len(variations)} made, {len(failures)} failed; manifest {manifest_url}",
+            description=f"{len(variations)} made, {len(failures)} failed; manifest {manifest_location}",
         )
         create_markdown_artifact(
-            markdown=previews_markdown(variations, failures, manifest_url),
+            markdown=previews_markdown(variations, failures, manifest_location),
             key=f"{self.key}-previews",
             description="Palettes and images of this run",
         )

@@ -37,10 +37,10 @@ def variation_rows(variations: list[Variation], failures: list[Failure]) -> list
 
 
 def previews_markdown(
-    variations: list[Variation], failures: list[Failure], manifest_url: str
+    variations: list[Variation], failures: list[Failure], manifest_location: str
 ) -> str:
     """Markdown with inline previews where the browser can fetch the image (http and https only)."""
-    lines = [f"# {len(variations)} colourways", "", f"Manifest: {manifest_url}", ""]
+    lines = [f"# {len(variations)} colourways", "", f"Manifest: {manifest_location}", ""]
     for variation in variations:
         lines.append(f"## {variation.name}")
         lines.append(" ".join(f"`{colour}`" for colour in variation.colors))
