@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+import uuid
 from collections import Counter
 
 import pytest
@@ -39,9 +40,12 @@ def assert_manifest_matches_storage(bucket: Bucket, variations: list[dict]) -> d
 
 
 @pytest.fixture
-def logo(tmp_path, sample_logo_png):
+def logo(tmp_path, sample_logo):
+    """A base image no earlier run decoded, so every task that needs it reads it through the proxy."""
+    image = sample_logo.copy()
+    image.putpixel((0, 0), (*uuid.uuid4().bytes[:3], 255))
     path = tmp_path / "logo.png"
-    path.write_bytes(sample_logo_png)
+    image.save(path, format="PNG")
     return path
 
 
