@@ -27,7 +27,7 @@ from paletteflow.models import (
 from paletteflow.palettes import get_generator
 from paletteflow.storage import Storage
 from paletteflow.variations import as_reused, manifest_key, slugify
-from tasks.palettes import generate_palettes
+from tasks.palettes import add_image_palettes, generate_palettes
 from tasks.recolor import recolor_variation
 from tasks.storage import upload_base_image, write_manifest
 
@@ -85,10 +85,9 @@ def palette_variations(request: VariationRequest) -> list[dict[str, Any]]:
     get_generator(request.generator)
     _check_storage_reaches_workers(request.storage)
     base_future = upload_base_image.submit(request)
-    seeds_from_image = request.generator_settings.image_palettes > 0
-    palettes_future = generate_palettes.submit(request, base_future if seeds_from_image else None)
+    text_palettes = generate_palettes.submit(request)
     uploaded = base_future.result()
-    generated = palettes_future.result()
+    generated = add_image_palettes(request, uploaded, text_palettes.result())
     palettes_done = time.perf_counter()
 
     artifacts = RunArtifacts(uploaded.base.concept_dir.rsplit("/", 1)[-1], len(generated.palettes))
