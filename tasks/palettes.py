@@ -9,23 +9,26 @@ the recolour tasks then reuse from the per-process cache.
 from __future__ import annotations
 
 import time
+from contextlib import nullcontext
 
 from prefect import get_run_logger, task
 from prefect.blocks.system import Secret
 
 from paletteflow.models import VariationRequest
-from paletteflow.palettes import get_generator
+from paletteflow.palettes import get_generator, uses_network
 from paletteflow.palettes.image_seeded import image_palette_count, image_palettes
 from paletteflow.palettes.locks import assign_roles
 from paletteflow.storage import Storage
 from paletteflow.variations import base_image_colours
 from tasks.caching import CACHE_EXPIRATION, palettes_cache_key
+from tasks.llm_limit import LLM_TAG, llm_slot
 from tasks.policy import PALETTES_TIMEOUT_S, TRANSIENT_RETRIES
 from tasks.results import GeneratedPalettes, StoredBase
 
 
 @task(
     name="generate-palettes",
+    tags=[LLM_TAG],
     retries=2,
     **TRANSIENT_RETRIES,
     timeout_seconds=PALETTES_TIMEOUT_S,
@@ -41,9 +44,12 @@ async def generate_palettes(request: VariationRequest) -> GeneratedPalettes:
     api_key = Secret.load(settings.api_key_secret).get() if settings.api_key_secret else None
     count = request.n - image_palette_count(settings.image_palettes, request.n)
     generator = get_generator(request.generator, settings, api_key)
-    palettes = await generator.generate(request.theme, request.logo_description, count)
+    async with llm_slot() if uses_network(request.generator) else nullcontext():
+        palettes = await generator.generate(request.theme, request.logo_description, count)
     seconds = time.perf_counter() - started
-    get_run_logger().info("%d palettes from %s in %.3f s", len(palettes), request.generator, seconds)
+    get_run_logger().info(
+        "%d palettes from %s in %.3f s", len(palettes), request.generator, seconds
+    )
     return GeneratedPalettes(palettes=palettes, seconds=seconds)
 
 
@@ -59,6 +65,8 @@ def add_image_palettes(
     if count and not colours:
         get_run_logger().warning("the base image has no visible colours; no palette seeded from it")
     used = {palette.name for palette in generated.palettes}
-    seeded = image_palettes(colours, count if colours else 0, assign_roles(settings.parsed_locks()), used)
+    seeded = image_palettes(
+        colours, count if colours else 0, assign_roles(settings.parsed_locks()), used
+    )
     seconds = generated.seconds + time.perf_counter() - started
     return GeneratedPalettes(palettes=[*generated.palettes, *seeded], seconds=seconds)
