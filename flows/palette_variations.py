@@ -28,7 +28,7 @@ from paletteflow.models import (
 from paletteflow.palettes import get_generator
 from paletteflow.storage import Storage, StorageSettings
 from paletteflow.variations import as_reused, base_image_notes, manifest_key, openable, slugify
-from tasks.palettes import generate_palettes
+from tasks.palettes import add_image_palettes, generate_palettes
 from tasks.recolor import recolor_variation
 from tasks.storage import open_storage, upload_base_image, write_manifest
 
@@ -89,10 +89,9 @@ def palette_variations(request: VariationRequest) -> list[dict[str, Any]]:
     _check_storage_reaches_workers(request.storage)
     settings: StorageSettings = request.storage_settings()
     base_future = upload_base_image.submit(request)
-    seeds_from_image = request.generator_settings.image_palettes > 0
-    palettes_future = generate_palettes.submit(request, base_future if seeds_from_image else None)
+    text_palettes = generate_palettes.submit(request)
     uploaded = base_future.result()
-    generated = palettes_future.result()
+    generated = add_image_palettes(request, uploaded, text_palettes.result())
     palettes_done = time.perf_counter()
 
     artifacts = RunArtifacts(uploaded.base.concept_dir.rsplit("/", 1)[-1], len(generated.palettes))

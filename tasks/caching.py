@@ -34,11 +34,8 @@ def recolor_cache_key(context: TaskRunContext, parameters: dict[str, Any]) -> st
 
 
 def palettes_cache_key(context: TaskRunContext, parameters: dict[str, Any]) -> str:
-    """The text, count, generator and its settings, plus the base image's hash when palettes
-    are seeded from it; not storage, ids or timings, which do not change the palettes."""
-    request, uploaded = parameters["request"], parameters.get("uploaded")
-    fields = request.model_dump(
+    """The text, count, generator and its settings: not storage, ids or timings, which change no palette."""
+    fields = parameters["request"].model_dump(
         mode="json", include={"theme", "logo_description", "n", "generator", "generator_settings"}
     )
-    base = uploaded.base.sha256 if uploaded is not None else ""
-    return _digest("palettes", json.dumps(fields, sort_keys=True), base)
+    return _digest("palettes", json.dumps(fields, sort_keys=True))

@@ -1,52 +1,72 @@
-"""Palette generation as a task, so it runs concurrently with the base-image upload.
+"""Palette tasks: text palettes concurrently with the upload, then those seeded from the stored image.
 
-With image palettes asked for (the default), the task also takes the stored
-base image and seeds palettes from its dominant colours; the decoded image and
-its analysis are cached per process, so the recolour tasks reuse them.
+The text palettes are the slow part (an LLM call can take seconds), so they
+never wait for the base image; only the few image-seeded palettes do, and they
+are made locally from the image's dominant colours, whose decode and analysis
+the recolour tasks then reuse from the per-process cache.
 """
 
 from __future__ import annotations
 
 import time
+from contextlib import nullcontext
 
 from prefect import get_run_logger, task
 from prefect.blocks.system import Secret
 
 from paletteflow.models import VariationRequest
-from paletteflow.palettes import get_generator
+from paletteflow.palettes import get_generator, uses_network
+from paletteflow.palettes.image_seeded import image_palette_count, image_palettes
+from paletteflow.palettes.locks import assign_roles
 from paletteflow.variations import base_image_colours
 from tasks.caching import CACHE_EXPIRATION, palettes_cache_key
-from tasks.policy import PALETTES_TIMEOUT_S, RETRY_DELAYS, RETRY_JITTER, retry_transient
+from tasks.llm_limit import LLM_TAG, llm_slot
+from tasks.policy import PALETTES_TIMEOUT_S, TRANSIENT_RETRIES
 from tasks.results import GeneratedPalettes, StoredBase
 from tasks.storage import open_storage
 
 
 @task(
     name="generate-palettes",
+    tags=[LLM_TAG],
     retries=2,
-    retry_delay_seconds=RETRY_DELAYS,
-    retry_jitter_factor=RETRY_JITTER,
-    retry_condition_fn=retry_transient,
+    **TRANSIENT_RETRIES,
     timeout_seconds=PALETTES_TIMEOUT_S,
     cache_key_fn=palettes_cache_key,
     cache_expiration=CACHE_EXPIRATION,
     persist_result=True,
     result_serializer="json",
 )
-async def generate_palettes(
-    request: VariationRequest, uploaded: StoredBase | None = None
-) -> GeneratedPalettes:
+async def generate_palettes(request: VariationRequest) -> GeneratedPalettes:
+    """The palettes that come from the text: n less those the image will seed."""
     started = time.perf_counter()
     settings = request.generator_settings
     api_key = Secret.load(settings.api_key_secret).get() if settings.api_key_secret else None
-    storage = open_storage(request.storage_settings())
-    colours = base_image_colours(storage, uploaded.base) if uploaded else []
+    count = request.n - image_palette_count(settings.image_palettes, request.n)
     generator = get_generator(request.generator, settings, api_key)
-    palettes = await generator.generate(
-        request.theme, request.logo_description, request.n, image_colours=colours
-    )
+    async with llm_slot() if uses_network(request.generator) else nullcontext():
+        palettes = await generator.generate(request.theme, request.logo_description, count)
     seconds = time.perf_counter() - started
     get_run_logger().info(
         "%d palettes from %s in %.3f s", len(palettes), request.generator, seconds
     )
     return GeneratedPalettes(palettes=palettes, seconds=seconds)
+
+
+@task(name="seed-palettes-from-image", retries=2, **TRANSIENT_RETRIES)
+def add_image_palettes(
+    request: VariationRequest, uploaded: StoredBase, generated: GeneratedPalettes
+) -> GeneratedPalettes:
+    """Complete the text palettes with ones close to the logo's own colours."""
+    started = time.perf_counter()
+    settings = request.generator_settings
+    count = image_palette_count(settings.image_palettes, request.n)
+    colours = base_image_colours(open_storage(request.storage_settings()), uploaded.base)
+    if count and not colours:
+        get_run_logger().warning("the base image has no visible colours; no palette seeded from it")
+    used = {palette.name for palette in generated.palettes}
+    seeded = image_palettes(
+        colours, count if colours else 0, assign_roles(settings.parsed_locks()), used
+    )
+    seconds = generated.seconds + time.perf_counter() - started
+    return GeneratedPalettes(palettes=[*generated.palettes, *seeded], seconds=seconds)

@@ -36,3 +36,10 @@ def retry_transient(task: Task, task_run: TaskRun, state: State) -> bool:
     except Exception as error:
         return is_retryable(error)
     return False
+
+
+TRANSIENT_RETRIES = {
+    "retry_delay_seconds": RETRY_DELAYS,
+    "retry_jitter_factor": RETRY_JITTER,
+    "retry_condition_fn": retry_transient,
+}

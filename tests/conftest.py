@@ -153,12 +153,14 @@ class ScriptedAPI:
 
     Each scripted answer is (status, body, headers, delay_s); a dict or list body is
     sent as JSON, a str as it is. The last answer repeats once the script runs out.
+    Each request records when it arrived and when it was answered (monotonic seconds).
     """
 
     def __init__(self) -> None:
         import http.server
         import json
         import threading
+        import time
 
         self.answers: list[tuple[int, object, dict[str, str], float]] = []
         self.requests: list[dict] = []
@@ -168,13 +170,13 @@ class ScriptedAPI:
             def do_POST(self) -> None:
                 length = int(self.headers.get("content-length", 0))
                 raw = self.rfile.read(length)
-                api.requests.append(
-                    {
-                        "path": self.path,
-                        "headers": dict(self.headers),
-                        "body": json.loads(raw or b"null"),
-                    }
-                )
+                record = {
+                    "path": self.path,
+                    "headers": dict(self.headers),
+                    "body": json.loads(raw or b"null"),
+                    "received_at": time.monotonic(),
+                }
+                api.requests.append(record)
                 index = min(len(api.requests), len(api.answers)) - 1
                 status, body, headers, delay = api.answers[index]
                 if delay:
@@ -189,6 +191,7 @@ class ScriptedAPI:
                         self.send_header(name, value)
                     self.end_headers()
                     self.wfile.write(data)
+                    record["answered_at"] = time.monotonic()
                 except (BrokenPipeError, ConnectionResetError):
                     pass  # the client gave up (a timeout test); nothing to answer
 

@@ -1,8 +1,11 @@
 """The flow end to end on a real Prefect API, with memory:// and file:// storage."""
 
 import asyncio
+import http.server
 import io
 import json
+import threading
+from contextlib import contextmanager
 
 import numpy as np
 import pytest
@@ -164,6 +167,53 @@ def test_flow_passes_generator_settings_and_seeds_a_palette_from_the_image(
     raw_manifest = Storage(memory_storage_url).read(variations[0]["manifest_path"]).decode()
     assert json.loads(raw_manifest)["request"]["generator_settings"]["locks"] == ["primary=#0b5394"]
     assert "sk-flow-never-stored" not in raw_manifest
+
+
+def test_text_palettes_and_upload_run_at_the_same_time(prefect_api, scripted_api, memory_storage_url, sample_logo_png):
+    """Both made slow on purpose (a 0.6 s LLM answer, a 0.6 s image download): their task runs overlap."""
+    from test_providers import GOOD, chat
+
+    scripted_api.script((200, chat(GOOD), {}, 0.6))
+    with _slow_image_server(sample_logo_png, delay_s=0.6) as image_url:
+        request = VariationRequest(
+            image=image_url, theme="forest", n=3, storage=memory_storage_url, generator="openai",
+            generator_settings=GeneratorSettings(base_url=scripted_api.url, model="test-model", image_palettes=0),
+        )
+        state = palette_variations(request, return_state=True)
+    assert len(state.result()) == 3
+    runs = asyncio.run(_task_runs(state.state_details.flow_run_id))
+    palettes, upload = runs["generate-palettes"], runs["upload-base-image"]
+    assert palettes.start_time < upload.end_time and upload.start_time < palettes.end_time
+
+
+async def _task_runs(flow_run_id):
+    async with get_client() as client:
+        runs = await client.read_task_runs(flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[flow_run_id])))
+    return {run.name.rsplit("-", 1)[0]: run for run in runs if not run.name.startswith("recolor-")}
+
+
+@contextmanager
+def _slow_image_server(data: bytes, delay_s: float):
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            threading.Event().wait(delay_s)
+            self.send_response(200)
+            self.send_header("content-type", "image/png")
+            self.send_header("content-length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def log_message(self, *args) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/logo.png"
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 def test_animated_base_image_is_recoloured_from_its_first_frame_and_noted(

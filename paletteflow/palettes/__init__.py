@@ -33,6 +33,14 @@ GENERATORS: dict[str, Callable[[GeneratorSettings, str | None], PaletteGenerator
 }
 
 
+LOCAL_GENERATORS = frozenset({"offline"})
+
+
+def uses_network(name: str) -> bool:
+    """Whether a generator calls a provider, and so takes a slot of the shared LLM limit."""
+    return name not in LOCAL_GENERATORS
+
+
 def get_generator(
     name: str, settings: GeneratorSettings | None = None, api_key: str | None = None
 ) -> PaletteGenerator:
@@ -58,4 +66,5 @@ __all__ = [
     "PaletteGenerator",
     "check_palette_count",
     "get_generator",
+    "uses_network",
 ]

@@ -19,6 +19,11 @@ _NOUNS = ("Heritage", "Signature", "Original")
 _CHROMATIC = 0.03
 
 
+def image_palette_count(requested: int, n: int, have_colours: bool = True) -> int:
+    """How many of n palettes start from the logo: at most n - 1, so the text always leads."""
+    return max(0, min(requested, n - 1)) if have_colours else 0
+
+
 def image_palettes(
     colours: Sequence[str], count: int, locked: Mapping[str, str], used: set[str]
 ) -> list[Palette]:

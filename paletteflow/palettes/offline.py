@@ -14,7 +14,7 @@ import hashlib
 from collections.abc import Mapping, Sequence
 
 from paletteflow.models import GeneratorSettings, Lock, Palette
-from paletteflow.palettes.image_seeded import image_palettes
+from paletteflow.palettes.image_seeded import image_palette_count, image_palettes
 from paletteflow.palettes.lexicon import Anchor, ThemeReading, Tone, load_lexicon, read_theme
 from paletteflow.palettes.locks import assign_roles
 from paletteflow.palettes.naming import (
@@ -57,7 +57,7 @@ class OfflineGenerator:
             n,
             locks=self.settings.parsed_locks(),
             image_colours=image_colours,
-            image_palette_count=self.settings.image_palettes,
+            image_palettes_wanted=self.settings.image_palettes,
         )
 
 
@@ -68,11 +68,11 @@ def generate_offline(
     *,
     locks: Sequence[Lock] = (),
     image_colours: Sequence[str] = (),
-    image_palette_count: int = 1,
+    image_palettes_wanted: int = 1,
 ) -> list[Palette]:
     """N palettes for the text; with image colours, the last ones stay close to the logo's own."""
     locked = assign_roles(locks)
-    from_image = min(image_palette_count, n - 1) if image_colours else 0
+    from_image = image_palette_count(image_palettes_wanted, n, bool(image_colours))
     palettes = design_palettes(theme, logo, n - from_image, locked)
     used = {palette.name for palette in palettes}
     return palettes + image_palettes(image_colours, from_image, locked, used)

@@ -17,7 +17,7 @@ import httpx
 
 from paletteflow.errors import PaletteGenerationError
 from paletteflow.models import GeneratorSettings, Palette
-from paletteflow.palettes.image_seeded import image_palettes
+from paletteflow.palettes.image_seeded import image_palette_count, image_palettes
 from paletteflow.palettes.locks import assign_roles
 from paletteflow.palettes.offline import design_palettes
 from paletteflow.palettes.providers.answers import UnusableAnswer, accept
@@ -69,7 +69,7 @@ async def generate_with(
 ) -> list[Palette]:
     settings = provider.settings
     locked = assign_roles(settings.parsed_locks())
-    from_image = min(settings.image_palettes, n - 1) if image_colours else 0
+    from_image = image_palette_count(settings.image_palettes, n, bool(image_colours))
     wanted = n - from_image
     palettes: list[Palette] = []
     problem = "too few usable palettes"
