@@ -1,6 +1,8 @@
-"""The mapped task: one palette in, one stored variation out."""
+"""The mapped task: one palette in, one stored variation out; its log names the process that did it."""
 
 from __future__ import annotations
+
+import os
 
 from prefect import get_run_logger, task
 
@@ -8,7 +10,7 @@ from paletteflow.models import BaseImage, Palette, Variation
 from paletteflow.storage import StorageSettings
 from paletteflow.variations import render_variation
 from tasks.caching import CACHE_EXPIRATION, recolor_cache_key
-from tasks.policy import RETRY_DELAYS, RETRY_JITTER, retry_transient
+from tasks.policy import TRANSIENT_RETRIES
 from tasks.storage import open_storage
 
 
@@ -16,9 +18,7 @@ from tasks.storage import open_storage
     name="recolor",
     task_run_name="recolor-{palette.name}",
     retries=2,
-    retry_delay_seconds=RETRY_DELAYS,
-    retry_jitter_factor=RETRY_JITTER,
-    retry_condition_fn=retry_transient,
+    **TRANSIENT_RETRIES,
     cache_key_fn=recolor_cache_key,
     cache_expiration=CACHE_EXPIRATION,
     persist_result=True,
@@ -34,9 +34,10 @@ def recolor_variation(
     variation = render_variation(open_storage(storage), base, palette, strength=strength)
     timings = variation.timings
     get_run_logger().info(
-        "%s -> %s (recolour %.3f s, encode %.3f s, store %.3f s)",
+        "%s -> %s in process %d (recolour %.3f s, encode %.3f s, store %.3f s)",
         palette.name,
         variation.image_path,
+        os.getpid(),
         timings.recolor_s,
         timings.encode_s,
         timings.store_s,

@@ -15,16 +15,10 @@ from paletteflow.models import Manifest, VariationRequest
 from paletteflow.storage import Storage, StorageSettings
 from paletteflow.variations import read_request_image, store_base_image
 from paletteflow.variations import write_manifest as write_manifest_to
-from tasks.policy import RETRY_DELAYS, RETRY_JITTER, retry_transient
+from tasks.policy import TRANSIENT_RETRIES
 from tasks.results import StoredBase
 
-STORAGE_RETRIES = dict(
-    retries=3,
-    retry_delay_seconds=RETRY_DELAYS,
-    retry_jitter_factor=RETRY_JITTER,
-    retry_condition_fn=retry_transient,
-    cache_policy=NO_CACHE,
-)
+STORAGE_RETRIES = {"retries": 3, **TRANSIENT_RETRIES, "cache_policy": NO_CACHE}
 
 
 def open_storage(settings: StorageSettings) -> Storage:

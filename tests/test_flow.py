@@ -5,6 +5,7 @@ import http.server
 import io
 import json
 import threading
+import uuid
 from contextlib import contextmanager
 
 import numpy as np
@@ -170,20 +171,25 @@ def test_flow_passes_generator_settings_and_seeds_a_palette_from_the_image(
 
 
 def test_text_palettes_and_upload_run_at_the_same_time(prefect_api, scripted_api, memory_storage_url, sample_logo_png):
-    """Both made slow on purpose (a 0.6 s LLM answer, a 0.6 s image download): their task runs overlap."""
+    """Both made slow on purpose (a 2 s LLM answer, a 2 s image download): their task runs overlap.
+
+    Long delays keep the overlap wide on a loaded machine; run one after the other they cannot overlap.
+    """
     from test_providers import GOOD, chat
 
-    scripted_api.script((200, chat(GOOD), {}, 0.6))
-    with _slow_image_server(sample_logo_png, delay_s=0.6) as image_url:
+    scripted_api.script((200, chat(GOOD), {}, 2.0))
+    with _slow_image_server(sample_logo_png, delay_s=2.0) as image_url:
         request = VariationRequest(
-            image=image_url, theme="forest", n=3, storage=memory_storage_url, generator="openai",
+            image=image_url, theme=f"forest {uuid.uuid4().hex}", n=3, storage=memory_storage_url, generator="openai",
             generator_settings=GeneratorSettings(base_url=scripted_api.url, model="test-model", image_palettes=0),
         )
         state = palette_variations(request, return_state=True)
     assert len(state.result()) == 3
     runs = asyncio.run(_task_runs(state.state_details.flow_run_id))
     palettes, upload = runs["generate-palettes"], runs["upload-base-image"]
-    assert palettes.start_time < upload.end_time and upload.start_time < palettes.end_time
+    assert palettes.state.name == "Completed", "a unique theme keeps the palettes out of the cache"
+    times = {name: (run.start_time, run.end_time) for name, run in runs.items()}
+    assert palettes.start_time < upload.end_time and upload.start_time < palettes.end_time, times
 
 
 async def _task_runs(flow_run_id):
