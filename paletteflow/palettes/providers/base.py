@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from typing import Any
 
@@ -31,7 +32,7 @@ FALLBACK_SOURCE = "offline-fallback"
 _ASKS = 2
 
 
-class ProviderGenerator:
+class ProviderGenerator(ABC):
     """Set-up every provider shares: where to call and with which key, then `generate_with`.
 
     Subclasses name the provider, its URL and key environment variables, how the
@@ -51,12 +52,13 @@ class ProviderGenerator:
         self.has_key = key is not None
         self.http = ProviderHTTP(self.name, settings, self.auth_headers(key) if key else {}, key)
 
+    @abstractmethod
     def auth_headers(self, key: str) -> dict[str, str]:
-        raise NotImplementedError
+        """The headers that carry the API key, in the provider's own scheme."""
 
+    @abstractmethod
     async def ask(self, client: httpx.AsyncClient, request: PaletteRequest) -> list[Any]:
         """The palette items of one answer; UnusableAnswer when it holds none."""
-        raise NotImplementedError
 
     async def generate(
         self, theme: str, logo: str, n: int, *, image_colours: Sequence[str] = ()
