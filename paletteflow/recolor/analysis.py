@@ -44,6 +44,8 @@ class Analysis:
     key_shares: np.ndarray
     key_unique: np.ndarray
     key_family: np.ndarray
+    adjacent: np.ndarray
+    border_lengths: np.ndarray
     background: int | None
     support: Support
     support_lab: np.ndarray
@@ -99,7 +101,7 @@ def analyze(image: Image.Image, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> Anal
     key_of_pixel = key_of_unique[inverse]
     visible = np.ones((height, width), bool) if alpha is None else alpha > 0
     background = background_key(key_of_pixel, alpha, len(keys_lab))
-    adjacent = adjacent_pairs(key_of_pixel, visible, len(keys_lab))
+    adjacent, border_lengths = adjacent_pairs(key_of_pixel, visible, len(keys_lab))
     pairs = primitive_pairs(len(keys_lab), adjacent)
     if len(unique) <= MAX_EXACT_COLOURS:
         points_srgb, support_lab, lut_steps = unique_srgb, unique_lab, None
@@ -119,6 +121,8 @@ def analyze(image: Image.Image, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> Anal
         keys_lab=keys_lab,
         key_shares=key_shares,
         key_family=families(keys_lab, len(fills), adjacent),
+        adjacent=adjacent,
+        border_lengths=border_lengths,
         key_unique=np.concatenate([fills, np.full(len(extra_lab), -1)]).astype(np.int64),
         background=background,
         support=support,

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from paletteflow.color import ciede2000, linear_to_cielab, oklab_to_linear
+
 MAX_KEYS = 16
 MAX_CLUSTER_KEYS = 6
 FLAT_SHARE = 0.0005
@@ -159,8 +161,14 @@ def _border(grid: np.ndarray) -> np.ndarray:
     return np.concatenate([grid[0], grid[-1], grid[1:-1, 0], grid[1:-1, -1]])
 
 
-def adjacent_pairs(key_of_pixel: np.ndarray, visible: np.ndarray, key_count: int) -> np.ndarray:
-    """Pairs of keys that meet within two pixels: only those can mix along an antialiased edge."""
+def adjacent_pairs(
+    key_of_pixel: np.ndarray, visible: np.ndarray, key_count: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs of keys that meet within two pixels, with how many pixel pairs meet.
+
+    Only touching keys can mix along an antialiased edge, and the length of
+    their border says how much their contrast matters to the picture.
+    """
     counts = np.zeros(key_count * key_count, dtype=np.int64)
     for step in (1, 2):
         for first, second in ((np.s_[:, :-step], np.s_[:, step:]), (np.s_[:-step], np.s_[step:])):
@@ -172,20 +180,21 @@ def adjacent_pairs(key_of_pixel: np.ndarray, visible: np.ndarray, key_count: int
     matrix = matrix + matrix.T
     i, j = np.triu_indices(key_count, k=1)
     keep = matrix[i, j] >= 4
-    return np.stack([i[keep], j[keep]], axis=1)
+    return np.stack([i[keep], j[keep]], axis=1), matrix[i[keep], j[keep]].astype(np.float64)
 
 
 FAMILY_AB = 0.06
-FAMILY_FILLS = 0.06
+FAMILY_FILLS_DE00 = 10.0
 
 
 def families(keys_lab: np.ndarray, fill_count: int, adjacent: np.ndarray) -> np.ndarray:
     """Family index per key: a gradient's clusters or bands, and a fill with its shading, move as one.
 
     Keys join when they touch and have nearly the same hue and chroma (OKLab
-    a, b). Two fills join only when they are close in lightness too (the bands
-    of an 8-bit gradient); a cluster never bridges two fill groups, so distinct
-    fills keep their own palette colours. Keys from `fill_count` on are clusters.
+    a, b). Two touching fills join when they are within CIEDE2000 10 (the bands
+    of an 8-bit gradient, a light rim on a white cup: shades of one colour);
+    a cluster never bridges two fill groups, so distinct fills keep their own
+    palette colours. Keys from `fill_count` on are clusters.
     """
     parent = list(range(len(keys_lab)))
     fill_groups = [1 if k < fill_count else 0 for k in range(len(keys_lab))]
@@ -203,13 +212,13 @@ def families(keys_lab: np.ndarray, fill_count: int, adjacent: np.ndarray) -> np.
     links = sorted(
         (float(np.hypot(*(keys_lab[i, 1:] - keys_lab[j, 1:]))), int(i), int(j)) for i, j in adjacent
     )
+    cielab = linear_to_cielab(np.clip(oklab_to_linear(keys_lab), 0.0, 1.0))
     close_fills = [
         (i, j)
-        for gap, i, j in links
-        if gap <= FAMILY_AB
-        and i < fill_count
+        for _, i, j in links
+        if i < fill_count
         and j < fill_count
-        and np.linalg.norm(keys_lab[i] - keys_lab[j]) <= FAMILY_FILLS
+        and ciede2000(cielab[i], cielab[j]) <= FAMILY_FILLS_DE00
     ]
     for first, second in close_fills:
         if root(first) != root(second):
