@@ -229,9 +229,14 @@ def _neighbour_distances(
     lab: np.ndarray, horizontal: np.ndarray, vertical: np.ndarray
 ) -> np.ndarray:
     """OKLab distance across every counted horizontal pair, then every counted vertical pair."""
-    across = np.linalg.norm(lab[:, 1:] - lab[:, :-1], axis=-1)[horizontal]
-    down = np.linalg.norm(lab[1:] - lab[:-1], axis=-1)[vertical]
-    return np.concatenate([across, down])
+    across = lab[:, 1:] - lab[:, :-1]
+    down = lab[1:] - lab[:-1]
+    return np.concatenate(
+        [
+            np.sqrt(np.einsum("ijk,ijk->ij", across, across))[horizontal],
+            np.sqrt(np.einsum("ijk,ijk->ij", down, down))[vertical],
+        ]
+    )
 
 
 def _palette_true(
