@@ -51,10 +51,15 @@ class Spec:
     bound: float | None
     higher_is_better: bool = True
 
-    def target(self) -> str:
-        if self.bound is None:
-            return "-"
-        return f"{'>=' if self.higher_is_better else '<='} {self.bound:g}"
+
+def _target(bound: float | None, higher_is_better: bool) -> str:
+    return "-" if bound is None else f"{'>=' if higher_is_better else '<='} {bound:g}"
+
+
+def _meets(value: float | None, bound: float | None, higher_is_better: bool) -> bool | None:
+    if bound is None or value is None:
+        return None
+    return value >= bound if higher_is_better else value <= bound
 
 
 def _quality(
@@ -79,7 +84,7 @@ def _slowest_image_ms(cases: list[Case]) -> float | None:
     return max((_ms(group) or 0.0) for group in by_image.values()) if by_image else None
 
 
-QUALITY = (
+SPECS = (
     Spec("alpha kept, worst case", _quality("alpha_kept", min), 1.0),
     Spec("palette-true, mean", _quality("palette_true", statistics.fmean), 0.97),
     Spec("palette-true, worst case", _quality("palette_true", min), 0.97),
@@ -110,55 +115,43 @@ def summary_rows(runs: Sequence[ImageRun]) -> list[Row]:
     old = [c for run in runs for c in run.cases if c.approach == "old"]
     paired = {(c.image, c.palette) for c in old}
     engine_on_old = [c for c in engine if (c.image, c.palette) in paired]
-    rows = [_row(spec, engine, engine_on_old, old) for spec in QUALITY]
+    rows = [_row(spec, engine, engine_on_old, old) for spec in SPECS]
     speedups = [_speedup(run) for run in runs]
-    rows.append(
-        _engine_only(
-            "speed-up over the old approach, median image",
-            statistics.median(speedups),
-            ">= 100",
-            100,
-        )
-    )
-    rows.append(
-        _engine_only("speed-up over the old approach, worst image", min(speedups), ">= 100", 100)
-    )
     analyses = [run.analyze_ms for run in runs]
-    rows.append(
-        _engine_only("analyze ms (once an image), median", statistics.median(analyses), "-", None)
+    engine_only = (
+        ("speed-up over the old approach, median image", statistics.median(speedups), 100, True),
+        ("speed-up over the old approach, worst image", min(speedups), 100, True),
+        ("analyze ms (once an image), median", statistics.median(analyses), None, False),
+        ("analyze ms (once an image), slowest", max(analyses), None, False),
+        (
+            "peak extra memory x image, recolour, worst",
+            max(r.recolor_memory for r in runs),
+            10,
+            False,
+        ),
+        (
+            "peak extra memory x image, analyze, worst",
+            max(r.analyze_memory for r in runs),
+            10,
+            False,
+        ),
     )
-    rows.append(_engine_only("analyze ms (once an image), slowest", max(analyses), "-", None))
-    for label, values in (
-        ("recolour", [run.recolor_memory for run in runs]),
-        ("analyze", [run.analyze_memory for run in runs]),
-    ):
-        peak = max(values)
-        rows.append(
-            Row(
-                f"peak extra memory x image, {label}, worst",
-                peak,
-                None,
-                None,
-                "<= 10",
-                peak <= 10,
-                "n/a",
-            )
-        )
+    for measure, value, bound, higher_is_better in engine_only:
+        target = _target(bound, higher_is_better)
+        meets = _meets(value, bound, higher_is_better)
+        rows.append(Row(measure, value, None, None, target, meets, "n/a"))
     return rows
 
 
 def _row(spec: Spec, engine: list[Case], engine_on_old: list[Case], old: list[Case]) -> Row:
     overall, paired, theirs = spec.reduce(engine), spec.reduce(engine_on_old), spec.reduce(old)
-    meets = None
-    if spec.bound is not None and overall is not None:
-        meets = overall >= spec.bound if spec.higher_is_better else overall <= spec.bound
     return Row(
         spec.measure,
         overall,
         paired,
         theirs,
-        spec.target(),
-        meets,
+        _target(spec.bound, spec.higher_is_better),
+        _meets(overall, spec.bound, spec.higher_is_better),
         _beats(paired, theirs, spec.higher_is_better),
     )
 
@@ -169,10 +162,6 @@ def _beats(ours: float | None, theirs: float | None, higher_is_better: bool) -> 
     if abs(ours - theirs) < 1e-9:
         return "tie"
     return "yes" if (ours > theirs) == higher_is_better else "no"
-
-
-def _engine_only(measure: str, value: float, target: str, bound: float | None) -> Row:
-    return Row(measure, value, None, None, target, None if bound is None else value >= bound, "n/a")
 
 
 def _speedup(run: ImageRun) -> float:
