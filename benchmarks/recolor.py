@@ -5,7 +5,7 @@
 Every image of benchmarks/image_set.py (1024x1024) meets every palette below.
 The engine analyses each image once (timed), then recolours it with each
 palette (timed; the per-image figure is the median over palettes). The old
-approach (benchmarks/old_approach.py, k-means per call) takes 3-15 s an image
+approach (benchmarks/old_approach.py, k-means per call) takes 2-25 s an image
 here, so it runs on one palette per image (two for the images in the grid),
 rotated so the subset covers the palettes; "better than the old approach"
 compares it with the engine on exactly those cases, while the engine's targets
@@ -47,13 +47,13 @@ from typing import TypeVar
 import cv2
 from PIL import Image
 
-from benchmarks.image_set import load_image_set
+from benchmarks.image_set import SIDE, load_image_set
 from benchmarks.old_approach import old_recolor
 from benchmarks.recolor_quality import Quality, measure, prepare_source
 from benchmarks.recolor_report import Kept, print_tables, save_grid, summary_rows
 from paletteflow.models import Palette
 from paletteflow.palettes.offline import generate_offline
-from paletteflow.recolor import analyze, recolor_image
+from paletteflow.recolor import RECOLOR_VERSION, analyze, recolor_image
 
 RESULTS = Path("bench-results")
 THEMES = (
@@ -188,7 +188,8 @@ def main() -> None:
     rows = summary_rows(runs)
     RESULTS.mkdir(exist_ok=True)
     report = {
-        "side": 1024,
+        "side": SIDE,
+        "engine_version": RECOLOR_VERSION,
         "cpu": "one core (sched_setaffinity {0}), single-threaded BLAS and OpenCV",
         "load_average": {"start": load_at_start, "end": os.getloadavg()},
         "seconds": round(time.perf_counter() - started, 1),

@@ -179,7 +179,16 @@ def _figure(value: float | None) -> str:
 
 def print_tables(rows: Sequence[Row], runs: Sequence[ImageRun]) -> None:
     console = Console(width=170)
-    summary = Table(title="Recolour engine vs the old approach, 1024x1024, one core")
+    engine_cases = sum(c.approach == "engine" for run in runs for c in run.cases)
+    old_cases = sum(c.approach == "old" for run in runs for c in run.cases)
+    summary = Table(
+        title="Recolour engine vs the old approach, 1024x1024, one core",
+        caption=(
+            f"engine (all cases): {len(runs)} images x every palette = {engine_cases} cases. "
+            f"old approach: {old_cases} cases, one palette per image (two for the grid's images); "
+            "engine (old's cases): the engine on exactly those."
+        ),
+    )
     for header in (
         "measure",
         "engine (all cases)",
