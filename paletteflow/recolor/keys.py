@@ -191,9 +191,10 @@ def families(keys_lab: np.ndarray, fill_count: int, adjacent: np.ndarray) -> np.
     """Family index per key: a gradient's clusters or bands, and a fill with its shading, move as one.
 
     Keys join when they touch and have nearly the same hue and chroma (OKLab
-    a, b). Two touching fills join when they are within CIEDE2000 10 (the bands
-    of an 8-bit gradient, a light rim on a white cup: shades of one colour);
-    a cluster never bridges two fill groups, so distinct fills keep their own
+    a, b). Touching fills join when every fill of the joined family is within
+    CIEDE2000 10 of every other (the bands of an 8-bit gradient, a light rim
+    on a white cup: shades of one colour; no chains drifting further); a
+    cluster never bridges two fill groups, so distinct fills keep their own
     palette colours. Keys from `fill_count` on are clusters.
     """
     parent = list(range(len(keys_lab)))
@@ -213,15 +214,12 @@ def families(keys_lab: np.ndarray, fill_count: int, adjacent: np.ndarray) -> np.
         (float(np.hypot(*(keys_lab[i, 1:] - keys_lab[j, 1:]))), int(i), int(j)) for i, j in adjacent
     )
     cielab = linear_to_cielab(np.clip(oklab_to_linear(keys_lab), 0.0, 1.0))
-    close_fills = [
-        (i, j)
-        for _, i, j in links
-        if i < fill_count
-        and j < fill_count
-        and ciede2000(cielab[i], cielab[j]) <= FAMILY_FILLS_DE00
-    ]
-    for first, second in close_fills:
-        if root(first) != root(second):
+    close = ciede2000(cielab[:, None], cielab[None]) <= FAMILY_FILLS_DE00
+    fill_links = [(i, j) for _, i, j in links if i < fill_count and j < fill_count and close[i, j]]
+    for first, second in fill_links:
+        a, b = root(first), root(second)
+        members = [k for k in range(fill_count) if root(k) in (a, b)]
+        if a != b and close[np.ix_(members, members)].all():
             join(first, second, 1)
     for gap, first, second in links:
         a, b = root(first), root(second)
