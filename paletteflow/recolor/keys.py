@@ -22,6 +22,7 @@ KEY_GAP_LAB = 0.03
 EXPLAINED_SRGB = 0.06
 UNEXPLAINED_SHARE = 0.03
 _KMEANS_ITERATIONS = 12
+CHUNK = 1 << 18
 
 
 def flat_keys(unique_lab: np.ndarray, flat_counts: np.ndarray) -> np.ndarray:
@@ -125,7 +126,22 @@ def _kmeans_with_fixed(
 
 
 def nearest_key(points: np.ndarray, keys: np.ndarray) -> np.ndarray:
-    return np.argmin(_squared(points, keys), axis=1)
+    nearest = np.empty(len(points), dtype=np.int16)
+    step = CHUNK // 4
+    for start in range(0, len(points), step):
+        nearest[start : start + step] = np.argmin(_squared(points[start : start + step], keys), 1)
+    return nearest
+
+
+def chunked_bincount(
+    indices: np.ndarray, length: int, weights: np.ndarray | None = None
+) -> np.ndarray:
+    """np.bincount a slice at a time: it copies indices to int64, which for a whole image is big."""
+    totals = np.zeros(length, dtype=np.float64)
+    for start in range(0, len(indices), CHUNK):
+        part = None if weights is None else weights[start : start + CHUNK]
+        totals += np.bincount(indices[start : start + CHUNK], weights=part, minlength=length)
+    return totals
 
 
 def _squared(points: np.ndarray, centres: np.ndarray) -> np.ndarray:
@@ -173,9 +189,9 @@ def adjacent_pairs(
     for step in (1, 2):
         for first, second in ((np.s_[:, :-step], np.s_[:, step:]), (np.s_[:-step], np.s_[step:])):
             both = visible[first] & visible[second]
-            pairs = key_of_pixel[first][both].astype(np.int64) * key_count
+            pairs = key_of_pixel[first][both] * np.int16(key_count)
             pairs += key_of_pixel[second][both]
-            counts += np.bincount(pairs, minlength=key_count * key_count)
+            counts += chunked_bincount(pairs, key_count * key_count).astype(np.int64)
     matrix = counts.reshape(key_count, key_count)
     matrix = matrix + matrix.T
     i, j = np.triu_indices(key_count, k=1)
