@@ -19,7 +19,9 @@ colour, so each still reads as that palette colour.
    whose contrasts across the borders between families best follow the
    original's (weighted by border length), with most borders keeping their
    lightness order, and the two largest families on primary and secondary
-   unless that costs much contrast. Ties go to the plain rule: the two
+   unless that costs much contrast; a colour further down the role order
+   (a transparent logo's unused `background` colour, say) is taken only when
+   it keeps contrast clearly better. Ties go to the plain rule: the two
    largest families with primary/secondary and the rest with the rest,
    darker family to darker colour within each tier.
 4. Families beyond the palette's size become a lighter, darker or duller
@@ -32,6 +34,7 @@ colour, so each still reads as that palette colour.
 from __future__ import annotations
 
 import itertools
+import math
 
 import numpy as np
 
@@ -44,6 +47,8 @@ TINT_STEP_DE00 = 6.5
 FAMILY_FILL_SPREAD_DE00 = 7.5
 ORDER_WEIGHT = 0.5
 ROLE_PENALTY = 0.25
+RANK_PENALTY = 0.1
+MAX_ORDERINGS = 5040
 _LIGHTNESS_STEPS = np.linspace(0.004, 0.6, 150)
 _CHROMA_FACTORS = np.linspace(0.98, 0.0, 50)
 
@@ -115,7 +120,7 @@ def _family_targets(
     foreground = [int(k) for k in np.argsort(-shares, kind="stable") if int(k) != ground]
     main, extras = foreground[: len(order)], foreground[len(order) :]
     assigned = fixed | _best_assignment(
-        main, order[: len(main)], leads_lab, borders, fixed, palette, palette_lab
+        main, order, leads_lab, borders, fixed, palette, palette_lab
     )
     for family, colour in assigned.items():
         targets[family] = palette_lab[colour]
@@ -136,17 +141,20 @@ def _best_assignment(
 ) -> dict[int, int]:
     """The colour for each main family that best keeps the picture's contrasts, roles permitting.
 
-    Every permutation is scored at once: how well the contrast across each
-    border between families correlates with the original's (weighted by border
-    length), plus how many borders keep their lightness order, minus a penalty
-    when the two largest families miss primary/secondary. The tiered lightness
-    match (rules 2 and 3) is the first candidate, so it wins ties.
+    `colours` are the free colours in role order. Every way of giving the main
+    families distinct colours is scored at once: how well the contrast across
+    each border between families correlates with the original's (weighted by
+    border length), plus how many borders keep their lightness order, minus a
+    penalty when the two largest families miss primary/secondary and a smaller
+    one for each colour taken from beyond the first len(main) in role order.
+    The tiered lightness match (rules 2 and 3) is the first candidate, so it
+    wins ties.
     """
     if not main:
         return {}
-    first = _tiered_match(main, colours, leads_lab, palette, palette_lab)
+    first = _tiered_match(main, colours[: len(main)], leads_lab, palette, palette_lab)
     candidates = [tuple(first[f] for f in main)]
-    candidates += [p for p in itertools.permutations(colours) if p != candidates[0]]
+    candidates += [p for p in _orderings(colours, len(main)) if p != candidates[0]]
     choice = np.array(candidates)
     families = main + list(fixed)
     colour_of = np.hstack(
@@ -179,8 +187,29 @@ def _best_assignment(
         ]
         misses = (~np.isin(choice[:, : min(2, len(main))], leading)).sum(axis=1)
         score -= ROLE_PENALTY * misses
+    score -= RANK_PENALTY * (~np.isin(choice, colours[: len(main)])).sum(axis=1)
     best = choice[int(np.argmax(score))]
     return dict(zip(main, (int(c) for c in best), strict=True))
+
+
+def _orderings(colours: list[int], count: int) -> list[tuple[int, ...]]:
+    """Ways to give `count` families distinct colours, at most MAX_ORDERINGS of them.
+
+    All of them while that is cheap (up to 7 families from 7 colours); past
+    that, permutations of the first `count` colours; past that too, every swap
+    of two colours in role order, so an 8-colour palette stays fast.
+    """
+    if math.perm(len(colours), count) <= MAX_ORDERINGS:
+        return list(itertools.permutations(colours, count))
+    if math.factorial(count) <= MAX_ORDERINGS:
+        return list(itertools.permutations(colours[:count]))
+    base = tuple(colours[:count])
+    swaps = [base]
+    for i, j in itertools.combinations(range(count), 2):
+        swapped = list(base)
+        swapped[i], swapped[j] = swapped[j], swapped[i]
+        swaps.append(tuple(swapped))
+    return swaps
 
 
 def _weighted_correlation(
