@@ -49,6 +49,7 @@ MUTED_INK = "#4d4d4d"
 CHECKER_LIGHT = (255, 255, 255)
 CHECKER_DARK = (226, 226, 226)
 
+# Inclusive pixel boxes (left, top, right, bottom), as ImageDraw.rectangle takes them.
 Box = tuple[int, int, int, int]
 
 
@@ -148,14 +149,14 @@ def _draw_cell(
     top: int,
     height: int,
 ) -> Cell:
-    box = (left, top, left + CELL_WIDTH, top + height)
+    box = (left, top, left + CELL_WIDTH - 1, top + height - 1)
     draw.rectangle(box, fill=CELL_GROUND, outline=CELL_EDGE)
-    tile = (left + PADDING, top + PADDING, left + PADDING + TILE, top + PADDING + TILE)
+    tile = (left + PADDING, top + PADDING, left + PADDING + TILE - 1, top + PADDING + TILE - 1)
     if entry.image is None:
         _draw_failure(draw, tile, entry.caption)
     else:
         _paste_on_ground(sheet, fit_tile(entry.image), tile)
-    name_top = tile[3] + _NAME_GAP
+    name_top = tile[3] + 1 + _NAME_GAP
     draw.text(
         (tile[0], name_top),
         _fit(entry.name, _font(NAME_SIZE), TILE),

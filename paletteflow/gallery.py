@@ -207,7 +207,7 @@ def _failures(failures: list[Failure], palettes: dict[str, Palette]) -> list[str
     for failure in failures:
         palette = palettes.get(failure.palette)
         items.append(
-            f"<li><strong>{_e(failure.palette)}</strong>: {_e(failure.error)}"
+            f'<li class="failure"><strong>{_e(failure.palette)}</strong>: {_e(failure.error)}'
             + (_swatches(palette) if palette else "")
             + "</li>"
         )
