@@ -104,13 +104,13 @@ def palette_variations(request: VariationRequest) -> list[dict[str, Any]]:
     palettes_done = time.perf_counter()
 
     artifacts = RunArtifacts(uploaded.base.concept_dir.rsplit("/", 1)[-1], len(generated.palettes))
+    progress.variations_planned([palette.name for palette in generated.palettes])
     futures = recolor_variation.map(
         generated.palettes,
         base=unmapped(uploaded.base),
         storage=unmapped(settings),
         strength=unmapped(request.strength),
     )
-    progress.variations_planned([palette.name for palette in generated.palettes])
     storage = open_storage(settings)
     position = {future.task_run_id: index for index, future in enumerate(futures)}
     outcomes: dict[int, Variation | Failure] = {}

@@ -18,7 +18,7 @@ class RunProgress:
     """What a run reports, in order; each method does nothing here, so listeners override what they show."""
 
     def variations_planned(self, names: list[str]) -> None:
-        """The palettes are known and their recolour tasks were submitted."""
+        """The palettes are known; their recolour tasks are submitted next."""
 
     def variation_finished(self, name: str, error: str | None) -> None:
         """One recolour task reached its final state: stored (error None) or failed after retries."""
