@@ -133,9 +133,23 @@ def run_args(image: Path, storage: str, n: int, *more: str) -> list[str]:
             "--storage", storage, *more]  # fmt: skip
 
 
-def test_run_json_against_a_prefect_api(prefect_api, tmp_path, sample_logo_png):
-    image = tmp_path / "logo.png"
-    image.write_bytes(sample_logo_png)
+def location_lines(folder: Path) -> list[str]:
+    """The last lines of a run that printed a table, and all of a --quiet run's stdout."""
+    return [
+        f"contact sheet: {(folder / 'contact-sheet.png').as_uri()}",
+        f"gallery: {(folder / 'index.html').as_uri()}",
+        f"manifest: {(folder / 'manifest.json').as_uri()}",
+    ]
+
+
+@pytest.fixture
+def image(tmp_path, sample_logo_png) -> Path:
+    path = tmp_path / "logo.png"
+    path.write_bytes(sample_logo_png)
+    return path
+
+
+def test_run_json_against_a_prefect_api(prefect_api, tmp_path, image):
     out = tmp_path / "out"
     result = run_cli(*run_args(image, str(out), 2, "--json"), env={"PREFECT_API_URL": prefect_api})
     assert result.returncode == 0, result.stderr
@@ -152,10 +166,8 @@ def test_run_json_against_a_prefect_api(prefect_api, tmp_path, sample_logo_png):
 
 
 def test_run_on_a_terminal_shows_progress_as_variations_finish_then_swatches(
-    prefect_api, tmp_path, sample_logo_png
+    prefect_api, tmp_path, image
 ):
-    image = tmp_path / "logo.png"
-    image.write_bytes(sample_logo_png)
     out = tmp_path / "out"
     code, output = run_in_terminal(
         *run_args(image, str(out), 3), env={"PREFECT_API_URL": prefect_api}
@@ -178,35 +190,22 @@ def test_run_on_a_terminal_shows_progress_as_variations_finish_then_swatches(
             assert "\x1b[48;2;{};{};{}m".format(*hex_to_rgb(colour)) in output, colour
     shown = [line for line in screen_lines(output) if line.strip()]
     assert not any(" | INFO " in line or "Traceback" in line for line in shown)
-    folder = manifest_path.parent
-    assert shown[-3:] == [
-        f"contact sheet: {(folder / 'contact-sheet.png').as_uri()}",
-        f"gallery: {(folder / 'index.html').as_uri()}",
-        f"manifest: {manifest_path.as_uri()}",
-    ]
+    assert shown[-3:] == location_lines(manifest_path.parent)
 
 
-def test_quiet_prints_only_the_locations(prefect_api, tmp_path, sample_logo_png):
-    image = tmp_path / "logo.png"
-    image.write_bytes(sample_logo_png)
+def test_quiet_prints_only_the_locations(prefect_api, tmp_path, image):
     out = tmp_path / "out"
     result = run_cli(*run_args(image, str(out), 1, "--quiet"), env={"PREFECT_API_URL": prefect_api})
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
     (folder,) = {path.parent for path in out.rglob("manifest.json")}
-    assert result.stdout.splitlines() == [
-        f"contact sheet: {(folder / 'contact-sheet.png').as_uri()}",
-        f"gallery: {(folder / 'index.html').as_uri()}",
-        f"manifest: {(folder / 'manifest.json').as_uri()}",
-    ]
+    assert result.stdout.splitlines() == location_lines(folder)
 
 
 def test_an_expected_failure_under_the_progress_bar_is_one_line_with_exit_code_2(
-    prefect_api, bucket, fault_proxy, tmp_path, sample_logo_png
+    prefect_api, bucket, fault_proxy, image
 ):
     """Every variation's write refused: the flow fails while the bar is up, the screen keeps one line."""
-    image = tmp_path / "logo.png"
-    image.write_bytes(sample_logo_png)
     fault_proxy.refuse = lambda method, path: method == "PUT" and "/variations/" in path
     options = [
         f"--storage-option=endpoint_url={fault_proxy.endpoint}",

@@ -109,6 +109,23 @@ def flow_run(prefect_api, tmp_path_factory, sample_logo_png) -> tuple[Path, Mani
     return storage, manifest
 
 
+# Every visible element with text of its own: the text, its colour, and the first opaque
+# background behind it (its own or an ancestor's).
+TEXT_COLOURS = r"""
+Array.from(document.querySelectorAll("body *"))
+  .filter(e => e.offsetParent !== null && Array.from(e.childNodes).some(
+    n => n.nodeType === Node.TEXT_NODE && n.textContent.trim()))
+  .map(e => {
+    let ground = e;
+    while (ground && /^rgba\(.*, 0\)$/.test(getComputedStyle(ground).backgroundColor)) {
+      ground = ground.parentElement;
+    }
+    return [e.textContent.trim().slice(0, 40), getComputedStyle(e).color,
+            ground ? getComputedStyle(ground).backgroundColor : "rgb(255, 255, 255)"];
+  })
+"""
+
+
 def rgb(css: str) -> tuple[int, int, int]:
     return tuple(int(part) for part in re.findall(r"\d+", css)[:3])
 
@@ -141,10 +158,10 @@ def test_every_card_image_and_swatch_renders_with_readable_labels(browser, flow_
         assert download.get_attribute("download") and (
             (storage / manifest.base_image.concept_dir / download.get_attribute("href")).is_file()
         )
-    body = page.evaluate(
-        "[getComputedStyle(document.body).color, getComputedStyle(document.body).backgroundColor]"
-    )
-    assert contrast_ratio(hex_of(body[0]), hex_of(body[1])) >= 4.5
+    texts = page.evaluate(TEXT_COLOURS)
+    assert len(texts) > 7 * 8, "headings, descriptions, swatch labels, links"
+    for text, ink, ground in texts:
+        assert contrast_ratio(hex_of(ink), hex_of(ground)) >= 4.5, (text, ink, ground)
     seen.assert_clean()
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "gallery-7.png"), full_page=True)
