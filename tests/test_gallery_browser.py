@@ -134,14 +134,13 @@ def hex_of(css: str) -> str:
     return "#{:02x}{:02x}{:02x}".format(*rgb(css))
 
 
-def test_every_card_image_and_swatch_renders_with_readable_labels(browser, flow_run):
-    storage, manifest = flow_run
-    seen = visit(browser, storage / manifest.gallery.path)
+def assert_every_card_renders_readably(seen: Visit, folder: Path, manifest: Manifest) -> None:
+    """A card per variation with its name, image, swatches in their colours and readable labels."""
     page = seen.page
     cards = page.locator("article.card")
-    assert cards.count() == len(manifest.variations) == 7
+    assert cards.count() == len(manifest.variations)
     widths = page.eval_on_selector_all("img", "images => images.map(i => i.naturalWidth)")
-    assert len(widths) == 8 and all(width > 0 for width in widths)
+    assert len(widths) == 1 + len(manifest.variations) and all(width > 0 for width in widths)
     for number, variation in enumerate(manifest.variations):
         card = cards.nth(number)
         assert card.locator("h3").inner_text() == variation.name
@@ -155,18 +154,34 @@ def test_every_card_image_and_swatch_renders_with_readable_labels(browser, flow_
             assert contrast_ratio(hex_of(ink), colour) >= 4.5, (colour, ink)
             assert label.startswith(colour)
         download = card.locator("a.download")
-        assert download.get_attribute("download") and (
-            (storage / manifest.base_image.concept_dir / download.get_attribute("href")).is_file()
-        )
+        assert download.get_attribute("download")
+        assert (folder / manifest.base_image.concept_dir / download.get_attribute("href")).is_file()
     texts = page.evaluate(TEXT_COLOURS)
-    assert len(texts) > 7 * 8, "headings, descriptions, swatch labels, links"
+    assert len(texts) > 8 * len(manifest.variations), "headings, descriptions, labels, links"
     for text, ink, ground in texts:
         assert contrast_ratio(hex_of(ink), hex_of(ground)) >= 4.5, (text, ink, ground)
     seen.assert_clean()
+
+
+def test_the_flows_gallery_shows_every_variation(browser, flow_run):
+    storage, manifest = flow_run
+    assert len(manifest.variations) == 7
+    seen = visit(browser, storage / manifest.gallery.path)
+    assert_every_card_renders_readably(seen, storage, manifest)
     ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / "gallery-7.png"), full_page=True)
+    seen.page.screenshot(path=str(ARTIFACTS / "gallery-7.png"), full_page=True)
     shutil.copyfile(storage / manifest.contact_sheet.path, ARTIFACTS / "flow-contact-sheet-7.png")
-    page.close()
+    seen.page.close()
+
+
+@pytest.mark.parametrize("n", [1, 20])
+def test_galleries_of_1_and_20_variations(browser, tmp_path, sample_logo_png, n):
+    manifest = library_run(tmp_path, n, logo_png=sample_logo_png)
+    seen = visit(browser, tmp_path / manifest.gallery.path)
+    assert_every_card_renders_readably(seen, tmp_path, manifest)
+    ARTIFACTS.mkdir(exist_ok=True)
+    seen.page.screenshot(path=str(ARTIFACTS / f"gallery-{n}.png"), full_page=True)
+    seen.page.close()
 
 
 def test_clicking_a_swatch_copies_its_hex(browser, flow_run):
