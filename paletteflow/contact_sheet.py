@@ -180,7 +180,9 @@ def _paste_on_ground(sheet: Image.Image, image: Image.Image, tile: Box) -> None:
     sheet.paste(image.convert("RGB"), (x, y))
 
 
+@lru_cache(maxsize=4)
 def _checkerboard(size: tuple[int, int]) -> Image.Image:
+    """Cached: every tile of a sheet usually has the same size; callers never change it."""
     ys, xs = np.indices((size[1], size[0]))
     dark = ((xs // CHECKER + ys // CHECKER) % 2).astype(bool)
     pixels = np.where(dark[..., None], CHECKER_DARK, CHECKER_LIGHT).astype(np.uint8)
