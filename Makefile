@@ -23,6 +23,7 @@ lint: $(VENV)/.stamp-test
 	$(BIN)/ruff format --check .
 
 bench: $(VENV)/.stamp-bench
+	$(BIN)/python -m benchmarks.recolor
 	$(BIN)/python -m benchmarks.pipeline
 
 lock: $(UV)

@@ -203,8 +203,8 @@ def render_variation(
 def base_image_colours(storage: Storage, base: BaseImage, limit: int = 6) -> list[str]:
     """The base image's dominant colours, most common first, from the analysis recolouring reuses."""
     _, analysis = _BASE_CACHE.get(storage, base)
-    order = np.argsort(-analysis.shares, kind="stable")[:limit]
-    return [rgb_to_hex(oklab_to_srgb(analysis.centres[i]) * 255.0) for i in order]
+    order = np.argsort(-analysis.key_shares, kind="stable")[:limit]
+    return [rgb_to_hex(oklab_to_srgb(analysis.keys_lab[i]) * 255.0) for i in order]
 
 
 def as_reused(variation: Variation) -> Variation:

@@ -1,0 +1,160 @@
+"""Everything recolouring needs that does not depend on the palette, computed once per image.
+
+A run maps one image over many palettes; unique colours, key colours, the
+background, which keys touch, and where every colour sits among them are the
+same for all of them, so the per-palette work is a few small array passes
+and one gather back to pixels.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from PIL import Image, ImageOps
+
+from paletteflow.color import oklab_to_srgb, srgb_to_oklab
+from paletteflow.errors import InputError
+from paletteflow.imageio import DEFAULT_MAX_PIXELS, to_working_mode
+from paletteflow.recolor.keys import (
+    adjacent_pairs,
+    background_key,
+    cluster_keys,
+    families,
+    flat_keys,
+    nearest_key,
+)
+from paletteflow.recolor.support import Support, blend_all, locate, primitive_pairs
+from paletteflow.recolor.transfer import lut_grid
+
+MAX_EXACT_COLOURS = 65536
+LUT_STEPS = 33
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """An image's colour structure. `support` is at the unique colours, or at a LUT's nodes."""
+
+    size: tuple[int, int]
+    mode: str
+    inverse: np.ndarray
+    unique_srgb: np.ndarray
+    unique_lab: np.ndarray
+    keys_lab: np.ndarray
+    key_shares: np.ndarray
+    key_unique: np.ndarray
+    key_family: np.ndarray
+    adjacent: np.ndarray
+    border_lengths: np.ndarray
+    background: int | None
+    support: Support
+    support_lab: np.ndarray
+    lut_steps: int | None
+
+
+def prepare(image: Image.Image, max_pixels: int = DEFAULT_MAX_PIXELS) -> Image.Image:
+    """Upright 8-bit RGB or RGBA, refusing images too large to recolour in memory."""
+    width, height = image.size
+    if width * height > max_pixels:
+        raise InputError(
+            f"the image has {width}x{height} pixels, more than {max_pixels}; "
+            "downscale it or raise max_pixels"
+        )
+    if width == 0 or height == 0:
+        raise InputError("the image is empty (0 pixels); give an image with content")
+    return to_working_mode(ImageOps.exif_transpose(image))
+
+
+def analyze(image: Image.Image, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> Analysis:
+    """Analyse `image` for recolouring; pass the result to every `recolor_image` call for it."""
+    image = prepare(image, max_pixels)
+    pixels = np.asarray(image)
+    height, width = pixels.shape[:2]
+    packed = (
+        (pixels[..., 0].astype(np.uint32) << 16)
+        | (pixels[..., 1].astype(np.uint32) << 8)
+        | pixels[..., 2]
+    )
+    unique, inverse = np.unique(packed.ravel(), return_inverse=True)
+    inverse = inverse.astype(np.int32).reshape(height, width)
+    alpha = pixels[..., 3] if image.mode == "RGBA" else None
+    mass = np.bincount(
+        inverse.ravel(),
+        weights=None if alpha is None else alpha.ravel() / 255.0,
+        minlength=len(unique),
+    ).astype(np.float64)
+    flat_counts = np.bincount(inverse[_flat(packed, alpha)], minlength=len(unique))
+    del packed, pixels
+    unique_srgb = (
+        np.stack([(unique >> 16) & 255, (unique >> 8) & 255, unique & 255], axis=1) / 255.0
+    )
+    unique_lab = srgb_to_oklab(unique_srgb)
+    fills = flat_keys(unique_lab, flat_counts)
+    extra_lab = cluster_keys(unique_srgb, unique_lab, mass, unique_srgb[fills], unique_lab[fills])
+    if len(fills) + len(extra_lab) == 0:
+        fills = np.array([int(np.argmax(mass))])
+    keys_lab = np.vstack([unique_lab[fills], extra_lab])
+    keys_srgb = np.vstack([unique_srgb[fills], np.clip(oklab_to_srgb(extra_lab), 0.0, 1.0)])
+    key_of_unique = nearest_key(unique_lab, keys_lab).astype(np.int16)
+    key_shares = np.bincount(key_of_unique, weights=mass, minlength=len(keys_lab))
+    key_shares = key_shares / max(key_shares.sum(), 1e-12)
+    key_of_pixel = key_of_unique[inverse]
+    visible = np.ones((height, width), bool) if alpha is None else alpha > 0
+    background = background_key(key_of_pixel, alpha, len(keys_lab))
+    adjacent, border_lengths = adjacent_pairs(key_of_pixel, visible, len(keys_lab))
+    pairs = primitive_pairs(len(keys_lab), adjacent)
+    if len(unique) <= MAX_EXACT_COLOURS:
+        points_srgb, support_lab, lut_steps = unique_srgb, unique_lab, None
+    else:
+        points_srgb = lut_grid(LUT_STEPS)
+        support_lab, lut_steps = srgb_to_oklab(points_srgb), LUT_STEPS
+    if len(fills):
+        support = locate(points_srgb, keys_srgb, pairs, _influence_width(keys_srgb))
+    else:
+        support = blend_all(support_lab, keys_lab)
+    return Analysis(
+        size=image.size,
+        mode=image.mode,
+        inverse=inverse,
+        unique_srgb=unique_srgb.astype(np.float32),
+        unique_lab=unique_lab.astype(np.float32),
+        keys_lab=keys_lab,
+        key_shares=key_shares,
+        key_family=families(keys_lab, len(fills), adjacent),
+        adjacent=adjacent,
+        border_lengths=border_lengths,
+        key_unique=np.concatenate([fills, np.full(len(extra_lab), -1)]).astype(np.int64),
+        background=background,
+        support=support,
+        support_lab=support_lab,
+        lut_steps=lut_steps,
+    )
+
+
+def _flat(packed: np.ndarray, alpha: np.ndarray | None) -> np.ndarray:
+    """Opaque pixels equal to their four neighbours: the inside of a fill, not its edge."""
+    flat = np.zeros(packed.shape, dtype=bool)
+    centre = packed[1:-1, 1:-1]
+    flat[1:-1, 1:-1] = (
+        (centre == packed[:-2, 1:-1])
+        & (centre == packed[2:, 1:-1])
+        & (centre == packed[1:-1, :-2])
+        & (centre == packed[1:-1, 2:])
+    )
+    if alpha is not None:
+        flat &= alpha == 255
+    return flat
+
+
+def _influence_width(keys_srgb: np.ndarray) -> float:
+    """How far a primitive's influence reaches: a quarter of the closest gap between keys.
+
+    Fills are exact colours, so a narrow reach keeps each fill on its own key
+    while shades and edge pixels between keys still blend smoothly.
+    """
+    if len(keys_srgb) < 2:
+        return 0.05
+    gaps = np.sqrt(((keys_srgb[:, None] - keys_srgb[None]) ** 2).sum(axis=2))
+    np.fill_diagonal(gaps, np.inf)
+    nearest = gaps.min(axis=1)
+    return float(np.clip(0.25 * nearest.min(), 0.01, 0.05))

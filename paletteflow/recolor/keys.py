@@ -1,0 +1,231 @@
+"""An image's key colours: the flat fills a designer would name, plus clusters for what they miss.
+
+Logos are mostly flat fills joined by antialiased edges. The fills are found
+exactly (colours that fill whole 4-neighbourhoods), so a fill can later be
+painted exactly with a palette colour. Gradients and photos have no fills:
+there a weighted k-means on a binned histogram (Chang et al. 2015) adds
+centres for the colour mass that fills and mixtures of adjacent fills do not
+explain. Everything here is palette-independent and runs once per image.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from paletteflow.color import ciede2000, linear_to_cielab, oklab_to_linear
+
+MAX_KEYS = 16
+MAX_CLUSTER_KEYS = 6
+FLAT_SHARE = 0.0005
+MIN_FLAT_PIXELS = 16
+KEY_GAP_LAB = 0.03
+EXPLAINED_SRGB = 0.06
+UNEXPLAINED_SHARE = 0.03
+_KMEANS_ITERATIONS = 12
+
+
+def flat_keys(unique_lab: np.ndarray, flat_counts: np.ndarray) -> np.ndarray:
+    """Indices of unique colours that fill regions, most-filled first, near-twins dropped."""
+    threshold = max(MIN_FLAT_PIXELS, FLAT_SHARE * float(flat_counts.sum()))
+    candidates = np.flatnonzero(flat_counts >= threshold)
+    candidates = candidates[np.argsort(-flat_counts[candidates], kind="stable")]
+    kept: list[int] = []
+    for index in candidates:
+        if len(kept) == MAX_KEYS:
+            break
+        if not kept or _distances(unique_lab[index], unique_lab[kept]).min() >= KEY_GAP_LAB:
+            kept.append(int(index))
+    return np.array(kept, dtype=np.int64)
+
+
+def cluster_keys(
+    unique_srgb: np.ndarray,
+    unique_lab: np.ndarray,
+    mass: np.ndarray,
+    fixed_srgb: np.ndarray,
+    fixed_lab: np.ndarray,
+) -> np.ndarray:
+    """OKLab centres for the colour mass that the fixed keys and their mixtures leave unexplained."""
+    room = min(MAX_CLUSTER_KEYS, MAX_KEYS - len(fixed_lab))
+    if room <= 0 or mass.sum() <= 0:
+        return np.zeros((0, 3))
+    unexplained = _unexplained(unique_srgb, fixed_srgb) & (mass > 0)
+    if mass[unexplained].sum() <= UNEXPLAINED_SHARE * mass.sum():
+        return np.zeros((0, 3))
+    bins, bin_of = np.unique(
+        np.rint(unique_srgb[unexplained] * 31).astype(np.int16), axis=0, return_inverse=True
+    )
+    weights = np.bincount(bin_of.ravel(), weights=mass[unexplained], minlength=len(bins))
+    points = np.zeros((len(bins), 3))
+    for axis in range(3):
+        points[:, axis] = np.bincount(
+            bin_of.ravel(), weights=mass[unexplained] * unique_lab[unexplained, axis]
+        ) / np.maximum(weights, 1e-12)
+    return _kmeans_with_fixed(points, weights, fixed_lab, room, mass.sum())
+
+
+def _unexplained(points: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    """Points farther than EXPLAINED_SRGB from every key and every segment between two keys."""
+    if len(keys) == 0:
+        return np.ones(len(points), dtype=bool)
+    nearest = np.full(len(points), np.inf)
+    for i in range(len(keys)):
+        nearest = np.minimum(nearest, _distances(keys[i], points))
+        for j in range(i + 1, len(keys)):
+            nearest = np.minimum(nearest, segment_distances(points, keys[i], keys[j])[1])
+    return nearest > EXPLAINED_SRGB
+
+
+def segment_distances(
+    points: np.ndarray, start: np.ndarray, end: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Position along start->end (clamped to [0, 1]) of each point's projection, and its distance."""
+    direction = end - start
+    length_sq = max(float(direction @ direction), 1e-12)
+    position = np.clip(((points - start) @ direction) / length_sq, 0.0, 1.0)
+    residual = points - start - position[:, None] * direction
+    return position, np.sqrt((residual**2).sum(axis=1))
+
+
+def _kmeans_with_fixed(
+    points: np.ndarray, weights: np.ndarray, fixed: np.ndarray, room: int, total: float
+) -> np.ndarray:
+    """Farthest-point seeding around the fixed centres, then Lloyd steps that move only new ones.
+
+    Seeding stops once no bin holding real mass is far from every centre, so a
+    two-tone gradient gets two centres rather than six.
+    """
+    centres = list(fixed)
+    added = 0
+    while added < room:
+        distance = np.full(len(points), np.inf)
+        if centres:
+            distance = np.sqrt(_squared(points, np.array(centres)).min(axis=1))
+        far = distance > 2 * KEY_GAP_LAB
+        if weights[far].sum() <= UNEXPLAINED_SHARE * total:
+            break
+        score = np.where(far, np.minimum(distance, 1.0) * np.sqrt(weights), -1.0)
+        centres.append(points[int(np.argmax(score))])
+        added += 1
+    if added == 0:
+        return np.zeros((0, 3))
+    array = np.array(centres)
+    first_new = len(fixed)
+    for _ in range(_KMEANS_ITERATIONS):
+        labels = np.argmin(_squared(points, array), axis=1)
+        moved = array.copy()
+        for index in range(first_new, len(array)):
+            members = labels == index
+            if weights[members].sum() > 0:
+                moved[index] = np.average(points[members], axis=0, weights=weights[members])
+        if np.allclose(moved, array, atol=1e-5):
+            break
+        array = moved
+    return array[first_new:]
+
+
+def nearest_key(points: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    return np.argmin(_squared(points, keys), axis=1)
+
+
+def _squared(points: np.ndarray, centres: np.ndarray) -> np.ndarray:
+    """(N, K) squared distances without the (N, K, 3) temporary that photos cannot afford."""
+    return np.maximum(
+        (points**2).sum(axis=1)[:, None]
+        - 2.0 * points @ centres.T
+        + (centres**2).sum(axis=1)[None],
+        0.0,
+    )
+
+
+def _distances(point: np.ndarray, points: np.ndarray) -> np.ndarray:
+    return np.sqrt(((np.atleast_2d(points) - point) ** 2).sum(axis=1))
+
+
+def background_key(
+    key_of_pixel: np.ndarray, alpha: np.ndarray | None, key_count: int
+) -> int | None:
+    """The key covering most of an opaque border; None when the border is mostly transparent."""
+    border = _border(key_of_pixel)
+    if alpha is not None:
+        opaque = _border(alpha) >= 250
+        if opaque.sum() < 0.5 * border.size:
+            return None
+        border = border[opaque]
+    counts = np.bincount(border, minlength=key_count)
+    best = int(np.argmax(counts))
+    return best if counts[best] >= 0.5 * border.size else None
+
+
+def _border(grid: np.ndarray) -> np.ndarray:
+    return np.concatenate([grid[0], grid[-1], grid[1:-1, 0], grid[1:-1, -1]])
+
+
+def adjacent_pairs(
+    key_of_pixel: np.ndarray, visible: np.ndarray, key_count: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs of keys that meet within two pixels, with how many pixel pairs meet.
+
+    Only touching keys can mix along an antialiased edge, and the length of
+    their border says how much their contrast matters to the picture.
+    """
+    counts = np.zeros(key_count * key_count, dtype=np.int64)
+    for step in (1, 2):
+        for first, second in ((np.s_[:, :-step], np.s_[:, step:]), (np.s_[:-step], np.s_[step:])):
+            both = visible[first] & visible[second]
+            pairs = key_of_pixel[first][both].astype(np.int64) * key_count
+            pairs += key_of_pixel[second][both]
+            counts += np.bincount(pairs, minlength=key_count * key_count)
+    matrix = counts.reshape(key_count, key_count)
+    matrix = matrix + matrix.T
+    i, j = np.triu_indices(key_count, k=1)
+    keep = matrix[i, j] >= 4
+    return np.stack([i[keep], j[keep]], axis=1), matrix[i[keep], j[keep]].astype(np.float64)
+
+
+FAMILY_AB = 0.06
+FAMILY_FILLS_DE00 = 10.0
+
+
+def families(keys_lab: np.ndarray, fill_count: int, adjacent: np.ndarray) -> np.ndarray:
+    """Family index per key: a gradient's clusters or bands, and a fill with its shading, move as one.
+
+    Keys join when they touch and have nearly the same hue and chroma (OKLab
+    a, b). Two touching fills join when they are within CIEDE2000 10 (the bands
+    of an 8-bit gradient, a light rim on a white cup: shades of one colour);
+    a cluster never bridges two fill groups, so distinct fills keep their own
+    palette colours. Keys from `fill_count` on are clusters.
+    """
+    parent = list(range(len(keys_lab)))
+    fill_groups = [1 if k < fill_count else 0 for k in range(len(keys_lab))]
+
+    def root(key: int) -> int:
+        while parent[key] != key:
+            key = parent[key]
+        return key
+
+    def join(first: int, second: int, groups_after: int) -> None:
+        keep, drop = sorted((root(first), root(second)), key=lambda r: (-fill_groups[r], r))
+        parent[drop] = keep
+        fill_groups[keep] = groups_after
+
+    links = sorted(
+        (float(np.hypot(*(keys_lab[i, 1:] - keys_lab[j, 1:]))), int(i), int(j)) for i, j in adjacent
+    )
+    cielab = linear_to_cielab(np.clip(oklab_to_linear(keys_lab), 0.0, 1.0))
+    close_fills = [
+        (i, j)
+        for _, i, j in links
+        if i < fill_count
+        and j < fill_count
+        and ciede2000(cielab[i], cielab[j]) <= FAMILY_FILLS_DE00
+    ]
+    for first, second in close_fills:
+        if root(first) != root(second):
+            join(first, second, 1)
+    for gap, first, second in links:
+        a, b = root(first), root(second)
+        if gap <= FAMILY_AB and a != b and fill_groups[a] + fill_groups[b] <= 1:
+            join(first, second, fill_groups[a] + fill_groups[b])
+    _, index = np.unique([root(k) for k in range(len(keys_lab))], return_inverse=True)
+    return index

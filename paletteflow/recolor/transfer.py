@@ -1,0 +1,98 @@
+"""Per palette: move the primitives to their targets and carry every colour along.
+
+Segments mix their two targets in sRGB at the colour's own position, so an
+antialiased edge becomes the edge the renderer would have drawn with the new
+colours. Vertices carry shading in OKLab: the lightness offset from the key
+is kept where the target leaves room and compressed where it does not (so
+the order of lightness never flips), and the chroma offset turns with the hue.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from paletteflow.color import oklab_to_srgb
+from paletteflow.recolor.support import Support
+
+_HUE_TURN_CHROMA = 0.04
+_CHROMA_SCALE_RANGE = (0.3, 1.0)
+_LUT_CHUNK = 131072
+
+
+def move(
+    points_lab: np.ndarray,
+    support: Support,
+    keys_lab: np.ndarray,
+    targets_lab: np.ndarray,
+) -> np.ndarray:
+    """(N, 3) sRGB in [0, 1] for the support's points once each key goes to its target."""
+    targets_srgb = np.clip(oklab_to_srgb(targets_lab), 0.0, 1.0)
+    moved = np.zeros((len(points_lab), 3))
+    for column in range(support.primitive.shape[1]):
+        weight = support.weight[:, column]
+        rows = np.flatnonzero(weight > 0)
+        pairs = support.pairs[support.primitive[rows, column]]
+        first, second = pairs[:, 0], pairs[:, 1]
+        position = support.position[rows, column, None].astype(np.float64)
+        value = (
+            (1.0 - position) * targets_srgb[first]
+            + position * targets_srgb[second]
+            + support.residual[rows, column]
+        )
+        vertex = first == second
+        value[vertex] = oklab_to_srgb(
+            shade(points_lab[rows[vertex]], keys_lab[first[vertex]], targets_lab[first[vertex]])
+        )
+        moved[rows] += weight[rows, None] * value
+    return np.clip(moved, 0.0, 1.0)
+
+
+def shade(points: np.ndarray, keys: np.ndarray, targets: np.ndarray) -> np.ndarray:
+    """OKLab colours near `keys` moved next to `targets`, keeping their offset as shading."""
+    offset_l = points[:, 0] - keys[:, 0]
+    room_up = (1.0 - targets[:, 0]) / np.maximum(1.0 - keys[:, 0], 1e-6)
+    room_down = targets[:, 0] / np.maximum(keys[:, 0], 1e-6)
+    lightness = targets[:, 0] + offset_l * np.minimum(
+        1.0, np.where(offset_l > 0, room_up, room_down)
+    )
+    key_chroma = np.hypot(keys[:, 1], keys[:, 2])
+    target_chroma = np.hypot(targets[:, 1], targets[:, 2])
+    turn = (
+        np.arctan2(targets[:, 2], targets[:, 1]) - np.arctan2(keys[:, 2], keys[:, 1])
+    ) * np.clip(np.minimum(key_chroma, target_chroma) / _HUE_TURN_CHROMA, 0.0, 1.0)
+    scale = np.where(
+        key_chroma > _HUE_TURN_CHROMA / 2,
+        np.clip(target_chroma / np.maximum(key_chroma, 1e-6), *_CHROMA_SCALE_RANGE),
+        1.0,
+    )
+    offset_a, offset_b = points[:, 1] - keys[:, 1], points[:, 2] - keys[:, 2]
+    cos, sin = np.cos(turn), np.sin(turn)
+    a = targets[:, 1] + scale * (cos * offset_a - sin * offset_b)
+    b = targets[:, 2] + scale * (sin * offset_a + cos * offset_b)
+    return np.stack([lightness, a, b], axis=1)
+
+
+def lut_grid(steps: int) -> np.ndarray:
+    """(steps**3, 3) sRGB nodes of a regular grid, red slowest, as `interpolate` expects."""
+    axis = np.linspace(0.0, 1.0, steps)
+    red, green, blue = np.meshgrid(axis, axis, axis, indexing="ij")
+    return np.stack([red.ravel(), green.ravel(), blue.ravel()], axis=1)
+
+
+def interpolate(lut: np.ndarray, steps: int, points: np.ndarray) -> np.ndarray:
+    """Trilinear lookup of sRGB points in a (steps**3, 3) table, in chunks to bound memory."""
+    table = lut.reshape(steps, steps, steps, 3)
+    result = np.empty((len(points), 3))
+    for start in range(0, len(points), _LUT_CHUNK):
+        scaled = points[start : start + _LUT_CHUNK] * (steps - 1)
+        low = np.minimum(scaled.astype(np.int64), steps - 2)
+        fraction = scaled - low
+        r, g, b = low[:, 0], low[:, 1], low[:, 2]
+        fr, fg, fb = fraction[:, 0:1], fraction[:, 1:2], fraction[:, 2:3]
+        total = np.zeros((len(scaled), 3))
+        for dr, wr in ((0, 1 - fr), (1, fr)):
+            for dg, wg in ((0, 1 - fg), (1, fg)):
+                for db, wb in ((0, 1 - fb), (1, fb)):
+                    total += wr * wg * wb * table[r + dr, g + dg, b + db]
+        result[start : start + _LUT_CHUNK] = total
+    return result
