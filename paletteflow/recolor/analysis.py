@@ -19,6 +19,7 @@ from paletteflow.imageio import DEFAULT_MAX_PIXELS, to_working_mode
 from paletteflow.recolor.keys import (
     adjacent_pairs,
     background_key,
+    chunked_bincount,
     cluster_keys,
     families,
     flat_keys,
@@ -28,7 +29,9 @@ from paletteflow.recolor.support import Support, blend_all, locate, primitive_pa
 from paletteflow.recolor.transfer import lut_grid
 
 MAX_EXACT_COLOURS = 65536
-LUT_STEPS = 33
+LUT_STEPS = 17
+_CHUNK = 1 << 18
+_LAB_CHUNK = 1 << 15
 
 
 @dataclass(frozen=True)
@@ -70,38 +73,36 @@ def analyze(image: Image.Image, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> Anal
     image = prepare(image, max_pixels)
     pixels = np.asarray(image)
     height, width = pixels.shape[:2]
-    packed = (
-        (pixels[..., 0].astype(np.uint32) << 16)
-        | (pixels[..., 1].astype(np.uint32) << 8)
-        | pixels[..., 2]
-    )
-    unique, inverse = np.unique(packed.ravel(), return_inverse=True)
-    inverse = inverse.astype(np.int32).reshape(height, width)
+    packed = _packed_rgb(pixels)
+    unique = np.unique(packed)
+    inverse = _index_of(unique, packed)
     alpha = pixels[..., 3] if image.mode == "RGBA" else None
-    mass = np.bincount(
-        inverse.ravel(),
-        weights=None if alpha is None else alpha.ravel() / 255.0,
-        minlength=len(unique),
-    ).astype(np.float64)
-    flat_counts = np.bincount(inverse[_flat(packed, alpha)], minlength=len(unique))
-    del packed, pixels
-    unique_srgb = (
-        np.stack([(unique >> 16) & 255, (unique >> 8) & 255, unique & 255], axis=1) / 255.0
-    )
-    unique_lab = srgb_to_oklab(unique_srgb)
+    mass = chunked_bincount(inverse.ravel(), len(unique), None if alpha is None else alpha.ravel())
+    if alpha is not None:
+        mass /= 255.0
+    flat_counts = chunked_bincount(inverse[_flat(packed, alpha)], len(unique))
+    del packed
+    unique_srgb = np.stack(
+        [(unique >> 16) & 255, (unique >> 8) & 255, unique & 255], axis=1
+    ).astype(np.float32) / np.float32(255.0)
+    unique_lab = np.empty(unique_srgb.shape, dtype=np.float32)
+    for start in range(0, len(unique), _LAB_CHUNK):
+        rows = slice(start, start + _LAB_CHUNK)
+        unique_lab[rows] = srgb_to_oklab(unique_srgb[rows])
     fills = flat_keys(unique_lab, flat_counts)
     extra_lab = cluster_keys(unique_srgb, unique_lab, mass, unique_srgb[fills], unique_lab[fills])
     if len(fills) + len(extra_lab) == 0:
         fills = np.array([int(np.argmax(mass))])
     keys_lab = np.vstack([unique_lab[fills], extra_lab])
     keys_srgb = np.vstack([unique_srgb[fills], np.clip(oklab_to_srgb(extra_lab), 0.0, 1.0)])
-    key_of_unique = nearest_key(unique_lab, keys_lab).astype(np.int16)
+    key_of_unique = nearest_key(unique_lab, keys_lab)
     key_shares = np.bincount(key_of_unique, weights=mass, minlength=len(keys_lab))
     key_shares = key_shares / max(key_shares.sum(), 1e-12)
     key_of_pixel = key_of_unique[inverse]
     visible = np.ones((height, width), bool) if alpha is None else alpha > 0
     background = background_key(key_of_pixel, alpha, len(keys_lab))
     adjacent, border_lengths = adjacent_pairs(key_of_pixel, visible, len(keys_lab))
+    del key_of_pixel, visible, mass, flat_counts
     pairs = primitive_pairs(len(keys_lab), adjacent)
     if len(unique) <= MAX_EXACT_COLOURS:
         points_srgb, support_lab, lut_steps = unique_srgb, unique_lab, None
@@ -116,8 +117,8 @@ def analyze(image: Image.Image, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> Anal
         size=image.size,
         mode=image.mode,
         inverse=inverse,
-        unique_srgb=unique_srgb.astype(np.float32),
-        unique_lab=unique_lab.astype(np.float32),
+        unique_srgb=unique_srgb,
+        unique_lab=unique_lab,
         keys_lab=keys_lab,
         key_shares=key_shares,
         key_family=families(keys_lab, len(fills), adjacent),
@@ -129,6 +130,25 @@ def analyze(image: Image.Image, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> Anal
         support_lab=support_lab,
         lut_steps=lut_steps,
     )
+
+
+def _packed_rgb(pixels: np.ndarray) -> np.ndarray:
+    """(H, W) uint32 0xRRGGBB, built in place: no full-size temporaries beyond the result."""
+    packed = pixels[..., 0].astype(np.uint32)
+    packed <<= 8
+    packed |= pixels[..., 1]
+    packed <<= 8
+    packed |= pixels[..., 2]
+    return packed
+
+
+def _index_of(unique: np.ndarray, packed: np.ndarray) -> np.ndarray:
+    """Each pixel's row in `unique`, as int32, searched a slice at a time to bound memory."""
+    flat = packed.ravel()
+    inverse = np.empty(flat.shape, dtype=np.int32)
+    for start in range(0, len(flat), _CHUNK):
+        inverse[start : start + _CHUNK] = np.searchsorted(unique, flat[start : start + _CHUNK])
+    return inverse.reshape(packed.shape)
 
 
 def _flat(packed: np.ndarray, alpha: np.ndarray | None) -> np.ndarray:

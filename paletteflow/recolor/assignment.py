@@ -1,26 +1,32 @@
-"""Which palette colour each key colour becomes: by role, by area, keeping lightness order.
+"""Which palette colour each key colour becomes: by role, by area, keeping contrast.
 
-Rules, in order:
-1. An opaque background (the key covering most of the border) takes the
+Keys are assigned as families (a fill with its shading, the bands or
+clusters of one gradient, fills within CIEDE2000 10 that touch): the
+family's largest key gets a colour and the others keep their OKLab offset
+from it, so a gradient stays one gradient; when a family holds several
+fills, the offsets shrink until every fill is within CIEDE2000 7.5 of the
+colour, so each still reads as that palette colour.
+
+1. An opaque background (the family covering most of the border) takes the
    palette's `background` colour; without roles it takes the palette's
    lightest colour when the ground was lighter than the artwork, else its
    darkest, so figure and ground keep their contrast.
-2. The largest remaining keys take the remaining colours in role order
+2. The largest remaining families take the remaining colours in role order
    (primary, secondary, accent, highlight, then unroled colours in palette
    order, a `background` colour last when there is no ground to take it).
    Without roles, palette order is the role order.
-3. Within each tier (the two largest keys with primary/secondary, the rest
-   with the rest) lightness order is kept: the darker key gets the darker
-   colour, so contrast between main regions survives. Without roles the whole
-   set is one tier.
-4. Keys are assigned as families (a fill with its shading, a gradient's
-   clusters): the family's largest key gets the colour and the others keep
-   their OKLab offset from it, so a gradient stays one gradient; when a family
-   holds several fills, its offsets shrink until every fill is within
-   CIEDE2000 7.5 of the colour, so each still reads as that palette colour.
-5. Families beyond the palette's size become tints or shades of the target of
-   their most similar key, about 6.5 CIEDE2000 away per step: distinct from
-   it, yet still reading as that palette colour.
+3. Among the ways of handing out those colours, the one kept is the one
+   whose contrasts across the borders between families best follow the
+   original's (weighted by border length), with most borders keeping their
+   lightness order, and the two largest families on primary and secondary
+   unless that costs much contrast. Ties go to the plain rule: the two
+   largest families with primary/secondary and the rest with the rest,
+   darker family to darker colour within each tier.
+4. Families beyond the palette's size become a lighter, darker or duller
+   variant of the colour of their most similar family, 6.5 CIEDE2000 away:
+   distinct from it, yet still reading as that palette colour. Each colour
+   offers those three variants (less the sides its own family's fills
+   already occupy) before any takes a second step.
 """
 
 from __future__ import annotations
@@ -39,6 +45,7 @@ FAMILY_FILL_SPREAD_DE00 = 7.5
 ORDER_WEIGHT = 0.5
 ROLE_PENALTY = 0.25
 _LIGHTNESS_STEPS = np.linspace(0.004, 0.6, 150)
+_CHROMA_FACTORS = np.linspace(0.98, 0.0, 50)
 
 
 def assign_targets(
@@ -61,8 +68,14 @@ def assign_targets(
         (int(key_family[i]), int(key_family[j]), float(length))
         for (i, j), length in zip(adjacent, border_lengths, strict=True)
     ]
+    shaded_sides = {
+        (family, 1 if keys_lab[key, 0] > keys_lab[leads[family], 0] else -1)
+        for family, keys in enumerate(members)
+        for key in keys
+        if key < fill_count and key != leads[family]
+    }
     lead_targets = _family_targets(
-        keys_lab[leads], shares, family_borders, ground, palette, palette_lab
+        keys_lab[leads], shares, family_borders, shaded_sides, ground, palette, palette_lab
     )
     targets = np.empty_like(keys_lab)
     for family, keys in enumerate(members):
@@ -85,11 +98,13 @@ def _de00(first: np.ndarray, second: np.ndarray) -> np.ndarray:
 def _family_targets(
     leads_lab: np.ndarray,
     shares: np.ndarray,
-    borders: np.ndarray,
+    borders: list[tuple[int, int, float]],
+    shaded_sides: set[tuple[int, int]],
     ground: int | None,
     palette: Palette,
     palette_lab: np.ndarray,
 ) -> np.ndarray:
+    """Lead colours; `shaded_sides` are (family, lighter 1 / darker -1) its own fills occupy."""
     targets = np.zeros_like(leads_lab)
     order = _colour_order(palette)
     fixed: dict[int, int] = {}
@@ -104,13 +119,9 @@ def _family_targets(
     )
     for family, colour in assigned.items():
         targets[family] = palette_lab[colour]
-    steps_taken: dict[tuple[int, int], int] = {}
+    steps_taken = {side: 1 for side in shaded_sides}
     for family in extras:
-        anchor = min(assigned, key=lambda k: float(np.sum((leads_lab[k] - leads_lab[family]) ** 2)))
-        direction = 1 if leads_lab[family, 0] >= leads_lab[anchor, 0] else -1
-        step = steps_taken.get((anchor, direction), 0) + 1
-        steps_taken[(anchor, direction)] = step
-        targets[family] = _tint_or_shade(targets[anchor], direction, step * TINT_STEP_DE00)
+        targets[family] = _variant_for(family, assigned, leads_lab, targets, steps_taken)
     return targets
 
 
@@ -235,17 +246,47 @@ def _background_colour(
     return int(np.argmax(palette_lab[:, 0]) if lighter_ground else np.argmin(palette_lab[:, 0]))
 
 
-def _tint_or_shade(target: np.ndarray, direction: int, distance: float) -> np.ndarray:
-    """`target` moved in lightness until it is `distance` CIEDE2000 away, turning at the ends."""
-    for sign in (direction, -direction):
-        lightness = target[0] + sign * _LIGHTNESS_STEPS
-        inside = (lightness > 0.0) & (lightness < 1.0)
-        if not inside.any():
-            continue
-        candidates = np.repeat(target[None], int(inside.sum()), axis=0)
-        candidates[:, 0] = lightness[inside]
-        differences = _de00(np.repeat(target[None], len(candidates), axis=0), candidates)
-        reached = np.flatnonzero(differences >= distance)
-        if reached.size:
-            return candidates[reached[0]]
-    return target.copy()
+def _variant_for(
+    family: int,
+    assigned: dict[int, int],
+    leads_lab: np.ndarray,
+    targets: np.ndarray,
+    steps_taken: dict[tuple[int, int], int],
+) -> np.ndarray:
+    """A lighter (1), darker (-1) or muted (0) variant of the most fitting assigned colour.
+
+    Free slots first, then the family most like this one, then the variant
+    that matches how this family differed from it (lighter, darker, duller).
+    """
+
+    def preference(slot: tuple[int, int]) -> tuple[int, float, int]:
+        anchor, kind = slot
+        lighter = 1 if leads_lab[family, 0] >= leads_lab[anchor, 0] else -1
+        rank = 0 if kind == lighter else 1 if kind == 0 else 2
+        distance = float(np.sum((leads_lab[anchor] - leads_lab[family]) ** 2))
+        return steps_taken.get(slot, 0), distance, rank
+
+    for anchor, kind in sorted(((a, k) for a in assigned for k in (1, -1, 0)), key=preference):
+        step = steps_taken.get((anchor, kind), 0) + 1
+        variant = _variant(targets[anchor], kind, step * TINT_STEP_DE00)
+        if variant is not None:
+            steps_taken[(anchor, kind)] = step
+            return variant
+    return targets[min(assigned)].copy()
+
+
+def _variant(target: np.ndarray, kind: int, distance: float) -> np.ndarray | None:
+    """`target` made lighter, darker or duller until `distance` CIEDE2000 away; None if it can't."""
+    if kind == 0:
+        candidates = np.repeat(target[None], len(_CHROMA_FACTORS), axis=0)
+        candidates[:, 1:] *= _CHROMA_FACTORS[:, None]
+    else:
+        lightness = target[0] + kind * _LIGHTNESS_STEPS
+        candidates = np.repeat(target[None], len(lightness), axis=0)
+        candidates[:, 0] = lightness
+        candidates = candidates[(lightness > 0.0) & (lightness < 1.0)]
+    if not len(candidates):
+        return None
+    differences = _de00(np.repeat(target[None], len(candidates), axis=0), candidates)
+    reached = np.flatnonzero(differences >= distance)
+    return candidates[reached[0]] if reached.size else None

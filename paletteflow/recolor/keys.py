@@ -22,6 +22,7 @@ KEY_GAP_LAB = 0.03
 EXPLAINED_SRGB = 0.06
 UNEXPLAINED_SHARE = 0.03
 _KMEANS_ITERATIONS = 12
+CHUNK = 1 << 18
 
 
 def flat_keys(unique_lab: np.ndarray, flat_counts: np.ndarray) -> np.ndarray:
@@ -125,7 +126,22 @@ def _kmeans_with_fixed(
 
 
 def nearest_key(points: np.ndarray, keys: np.ndarray) -> np.ndarray:
-    return np.argmin(_squared(points, keys), axis=1)
+    nearest = np.empty(len(points), dtype=np.int16)
+    step = CHUNK // 4
+    for start in range(0, len(points), step):
+        nearest[start : start + step] = np.argmin(_squared(points[start : start + step], keys), 1)
+    return nearest
+
+
+def chunked_bincount(
+    indices: np.ndarray, length: int, weights: np.ndarray | None = None
+) -> np.ndarray:
+    """np.bincount a slice at a time: it copies indices to int64, which for a whole image is big."""
+    totals = np.zeros(length, dtype=np.float64)
+    for start in range(0, len(indices), CHUNK):
+        part = None if weights is None else weights[start : start + CHUNK]
+        totals += np.bincount(indices[start : start + CHUNK], weights=part, minlength=length)
+    return totals
 
 
 def _squared(points: np.ndarray, centres: np.ndarray) -> np.ndarray:
@@ -173,9 +189,9 @@ def adjacent_pairs(
     for step in (1, 2):
         for first, second in ((np.s_[:, :-step], np.s_[:, step:]), (np.s_[:-step], np.s_[step:])):
             both = visible[first] & visible[second]
-            pairs = key_of_pixel[first][both].astype(np.int64) * key_count
+            pairs = key_of_pixel[first][both] * np.int16(key_count)
             pairs += key_of_pixel[second][both]
-            counts += np.bincount(pairs, minlength=key_count * key_count)
+            counts += chunked_bincount(pairs, key_count * key_count).astype(np.int64)
     matrix = counts.reshape(key_count, key_count)
     matrix = matrix + matrix.T
     i, j = np.triu_indices(key_count, k=1)
@@ -191,9 +207,10 @@ def families(keys_lab: np.ndarray, fill_count: int, adjacent: np.ndarray) -> np.
     """Family index per key: a gradient's clusters or bands, and a fill with its shading, move as one.
 
     Keys join when they touch and have nearly the same hue and chroma (OKLab
-    a, b). Two touching fills join when they are within CIEDE2000 10 (the bands
-    of an 8-bit gradient, a light rim on a white cup: shades of one colour);
-    a cluster never bridges two fill groups, so distinct fills keep their own
+    a, b). Touching fills join when every fill of the joined family is within
+    CIEDE2000 10 of every other (the bands of an 8-bit gradient, a light rim
+    on a white cup: shades of one colour; no chains drifting further); a
+    cluster never bridges two fill groups, so distinct fills keep their own
     palette colours. Keys from `fill_count` on are clusters.
     """
     parent = list(range(len(keys_lab)))
@@ -213,15 +230,12 @@ def families(keys_lab: np.ndarray, fill_count: int, adjacent: np.ndarray) -> np.
         (float(np.hypot(*(keys_lab[i, 1:] - keys_lab[j, 1:]))), int(i), int(j)) for i, j in adjacent
     )
     cielab = linear_to_cielab(np.clip(oklab_to_linear(keys_lab), 0.0, 1.0))
-    close_fills = [
-        (i, j)
-        for _, i, j in links
-        if i < fill_count
-        and j < fill_count
-        and ciede2000(cielab[i], cielab[j]) <= FAMILY_FILLS_DE00
-    ]
-    for first, second in close_fills:
-        if root(first) != root(second):
+    close = ciede2000(cielab[:, None], cielab[None]) <= FAMILY_FILLS_DE00
+    fill_links = [(i, j) for _, i, j in links if i < fill_count and j < fill_count and close[i, j]]
+    for first, second in fill_links:
+        a, b = root(first), root(second)
+        members = [k for k in range(fill_count) if root(k) in (a, b)]
+        if a != b and close[np.ix_(members, members)].all():
             join(first, second, 1)
     for gap, first, second in links:
         a, b = root(first), root(second)

@@ -81,18 +81,26 @@ def lut_grid(steps: int) -> np.ndarray:
 
 def interpolate(lut: np.ndarray, steps: int, points: np.ndarray) -> np.ndarray:
     """Trilinear lookup of sRGB points in a (steps**3, 3) table, in chunks to bound memory."""
-    table = lut.reshape(steps, steps, steps, 3)
+    table = lut.astype(np.float32)
+    corners = [
+        (dr * steps * steps + dg * steps + db, dr, dg, db)
+        for dr in (0, 1)
+        for dg in (0, 1)
+        for db in (0, 1)
+    ]
     result = np.empty((len(points), 3))
     for start in range(0, len(points), _LUT_CHUNK):
-        scaled = points[start : start + _LUT_CHUNK] * (steps - 1)
-        low = np.minimum(scaled.astype(np.int64), steps - 2)
-        fraction = scaled - low
-        r, g, b = low[:, 0], low[:, 1], low[:, 2]
-        fr, fg, fb = fraction[:, 0:1], fraction[:, 1:2], fraction[:, 2:3]
-        total = np.zeros((len(scaled), 3))
-        for dr, wr in ((0, 1 - fr), (1, fr)):
-            for dg, wg in ((0, 1 - fg), (1, fg)):
-                for db, wb in ((0, 1 - fb), (1, fb)):
-                    total += wr * wg * wb * table[r + dr, g + dg, b + db]
+        scaled = points[start : start + _LUT_CHUNK].astype(np.float32) * np.float32(steps - 1)
+        low = np.minimum(scaled.astype(np.int32), steps - 2)
+        high = scaled - low
+        base = (low[:, 0] * steps + low[:, 1]) * steps + low[:, 2]
+        total = np.zeros((len(scaled), 3), dtype=np.float32)
+        for offset, dr, dg, db in corners:
+            weight = (
+                (high[:, 0] if dr else 1 - high[:, 0])
+                * (high[:, 1] if dg else 1 - high[:, 1])
+                * (high[:, 2] if db else 1 - high[:, 2])
+            )
+            total += weight[:, None] * table[base + offset]
         result[start : start + _LUT_CHUNK] = total
     return result
