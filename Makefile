@@ -6,12 +6,15 @@ BIN := $(VENV)/bin
 UV := $(BIN)/uv
 INSTALL = $(UV) pip install --python $(BIN)/python --quiet -c requirements.lock
 
+# The gallery tests drive Debian's Chromium through Playwright; Playwright never downloads a browser.
+CHROMIUM := /usr/bin/chromium
+
 .PHONY: demo test lint bench lock clean
 
 demo: $(VENV)/.stamp-base
 	$(BIN)/paletteflow demo
 
-test: $(VENV)/.stamp-test
+test: $(VENV)/.stamp-test $(CHROMIUM)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
@@ -25,6 +28,10 @@ bench: $(VENV)/.stamp-bench
 
 lock: $(UV)
 	$(UV) pip compile pyproject.toml --all-extras --universal --python-version 3.11 --quiet -o requirements.lock
+
+$(CHROMIUM):
+	DEBIAN_FRONTEND=noninteractive apt-get update -q
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,4 +52,4 @@ $(VENV)/.stamp-bench: pyproject.toml requirements.lock | $(UV)
 	touch $@
 
 clean:
-	rm -rf $(VENV) paletteflow-output bench-results
+	rm -rf $(VENV) paletteflow-output bench-results test-artifacts

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import time
+from logging import Logger, LoggerAdapter
 from typing import Any
 
-from prefect import flow, get_run_logger, unmapped
+from prefect import Task, flow, get_run_logger, unmapped
 from prefect.context import FlowRunContext
 from prefect.futures import as_completed
 from prefect.runtime import flow_run
@@ -22,14 +23,17 @@ from paletteflow.models import (
     Manifest,
     Palette,
     RunTimings,
+    StoredFile,
     Variation,
     VariationRequest,
 )
 from paletteflow.palettes import get_generator
+from paletteflow.progress import current_progress
 from paletteflow.storage import Storage, StorageSettings
 from paletteflow.variations import as_reused, base_image_notes, manifest_key, openable, slugify
 from tasks.palettes import add_image_palettes, generate_palettes
 from tasks.recolor import recolor_variation
+from tasks.showcase import make_contact_sheet, make_gallery
 from tasks.storage import open_storage, upload_base_image, write_manifest
 
 
@@ -77,13 +81,18 @@ def palette_variations(request: VariationRequest) -> list[dict[str, Any]]:
     """Make `request.n` recoloured variations of one image and return their dicts.
 
     Each dict has the old service's keys (name, colors, description,
-    image_path, image_url) plus roles, timings and the manifest's location.
+    image_path, image_url) plus roles, timings and the locations of the
+    manifest, the contact sheet and the gallery (None when one could not be
+    made: a note in the manifest says why, and the variations are kept).
     Palettes that fail after their retries are listed in the manifest, logged,
     named in the run's final state message and in the results artifact; the
     run fails only when fewer than `request.min_variations` were stored. The
     flow returns a Completed state carrying the list, so callers get the list.
+    A caller in this process sees each variation finish through the listener
+    of `paletteflow.progress.reporting_to`.
     """
     logger = get_run_logger()
+    progress = current_progress()
     started = time.perf_counter()
     get_generator(request.generator)
     _check_storage_reaches_workers(request.storage)
@@ -95,6 +104,7 @@ def palette_variations(request: VariationRequest) -> list[dict[str, Any]]:
     palettes_done = time.perf_counter()
 
     artifacts = RunArtifacts(uploaded.base.concept_dir.rsplit("/", 1)[-1], len(generated.palettes))
+    progress.variations_planned([palette.name for palette in generated.palettes])
     futures = recolor_variation.map(
         generated.palettes,
         base=unmapped(uploaded.base),
@@ -121,11 +131,16 @@ def palette_variations(request: VariationRequest) -> list[dict[str, Any]]:
                 )
             outcomes[index] = variation
         artifacts.variation_finished()
+        outcome = outcomes[index]
+        progress.variation_finished(
+            generated.palettes[index].name, outcome.error if isinstance(outcome, Failure) else None
+        )
     ordered = [outcomes[index] for index in sorted(outcomes)]
     variations = [outcome for outcome in ordered if isinstance(outcome, Variation)]
     failures = [outcome for outcome in ordered if isinstance(outcome, Failure)]
     finished = time.perf_counter()
 
+    progress.presenting()
     manifest = Manifest(
         paletteflow_version=paletteflow.__version__,
         request=request.model_dump(exclude={"storage_options"}),
@@ -141,6 +156,7 @@ def palette_variations(request: VariationRequest) -> list[dict[str, Any]]:
             total_s=finished - started,
         ),
     )
+    manifest = _with_showcase(settings, manifest, logger)
     manifest_url = write_manifest(settings, manifest)
     manifest_path = manifest_key(uploaded.base)
     artifacts.publish(variations, failures, storage.location(manifest_path))
@@ -153,17 +169,60 @@ def palette_variations(request: VariationRequest) -> list[dict[str, Any]]:
             f"{summary}, fewer than the {request.min_variations} required; the manifest "
             f"{manifest_path} lists every failure"
         )
+    locations = {
+        "manifest_path": manifest_path,
+        "manifest_url": manifest_url,
+        **_openable_file("contact_sheet", manifest.contact_sheet, storage),
+        **_openable_file("gallery", manifest.gallery, storage),
+    }
     return Completed(
         message=summary,
         data=[
-            {
-                **openable(variation, storage).model_dump(),
-                "manifest_path": manifest_path,
-                "manifest_url": manifest_url,
-            }
-            for variation in variations
+            {**openable(variation, storage).model_dump(), **locations} for variation in variations
         ],
     )
+
+
+def _with_showcase(
+    settings: StorageSettings, manifest: Manifest, logger: Logger | LoggerAdapter
+) -> Manifest:
+    """The manifest with its contact sheet and gallery, or notes saying why either is missing.
+
+    The sheet comes first so that the gallery links it only if it exists. A
+    failure here (after the tasks' retries) costs the picture or the page,
+    never the variations: it is logged as a warning and noted in the manifest.
+    """
+    for field, what, make in (
+        ("contact_sheet", "contact sheet", make_contact_sheet),
+        ("gallery", "gallery", make_gallery),
+    ):
+        stored, notes = _attempt(make, what, settings, manifest, logger)
+        manifest = manifest.model_copy(update={field: stored, "notes": [*manifest.notes, *notes]})
+    return manifest
+
+
+def _attempt(
+    make: Task[..., StoredFile],
+    what: str,
+    settings: StorageSettings,
+    manifest: Manifest,
+    logger: Logger | LoggerAdapter,
+) -> tuple[StoredFile | None, list[str]]:
+    try:
+        return make(settings, manifest), []
+    except Exception as error:
+        logger.warning("the %s could not be made; the variations are kept: %s", what, error)
+        return None, [f"the {what} could not be made: {type(error).__name__}: {error}"]
+
+
+def _openable_file(
+    field: str, stored: StoredFile | None, storage: Storage
+) -> dict[str, str | None]:
+    """`<field>_path` and `<field>_url` for the flow's result: a URL to open now, like image_url."""
+    return {
+        f"{field}_path": stored.path if stored else None,
+        f"{field}_url": storage.url(stored.path) if stored else None,
+    }
 
 
 def _summary(stored: int, failures: list[Failure]) -> str:

@@ -2,6 +2,10 @@
 
 Prefect is imported only by the commands that run a flow, so `palettes` and
 `recolor` start fast. Expected failures print one line and exit with code 2.
+A run on a terminal shows a progress bar on stderr, moved by the flow's own
+reports of finished tasks; while it is up (and with --quiet) Prefect's console
+log is held to CRITICAL so its lines do not tear the bar, and the failures it
+would have logged appear in the table instead.
 """
 
 from __future__ import annotations
@@ -34,9 +38,11 @@ from paletteflow.imageio import (
 from paletteflow.models import DEFAULT_STORAGE, GeneratorSettings, Palette, VariationRequest
 from paletteflow.palettes import check_palette_count, get_generator
 from paletteflow.palettes.locks import assign_roles
+from paletteflow.progress import reporting_to
 from paletteflow.recolor import recolor_image
 from paletteflow.sample import draw_sample_logo
 from paletteflow.storage import Storage, write_local_atomically
+from paletteflow.terminal import TerminalProgress, location_lines, results_table
 from paletteflow.variations import check_inputs
 
 USER_ERROR = 2
@@ -45,7 +51,11 @@ DEMO_LOGO = "a round badge with mountains, a rising sun and a river"
 
 PREFECT_DEFAULTS = {
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    # Prefect's client-side telemetry; off, like the server's, and its first-run notice with it.
+    "DO_NOT_TRACK": "1",
 }
+# Prefect's own console handler; its level can be set from the environment (logging.yml).
+CONSOLE_LOG_LEVEL = "PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL"
 
 app = typer.Typer(
     add_completion=False,
@@ -94,35 +104,22 @@ def _run_flow(
     return palette_variations(request)
 
 
-def _swatches(colours: list[str]) -> Text:
-    text = Text()
-    for colour in colours:
-        text.append("   ", style=f"on {colour}")
-        text.append(" ")
-    return text
-
-
-def _show_variations(variations: list[dict[str, Any]]) -> None:
-    table = Table(title=f"{len(variations)} variations")
-    table.add_column("palette")
-    table.add_column("colours")
-    table.add_column("image", overflow="fold")
-    for variation in variations:
-        table.add_row(
-            variation["name"],
-            _swatches(variation["colors"]).append("\n" + " ".join(variation["colors"])),
-            variation["image_url"],
-        )
-    out.print(table)
-    out.print(f"manifest: {variations[0]['manifest_url']}", highlight=False, soft_wrap=True)
-
-
-def _finish_run(request: VariationRequest, as_json: bool, **runner: str | None) -> None:
-    variations = _run_flow(request, **runner)
+def _finish_run(
+    request: VariationRequest, as_json: bool, quiet: bool, **runner: str | None
+) -> None:
+    """Run the flow, then print JSON (--json), the locations (--quiet) or the table and locations."""
+    show_bar = not (as_json or quiet) and err.is_terminal
+    if show_bar or quiet:
+        os.environ.setdefault(CONSOLE_LOG_LEVEL, "CRITICAL")
+    with TerminalProgress(err, show=show_bar) as progress, reporting_to(progress):
+        variations = _run_flow(request, **runner)
     if as_json:
         sys.stdout.write(json.dumps(variations, indent=2) + "\n")
     else:
-        _show_variations(variations)
+        if not quiet:
+            out.print(results_table(variations, progress.failures))
+        for line in location_lines(variations[0]):
+            out.print(line, highlight=False, soft_wrap=True)
     if len(variations) < request.n:
         err.print(
             f"warning: {len(variations)} of {request.n} variations were made; the manifest "
@@ -151,6 +148,15 @@ StorageOption = Annotated[
     typer.Option("--storage", help="Local folder or fsspec URL for results."),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print only JSON on stdout.")]
+QuietOption = Annotated[
+    bool,
+    typer.Option(
+        "--quiet",
+        "-q",
+        help="No progress, table or Prefect log lines: print only the contact sheet, gallery and "
+        "manifest locations (or the JSON, with --json).",
+    ),
+]
 CountOption = Annotated[int, typer.Option("-n", "--n", help="How many palettes (1-20).")]
 GeneratorOption = Annotated[
     str, typer.Option("--generator", help="Palette generator: offline, openai or jigsawstack.")
@@ -197,6 +203,7 @@ def demo(
     storage: StorageOption = DEFAULT_STORAGE,
     n: CountOption = 7,
     as_json: JsonOption = False,
+    quiet: QuietOption = False,
 ) -> None:
     """Recolour the project's own sample logo into N colourways, stored locally."""
     with user_errors(), tempfile.TemporaryDirectory(prefix="paletteflow-demo-") as folder:
@@ -205,7 +212,7 @@ def demo(
         request = VariationRequest(
             image=str(sample), theme=DEMO_THEME, logo_description=DEMO_LOGO, n=n, storage=storage
         )
-        _finish_run(request, as_json)
+        _finish_run(request, as_json, quiet)
 
 
 @app.command()
@@ -255,6 +262,7 @@ def run(
         typer.Option("--dask-address", help="An existing Dask scheduler, tcp://host:8786."),
     ] = None,
     as_json: JsonOption = False,
+    quiet: QuietOption = False,
 ) -> None:
     """Run the palette-variations flow on one image."""
     with user_errors():
@@ -283,7 +291,7 @@ def run(
         get_generator(generator, settings)
         assign_roles(settings.parsed_locks())
         check_inputs(request, Storage.from_settings(request.storage_settings()))
-        _finish_run(request, as_json, task_runner=task_runner, dask_address=dask_address)
+        _finish_run(request, as_json, quiet, task_runner=task_runner, dask_address=dask_address)
 
 
 @app.command()

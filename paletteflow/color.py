@@ -155,6 +155,15 @@ def contrast_ratio(first: str, second: str) -> float:
     return (high + 0.05) / (low + 0.05)
 
 
+def readable_ink(background: str) -> str:
+    """Black or white, whichever contrasts more with the background.
+
+    One of the two always reaches at least 4.58:1 (WCAG AA for body text is
+    4.5:1), so a label on any swatch stays readable.
+    """
+    return max(("#000000", "#ffffff"), key=lambda ink: contrast_ratio(ink, background))
+
+
 # sRGB (D65) linear light to CIE XYZ, and the D65 white point, per IEC 61966-2-1.
 _XYZ_FROM_LINEAR = np.array(
     [

@@ -287,8 +287,19 @@ class RunTimings(BaseModel):
     total_s: float
 
 
+class StoredFile(BaseModel):
+    """A file the run stored beside its manifest: its key and a stable location without credentials."""
+
+    path: str
+    url: str
+
+
 class Manifest(BaseModel):
-    """What a run produced, written beside the images so storage explains itself."""
+    """What a run produced, written beside the images so storage explains itself.
+
+    `contact_sheet` and `gallery` are None when they could not be made; a line
+    in `notes` then says why, and the variations are kept all the same.
+    """
 
     paletteflow_version: str
     request: dict[str, Any]
@@ -298,3 +309,20 @@ class Manifest(BaseModel):
     failures: list[Failure]
     notes: list[str] = Field(default_factory=list)
     timings: RunTimings
+    contact_sheet: StoredFile | None = None
+    gallery: StoredFile | None = None
+
+    def title(self) -> str:
+        """What a sheet or page calls the run: its theme, else the logo's description, else its folder."""
+        request = self.request
+        return (
+            request.get("theme")
+            or request.get("logo_description")
+            or self.base_image.concept_dir.rsplit("/", 1)[-1]
+        )
+
+    def count_line(self) -> str:
+        """How many colourways were made, of what: "6 of 7 colourways of a lighthouse"."""
+        made = len(self.variations)
+        subject = self.request.get("logo_description") or "the logo"
+        return f"{made} of {made + len(self.failures)} colourways of {subject}"

@@ -119,6 +119,17 @@ class Storage:
             raise self._failure(f"could not write {key} to", error) from None
         return key
 
+    def write_if_changed(self, key: str, data: bytes, content_type: str) -> bool:
+        """Write unless these exact bytes are stored already; True when written.
+
+        For files at fixed names (the contact sheet, the gallery) that are made
+        again on every run: re-running a request then writes nothing.
+        """
+        if self.exists(key) and self.read(key) == data:
+            return False
+        self.write(key, data, content_type)
+        return True
+
     def _content_type_option(self, content_type: str) -> dict[str, str]:
         return {"ContentType": content_type} if self.protocol in ("s3", "s3a") else {}
 

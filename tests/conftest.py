@@ -14,13 +14,19 @@ import io
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
+from paletteflow.models import Failure, Manifest, RunTimings, VariationRequest
+from paletteflow.palettes.offline import generate_offline
 from paletteflow.sample import draw_sample_logo
+from paletteflow.showcase import store_contact_sheet, store_gallery
+from paletteflow.storage import Storage
+from paletteflow.variations import render_variation, store_base_image, write_manifest
 
 
 @pytest.fixture(scope="session")
@@ -220,3 +226,47 @@ def scripted_api() -> Iterator[ScriptedAPI]:
     api = ScriptedAPI()
     yield api
     api.close()
+
+
+def library_run(
+    root: Path,
+    n: int,
+    *,
+    logo_png: bytes,
+    names: list[str] | None = None,
+    failures: dict[int, str] | None = None,
+    theme: str = "harbor at sunset, fresh and friendly",
+) -> Manifest:
+    """A run made with the library alone (no Prefect), stored under `root` as the flow stores it.
+
+    Offline palettes, renamed by `names` where given; the palettes whose index
+    is in `failures` are not rendered but listed as failed with that error.
+    """
+    failures = failures or {}
+    storage = Storage(str(root))
+    request = VariationRequest(image="logo.png", theme=theme, logo_description="a round badge", n=n)
+    made = generate_offline(theme, request.logo_description, n)
+    made = [
+        palette.model_copy(update={"name": name}) if name else palette
+        for palette, name in zip(made, [*(names or []), *[None] * n], strict=False)
+    ]
+    base = store_base_image(storage, logo_png, user_id="u", concept_id=f"c{n}")
+    manifest = Manifest(
+        paletteflow_version="test",
+        request=request.model_dump(),
+        base_image=base,
+        palettes=made,
+        variations=[
+            render_variation(storage, base, palette)
+            for index, palette in enumerate(made)
+            if index not in failures
+        ],
+        failures=[
+            Failure(palette=made[index].name, error=error) for index, error in failures.items()
+        ],
+        timings=RunTimings(palettes_s=0, upload_s=0, variations_s=0, total_s=0),
+    )
+    manifest = manifest.model_copy(update={"contact_sheet": store_contact_sheet(storage, manifest)})
+    manifest = manifest.model_copy(update={"gallery": store_gallery(storage, manifest)})
+    write_manifest(storage, manifest)
+    return manifest

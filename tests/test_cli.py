@@ -1,12 +1,23 @@
-"""The CLI as users run it: a real subprocess, stdout and stderr and exit codes."""
+"""The CLI as users run it: a real subprocess, stdout and stderr and exit codes, or a terminal."""
 
+import fcntl
 import json
 import os
+import pty
+import re
+import select
+import struct
 import subprocess
 import sys
+import termios
+import time
 from pathlib import Path
 
 import pytest
+from conftest import FAST_S3_OPTIONS
+
+from paletteflow.color import hex_to_rgb
+from paletteflow.models import Variation
 
 CLI = str(Path(sys.executable).parent / "paletteflow")
 
@@ -60,30 +71,156 @@ def test_provider_rejection_is_one_line_with_exit_code_2(scripted_api):
     assert "sk-cli-test-key" not in result.stderr + result.stdout
 
 
-def test_run_json_against_a_prefect_api(prefect_api, tmp_path, sample_logo_png):
-    image = tmp_path / "logo.png"
-    image.write_bytes(sample_logo_png)
-    out = tmp_path / "out"
-    result = run_cli(
-        "run",
-        str(image),
-        "--theme",
-        "desert",
-        "--logo-desc",
-        "a cactus",
-        "-n",
-        "2",
-        "--storage",
-        str(out),
-        "--json",
-        env={"PREFECT_API_URL": prefect_api},
+ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+LOCATION_FIELDS = {"manifest", "contact_sheet", "gallery"}
+
+
+def run_in_terminal(*args: str, env: dict, timeout: float = 180) -> tuple[int, str]:
+    """Run the CLI with stdin, stdout and stderr on a pseudo-terminal 160 columns wide."""
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 50, 160, 0, 0))
+    process = subprocess.Popen(
+        [CLI, *args],
+        stdin=follower,
+        stdout=follower,
+        stderr=follower,
+        env={**os.environ, "TERM": "xterm-256color", "COLORTERM": "truecolor", **env},
     )
+    os.close(follower)
+    chunks, deadline = [], time.monotonic() + timeout
+    try:
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([leader], [], [], 0.2)
+            try:
+                data = os.read(leader, 65536) if ready else b""
+            except OSError:
+                break
+            if ready and not data:
+                break
+            chunks.append(data)
+        else:
+            process.kill()
+            pytest.fail(f"paletteflow {' '.join(args)} ran past {timeout} s")
+    finally:
+        os.close(leader)
+    return process.wait(timeout=30), b"".join(chunks).decode()
+
+
+def screen_lines(output: str) -> list[str]:
+    """The lines a terminal shows once the output is written: carriage returns, new lines, cursor-up
+    and erase-line applied (the moves rich's live display makes), every other control dropped."""
+    lines, row, column = [""], 0, 0
+    for token in re.findall(r"\x1b\[[0-9;?]*[A-Za-z]|\r|\n|[^\x1b\r\n]+", output):
+        if token == "\r":
+            column = 0
+        elif token == "\n":
+            row, column = row + 1, 0
+            lines += [""] * (row + 1 - len(lines))
+        elif token.endswith("A") and token.startswith("\x1b["):
+            row = max(0, row - int(token[2:-1] or 1))
+        elif token == "\x1b[2K":
+            lines[row] = ""
+        elif not token.startswith("\x1b["):
+            lines[row] = (
+                lines[row][:column].ljust(column) + token + lines[row][column + len(token) :]
+            )
+            column += len(token)
+    return lines
+
+
+def run_args(image: Path, storage: str, n: int, *more: str) -> list[str]:
+    return ["run", str(image), "--theme", "desert", "--logo-desc", "a cactus", "-n", str(n),
+            "--storage", storage, *more]  # fmt: skip
+
+
+def location_lines(folder: Path) -> list[str]:
+    """The last lines of a run that printed a table, and all of a --quiet run's stdout."""
+    return [
+        f"contact sheet: {(folder / 'contact-sheet.png').as_uri()}",
+        f"gallery: {(folder / 'index.html').as_uri()}",
+        f"manifest: {(folder / 'manifest.json').as_uri()}",
+    ]
+
+
+@pytest.fixture
+def image(tmp_path, sample_logo_png) -> Path:
+    path = tmp_path / "logo.png"
+    path.write_bytes(sample_logo_png)
+    return path
+
+
+def test_run_json_against_a_prefect_api(prefect_api, tmp_path, image):
+    out = tmp_path / "out"
+    result = run_cli(*run_args(image, str(out), 2, "--json"), env={"PREFECT_API_URL": prefect_api})
     assert result.returncode == 0, result.stderr
     variations = json.loads(result.stdout)
     assert len(variations) == 2
+    locations = {f"{field}_{kind}" for field in LOCATION_FIELDS for kind in ("path", "url")}
     for variation in variations:
+        assert set(variation) == set(Variation.model_fields) | locations
         assert (out / variation["image_path"]).is_file()
         assert variation["image_url"].startswith("file://")
+        for field in LOCATION_FIELDS:
+            assert (out / variation[f"{field}_path"]).is_file()
+            assert variation[f"{field}_url"] == (out / variation[f"{field}_path"]).as_uri()
+
+
+def test_run_on_a_terminal_shows_progress_as_variations_finish_then_swatches(
+    prefect_api, tmp_path, image
+):
+    out = tmp_path / "out"
+    code, output = run_in_terminal(
+        *run_args(image, str(out), 3), env={"PREFECT_API_URL": prefect_api}
+    )
+    assert code == 0, output[-3000:]
+    frames = [ANSI.sub("", frame) for frame in re.split(r"[\r\n]", output)]
+    (manifest_path,) = out.rglob("manifest.json")
+    manifest = json.loads(manifest_path.read_text())
+    names = [v["name"] for v in manifest["variations"]]
+    finished = [
+        (match[1], int(match[2]))
+        for frame in frames
+        if (match := re.search(r"(\w[^━]*?) stored .*?(\d)/3", frame))
+    ]
+    counts = [count for _, count in dict.fromkeys(finished)]
+    assert counts == [1, 2, 3], "one redraw per finished variation, counted up"
+    assert sorted({name for name, _ in finished}) == sorted(names)
+    for variation in manifest["variations"]:
+        for colour in variation["colors"]:
+            assert "\x1b[48;2;{};{};{}m".format(*hex_to_rgb(colour)) in output, colour
+    shown = [line for line in screen_lines(output) if line.strip()]
+    assert not any(" | INFO " in line or "Traceback" in line for line in shown)
+    assert shown[-3:] == location_lines(manifest_path.parent)
+
+
+def test_quiet_prints_only_the_locations(prefect_api, tmp_path, image):
+    out = tmp_path / "out"
+    result = run_cli(*run_args(image, str(out), 1, "--quiet"), env={"PREFECT_API_URL": prefect_api})
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    (folder,) = {path.parent for path in out.rglob("manifest.json")}
+    assert result.stdout.splitlines() == location_lines(folder)
+
+
+def test_an_expected_failure_under_the_progress_bar_is_one_line_with_exit_code_2(
+    prefect_api, bucket, fault_proxy, image
+):
+    """Every variation's write refused: the flow fails while the bar is up, the screen keeps one line."""
+    fault_proxy.refuse = lambda method, path: method == "PUT" and "/variations/" in path
+    options = [
+        f"--storage-option=endpoint_url={fault_proxy.endpoint}",
+        f"--storage-option=config_kwargs={json.dumps(FAST_S3_OPTIONS['config_kwargs'])}",
+    ]
+    code, output = run_in_terminal(
+        *run_args(image, f"s3://{bucket.name}/results", 2, *options),
+        env={"PREFECT_API_URL": prefect_api},
+    )
+    assert code == 2, output[-3000:]
+    assert "0/2" in ANSI.sub("", output), "the bar was up while the variations ran"
+    shown = [line for line in screen_lines(output) if line.strip()]
+    assert len(shown) == 1, shown
+    assert shown[0].startswith("error: 0 of 2 variations stored; 2 failed, first ")
+    assert "Traceback" not in output
 
 
 @pytest.mark.parametrize(

@@ -27,13 +27,14 @@ UNREACHABLE_LIMIT_S = 15.0
 
 
 def assert_manifest_matches_storage(bucket: Bucket, variations: list[dict]) -> dict:
-    """One object per variation, plus the base and the manifest, and nothing else."""
+    """One object per variation, plus the base, manifest, contact sheet and gallery, nothing else."""
     manifest = json.loads(bucket.read(f"{PREFIX}/{variations[0]['manifest_path']}"))
     listed = {f"{PREFIX}/{v['image_path']}" for v in manifest["variations"]}
     assert listed == {f"{PREFIX}/{v['image_path']}" for v in variations}
+    shown = [manifest[field]["path"] for field in ("contact_sheet", "gallery") if manifest[field]]
     expected = listed | {
-        f"{PREFIX}/{manifest['base_image']['path']}",
-        f"{PREFIX}/{variations[0]['manifest_path']}",
+        f"{PREFIX}/{key}"
+        for key in (manifest["base_image"]["path"], variations[0]["manifest_path"], *shown)
     }
     assert set(bucket.objects()) == expected
     return manifest
@@ -101,6 +102,30 @@ def test_a_palette_that_keeps_failing_is_reported_and_the_rest_are_kept(
     assert "fault injected by the test proxy" in manifest["failures"][0]["error"]
     assert f"{N - 1} of {N} variations stored; 1 failed, first {doomed}" in state.message
     assert len(fault_proxy.injected("fail")) == 3, "one try and two retries, then it gives up"
+    gallery = bucket.read(f"{PREFIX}/{manifest['gallery']['path']}").decode()
+    assert f"{doomed}</strong>: StorageError: could not write" in gallery
+    assert manifest["contact_sheet"] and manifest["notes"] == []
+
+
+def test_a_contact_sheet_that_cannot_be_stored_costs_a_note_not_the_variations(
+    prefect_api, bucket, fault_proxy, logo
+):
+    fault_proxy.refuse = lambda method, path: (
+        method == "PUT" and path.endswith("/contact-sheet.png")
+    )
+    variations, state = run_flow(s3_request(bucket, fault_proxy.endpoint, logo, n=2))
+
+    assert len(variations) == 2 and state.message == "2 of 2 variations stored"
+    assert {(v["contact_sheet_path"], v["contact_sheet_url"]) for v in variations} == {(None, None)}
+    manifest = assert_manifest_matches_storage(bucket, variations)
+    assert manifest["contact_sheet"] is None
+    (note,) = manifest["notes"]
+    assert note.startswith("the contact sheet could not be made: StorageError: could not write")
+    assert len(fault_proxy.injected("fail")) == 4, "one try and three retries, then it gives up"
+    gallery = bucket.read(f"{PREFIX}/{manifest['gallery']['path']}").decode()
+    assert 'href="contact-sheet.png"' not in gallery
+    assert "<li>the contact sheet could not be made: StorageError" in gallery
+    assert variations[0]["gallery_path"] == manifest["gallery"]["path"]
 
 
 def test_fewer_than_min_variations_fails_the_run_but_keeps_the_record(

@@ -22,6 +22,7 @@ from prefect.client.schemas.filters import (
 
 from flows.palette_variations import palette_variations
 from paletteflow.models import GeneratorSettings, VariationRequest
+from paletteflow.progress import RunProgress, reporting_to
 from paletteflow.storage import Storage
 
 OLD_SERVICE_KEYS = {"name", "colors", "description", "image_path", "image_url"}
@@ -69,6 +70,19 @@ def test_flow_stores_every_variation_and_a_manifest(
     assert "storage_options" not in manifest["request"]
     assert storage.read(manifest["base_image"]["path"]) == sample_logo_png
     assert manifest["timings"]["total_s"] > 0
+
+    concept = manifest["base_image"]["concept_dir"]
+    for field, name in (("contact_sheet", "contact-sheet.png"), ("gallery", "index.html")):
+        assert manifest[field]["path"] == f"{concept}/{name}"
+        assert manifest[field]["url"] == storage.location(f"{concept}/{name}")
+        assert {(v[f"{field}_path"], v[f"{field}_url"]) for v in variations} == {
+            (f"{concept}/{name}", storage.url(f"{concept}/{name}"))
+        }
+    sheet = Image.open(io.BytesIO(storage.read(manifest["contact_sheet"]["path"])))
+    assert sheet.format == "PNG" and sheet.width > 2 * base.width
+    gallery = storage.read(manifest["gallery"]["path"]).decode()
+    for variation in variations:
+        assert f">{variation['name']}</h3>" in gallery
 
 
 def test_rerun_hits_the_cache_and_remakes_what_was_deleted(
@@ -240,3 +254,45 @@ def test_animated_base_image_is_recoloured_from_its_first_frame_and_noted(
     ]
     result = Image.open(io.BytesIO(storage.read(variations[0]["image_path"])))
     assert (result.format, getattr(result, "n_frames", 1), result.size) == ("PNG", 1, (64, 64))
+
+
+class Recorder(RunProgress):
+    """Notes each report together with what storage held at that moment."""
+
+    def __init__(self, folder) -> None:
+        self.folder = folder
+        self.events: list[tuple] = []
+
+    def stored(self, pattern: str) -> int:
+        return len(list(self.folder.rglob(pattern)))
+
+    def variations_planned(self, names: list[str]) -> None:
+        self.events.append(("planned", tuple(names), self.stored("variations/*.png")))
+
+    def variation_finished(self, name: str, error: str | None) -> None:
+        self.events.append(("finished", name, error, self.stored("variations/*.png")))
+
+    def presenting(self) -> None:
+        self.events.append(("presenting", self.stored("contact-sheet.png")))
+
+
+def test_a_listener_in_this_process_hears_each_variation_as_it_is_stored(
+    prefect_api, tmp_path, sample_logo_png
+):
+    image_path = tmp_path / "logo.png"
+    image_path.write_bytes(sample_logo_png)
+    folder = tmp_path / "results"
+    request = VariationRequest(image=str(image_path), theme="meadow", n=4, storage=str(folder))
+    with reporting_to(Recorder(folder)) as recorder:
+        variations = palette_variations(request)
+
+    planned, *finished, presenting = recorder.events
+    assert planned[0] == "planned" and planned[2] == 0
+    assert sorted(planned[1]) == sorted(v["name"] for v in variations)
+    assert [event[0] for event in finished] == ["finished"] * 4
+    assert sorted(event[1] for event in finished) == sorted(planned[1])
+    assert all(event[2] is None for event in finished)
+    for count, event in enumerate(finished, 1):
+        assert event[3] >= count, "reported only once its image was in storage"
+    assert presenting == ("presenting", 0), "after every variation, before the sheet is stored"
+    assert recorder.stored("contact-sheet.png") == 1

@@ -68,18 +68,19 @@ def test_s3_run_stores_each_object_once_with_its_type_and_reruns_write_nothing(
     variations, state = run_flow(request)
 
     paths = [v["image_path"] for v in variations]
-    manifest_path = variations[0]["manifest_path"]
+    first = variations[0]
+    shown = [first["manifest_path"], first["contact_sheet_path"], first["gallery_path"]]
     stored = bucket.objects()
     base_keys = [key for key in stored if "/base-" in key]
     assert len(base_keys) == 1
-    assert set(stored) == {f"{PREFIX}/{key}" for key in [*paths, manifest_path]} | set(base_keys)
+    assert set(stored) == {f"{PREFIX}/{key}" for key in [*paths, *shown]} | set(base_keys)
     assert sorted(fault_proxy.stored_keys()) == sorted(f"{bucket.name}/{key}" for key in stored)
     assert bucket.read(base_keys[0]) == sample_logo_png
+    types = {".json": "application/json", ".html": "text/html; charset=utf-8", ".png": "image/png"}
     for key in stored:
-        expected = "application/json" if key.endswith(".json") else "image/png"
-        assert bucket.content_type(key) == expected
+        assert bucket.content_type(key) == types[Path(key).suffix]
 
-    manifest = json.loads(bucket.read(f"{PREFIX}/{manifest_path}"))
+    manifest = json.loads(bucket.read(f"{PREFIX}/{first['manifest_path']}"))
     assert [v["image_path"] for v in manifest["variations"]] == paths
     assert [v["image_url"] for v in manifest["variations"]] == [
         f"s3://{bucket.name}/{PREFIX}/{path}" for path in paths
@@ -93,6 +94,15 @@ def test_s3_run_stores_each_object_once_with_its_type_and_reruns_write_nothing(
         downloaded = httpx.get(variation["image_url"], timeout=10)
         assert downloaded.status_code == 200
         assert downloaded.content == bucket.read(f"{PREFIX}/{variation['image_path']}")
+    assert manifest["gallery"] == {
+        "path": first["gallery_path"],
+        "url": f"s3://{bucket.name}/{PREFIX}/{first['gallery_path']}",
+    }
+    gallery = bucket.read(f"{PREFIX}/{first['gallery_path']}").decode()
+    folder = first["gallery_path"].rsplit("/", 1)[0]
+    for path in paths:
+        assert f'src="{path.removeprefix(folder + "/")}"' in gallery
+    assert not any(text in gallery for text in ("X-Amz", "s3://", "http://", "https://"))
 
     texts = [bucket.read(key).decode("latin-1") for key in stored] + [flow_run_texts(state)]
     for secret in (*TEST_SECRETS, TEST_AWS_ENV["AWS_ACCESS_KEY_ID"]):
