@@ -30,18 +30,28 @@ def gradient_badge(size: int = 64) -> Image.Image:
     return Image.fromarray(pixels, "RGBA")
 
 
-def banded_logo(size: int = 128, bands: int = 6) -> Image.Image:
-    """Distinct flat bands (many regions) inside an antialiased circle, on white."""
+def banded_logo(size: int = 128, bands: int = 6, ground: str = "#ffffff") -> Image.Image:
+    """Distinct flat bands (many regions) inside an antialiased circle, on `ground`."""
     big = size * 4
-    image = Image.new("RGB", (big, big), "#ffffff")
+    mode = "RGBA" if len(ground) == 9 else "RGB"
+    image = Image.new(mode, (big, big), ground)
     draw = ImageDraw.Draw(image)
-    colours = ["#d1495b", "#edae49", "#00798c", "#30638e", "#003d5b", "#8e7dbe", "#6a994e"]
+    colours = [
+        "#d1495b",
+        "#edae49",
+        "#00798c",
+        "#30638e",
+        "#003d5b",
+        "#8e7dbe",
+        "#6a994e",
+        "#f2e8cf",
+    ]
     for band in range(bands):
         top = 0.1 * big + band * 0.8 * big / bands
         draw.rectangle([0.1 * big, top, 0.9 * big, top + 0.8 * big / bands], fill=colours[band])
     mask = Image.new("L", (big, big), 0)
     ImageDraw.Draw(mask).ellipse([0.05 * big, 0.05 * big, 0.95 * big, 0.95 * big], fill=255)
-    image = Image.composite(image, Image.new("RGB", (big, big), "#ffffff"), mask)
+    image = Image.composite(image, Image.new(mode, (big, big), ground), mask)
     return image.resize((size, size), Image.Resampling.LANCZOS)
 
 
@@ -113,6 +123,25 @@ def test_every_colour_is_used_when_there_are_enough_regions():
     quality = measure(prepare_source(source), recolor_image(source, palette), palette)
     assert quality.all_used is True
     assert quality.distinct == 1.0
+
+
+def test_eight_regions_on_a_transparent_ground_use_all_of_an_eight_colour_palette():
+    """Eight families and eight colours: too many orderings to score all, so swaps are scored."""
+    source = banded_logo(160, bands=8, ground="#00000000")
+    palette = [
+        "#0b6e4f",
+        "#e4572e",
+        "#29335c",
+        "#ffc914",
+        "#a1c181",
+        "#f4f1de",
+        "#3d405b",
+        "#81b29a",
+    ]
+    quality = measure(prepare_source(source), recolor_image(source, palette), palette)
+    assert quality.all_used is True
+    assert quality.distinct == 1.0
+    assert quality.alpha_kept == 1.0
 
 
 def test_regions_beyond_the_palette_stay_distinct_as_tints_and_shades():
