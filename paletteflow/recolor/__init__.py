@@ -60,16 +60,7 @@ def recolor_image(
     analysis = analysis or analyze(image, max_pixels=max_pixels)
     if analysis.size != image.size or analysis.mode != image.mode:
         raise InputError("the analysis belongs to another image; analyse this image first")
-    targets = assign_targets(
-        analysis.keys_lab,
-        analysis.key_shares,
-        analysis.key_family,
-        analysis.adjacent,
-        analysis.border_lengths,
-        int((analysis.key_unique >= 0).sum()),
-        analysis.background,
-        palette,
-    )
+    targets = assign_targets(analysis, palette)
     moved = move(analysis.support_lab, analysis.support, analysis.keys_lab, targets)
     if analysis.lut_steps is not None:
         moved = interpolate(moved, analysis.lut_steps, analysis.unique_srgb)

@@ -17,6 +17,7 @@ from paletteflow.color import oklab_to_srgb, srgb_to_oklab
 from paletteflow.errors import InputError
 from paletteflow.imageio import DEFAULT_MAX_PIXELS, to_working_mode
 from paletteflow.recolor.keys import (
+    CHUNK,
     adjacent_pairs,
     background_key,
     chunked_bincount,
@@ -30,7 +31,6 @@ from paletteflow.recolor.transfer import lut_grid
 
 MAX_EXACT_COLOURS = 65536
 LUT_STEPS = 17
-_CHUNK = 1 << 18
 _LAB_CHUNK = 1 << 15
 
 
@@ -50,6 +50,7 @@ class Analysis:
     adjacent: np.ndarray
     border_lengths: np.ndarray
     background: int | None
+    fill_count: int
     support: Support
     support_lab: np.ndarray
     lut_steps: int | None
@@ -126,6 +127,7 @@ def analyze(image: Image.Image, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> Anal
         border_lengths=border_lengths,
         key_unique=np.concatenate([fills, np.full(len(extra_lab), -1)]).astype(np.int64),
         background=background,
+        fill_count=len(fills),
         support=support,
         support_lab=support_lab,
         lut_steps=lut_steps,
@@ -146,8 +148,8 @@ def _index_of(unique: np.ndarray, packed: np.ndarray) -> np.ndarray:
     """Each pixel's row in `unique`, as int32, searched a slice at a time to bound memory."""
     flat = packed.ravel()
     inverse = np.empty(flat.shape, dtype=np.int32)
-    for start in range(0, len(flat), _CHUNK):
-        inverse[start : start + _CHUNK] = np.searchsorted(unique, flat[start : start + _CHUNK])
+    for start in range(0, len(flat), CHUNK):
+        inverse[start : start + CHUNK] = np.searchsorted(unique, flat[start : start + CHUNK])
     return inverse.reshape(packed.shape)
 
 

@@ -40,6 +40,7 @@ import numpy as np
 
 from paletteflow.color import ciede2000, hex_to_oklab, linear_to_cielab, oklab_to_linear
 from paletteflow.models import Palette
+from paletteflow.recolor.analysis import Analysis
 from paletteflow.recolor.transfer import shade
 
 ROLE_ORDER = ("primary", "secondary", "accent", "highlight")
@@ -53,17 +54,10 @@ _LIGHTNESS_STEPS = np.linspace(0.004, 0.6, 150)
 _CHROMA_FACTORS = np.linspace(0.98, 0.0, 50)
 
 
-def assign_targets(
-    keys_lab: np.ndarray,
-    key_shares: np.ndarray,
-    key_family: np.ndarray,
-    adjacent: np.ndarray,
-    border_lengths: np.ndarray,
-    fill_count: int,
-    background: int | None,
-    palette: Palette,
-) -> np.ndarray:
+def assign_targets(analysis: Analysis, palette: Palette) -> np.ndarray:
     """(K, 3) OKLab target for each key: each family's lead gets a colour, the rest follow it."""
+    keys_lab, key_shares, key_family = analysis.keys_lab, analysis.key_shares, analysis.key_family
+    fill_count, background = analysis.fill_count, analysis.background
     palette_lab = hex_to_oklab(list(palette.colors))
     members = [np.flatnonzero(key_family == f) for f in range(int(key_family.max()) + 1)]
     leads = np.array([m[np.argmax(key_shares[m])] for m in members])
@@ -71,7 +65,7 @@ def assign_targets(
     ground = None if background is None else int(key_family[background])
     family_borders = [
         (int(key_family[i]), int(key_family[j]), float(length))
-        for (i, j), length in zip(adjacent, border_lengths, strict=True)
+        for (i, j), length in zip(analysis.adjacent, analysis.border_lengths, strict=True)
     ]
     shaded_sides = {
         (family, 1 if keys_lab[key, 0] > keys_lab[leads[family], 0] else -1)

@@ -21,6 +21,8 @@ MIN_FLAT_PIXELS = 16
 KEY_GAP_LAB = 0.03
 EXPLAINED_SRGB = 0.06
 UNEXPLAINED_SHARE = 0.03
+FAMILY_AB = 0.06
+FAMILY_FILLS_DE00 = 10.0
 _KMEANS_ITERATIONS = 12
 CHUNK = 1 << 18
 
@@ -197,10 +199,6 @@ def adjacent_pairs(
     i, j = np.triu_indices(key_count, k=1)
     keep = matrix[i, j] >= 4
     return np.stack([i[keep], j[keep]], axis=1), matrix[i[keep], j[keep]].astype(np.float64)
-
-
-FAMILY_AB = 0.06
-FAMILY_FILLS_DE00 = 10.0
 
 
 def families(keys_lab: np.ndarray, fill_count: int, adjacent: np.ndarray) -> np.ndarray:
