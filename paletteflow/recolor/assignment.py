@@ -50,6 +50,7 @@ ORDER_WEIGHT = 0.5
 ROLE_PENALTY = 0.25
 RANK_PENALTY = 0.1
 MAX_ORDERINGS = 5040
+DISTINCT_DE00 = 5.5
 _LIGHTNESS_STEPS = np.linspace(0.004, 0.6, 150)
 _CHROMA_FACTORS = np.linspace(0.98, 0.0, 50)
 
@@ -119,8 +120,10 @@ def _family_targets(
     for family, colour in assigned.items():
         targets[family] = palette_lab[colour]
     steps_taken = {side: 1 for side in shaded_sides}
+    done = list(assigned)
     for family in extras:
-        targets[family] = _variant_for(family, assigned, leads_lab, targets, steps_taken)
+        targets[family] = _variant_for(family, assigned, leads_lab, targets[done], steps_taken)
+        done.append(family)
     return targets
 
 
@@ -273,14 +276,18 @@ def _variant_for(
     family: int,
     assigned: dict[int, int],
     leads_lab: np.ndarray,
-    targets: np.ndarray,
+    taken: np.ndarray,
     steps_taken: dict[tuple[int, int], int],
 ) -> np.ndarray:
     """A lighter (1), darker (-1) or muted (0) variant of the most fitting assigned colour.
 
     Free slots first, then the family most like this one, then the variant
     that matches how this family differed from it (lighter, darker, duller).
+    `taken` are the colours already given out (rows of `assigned` first): a
+    variant within CIEDE2000 5.5 of one of them is passed over while another
+    slot can do better, so regions that differed still differ.
     """
+    anchors = {family_index: row for row, family_index in enumerate(assigned)}
 
     def preference(slot: tuple[int, int]) -> tuple[int, float, int]:
         anchor, kind = slot
@@ -289,13 +296,20 @@ def _variant_for(
         distance = float(np.sum((leads_lab[anchor] - leads_lab[family]) ** 2))
         return steps_taken.get(slot, 0), distance, rank
 
-    for anchor, kind in sorted(((a, k) for a in assigned for k in (1, -1, 0)), key=preference):
-        step = steps_taken.get((anchor, kind), 0) + 1
-        variant = _variant(targets[anchor], kind, step * TINT_STEP_DE00)
-        if variant is not None:
-            steps_taken[(anchor, kind)] = step
+    fallback: tuple[tuple[int, int], np.ndarray] | None = None
+    for slot in sorted(((a, k) for a in assigned for k in (1, -1, 0)), key=preference):
+        step = steps_taken.get(slot, 0) + 1
+        variant = _variant(taken[anchors[slot[0]]], slot[1], step * TINT_STEP_DE00)
+        if variant is None:
+            continue
+        if _de00(np.repeat(variant[None], len(taken), axis=0), taken).min() > DISTINCT_DE00:
+            steps_taken[slot] = step
             return variant
-    return targets[min(assigned)].copy()
+        fallback = fallback or (slot, variant)
+    if fallback is None:
+        return taken[0].copy()
+    steps_taken[fallback[0]] = steps_taken.get(fallback[0], 0) + 1
+    return fallback[1]
 
 
 def _variant(target: np.ndarray, kind: int, distance: float) -> np.ndarray | None:
