@@ -50,10 +50,14 @@ class Analysis:
     adjacent: np.ndarray
     border_lengths: np.ndarray
     background: int | None
-    fill_count: int
     support: Support
     support_lab: np.ndarray
     lut_steps: int | None
+
+    @property
+    def fill_count(self) -> int:
+        """Keys that are exact fills; they come first and are the ones with a unique colour."""
+        return int((self.key_unique >= 0).sum())
 
 
 def prepare(image: Image.Image, max_pixels: int = DEFAULT_MAX_PIXELS) -> Image.Image:
@@ -127,7 +131,6 @@ def analyze(image: Image.Image, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> Anal
         border_lengths=border_lengths,
         key_unique=np.concatenate([fills, np.full(len(extra_lab), -1)]).astype(np.int64),
         background=background,
-        fill_count=len(fills),
         support=support,
         support_lab=support_lab,
         lut_steps=lut_steps,
