@@ -1,0 +1,336 @@
+"""One measured case of benchmarks/pipeline.py, in a process of its own; prints its figures as JSON.
+
+    python -m benchmarks.pipeline_child core|job|old|flow --image logo.png --n 7 --storage DIR
+
+Each case runs in a fresh process so that its peak RSS (VmHWM) is that
+case's and nothing else's, and so that a cold flow run starts from nothing.
+The modes:
+
+- core: the issue's floor. Decode, analyse once, then recolour, encode and
+  store each palette: a plain loop over library calls, no Prefect.
+- job: everything the flow does, without Prefect: read, validate and store the
+  base image, text palettes, image-seeded palettes, each variation, contact
+  sheet, gallery and manifest, through the same library functions the tasks
+  call. The flow over this is pure orchestration overhead. It mirrors the
+  flow's steps as they are written now; a step added to or dropped from the
+  flow belongs here too.
+- old: the core loop with the old approach's k-means recolour.
+- flow: `palette_variations(request)`, on the API that PREFECT_API_URL names,
+  or Prefect's ephemeral API when it is unset. The time from the parent's
+  spawn to the flow being importable, and the first API round trip, are
+  reported apart from the runs (a cold start's split).
+
+Every measured run reads image bytes no other run in the process has read (a
+PNG text chunk carrying the run's number), with its own theme text, so neither
+the per-process cache of decoded bases nor Prefect's task cache can make a run
+look fast: each run decodes, analyses, makes palettes and recolours anew. An
+optional warm-up run on a small image comes first, to pay the process's
+one-time costs (first calls into numpy and Pillow, Prefect's client and task
+runner) outside the figures; the case's own image is never drawn here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import struct
+import sys
+import time
+import zlib
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from PIL import Image
+
+from paletteflow.imageio import decode_image, encode_png
+from paletteflow.models import MAX_PALETTES, Manifest, Palette, RunTimings, VariationRequest
+from paletteflow.palettes.image_seeded import image_palette_count, image_palettes
+from paletteflow.palettes.locks import assign_roles
+from paletteflow.palettes.offline import generate_offline
+from paletteflow.recolor import analyze, recolor_image
+from paletteflow.showcase import store_contact_sheet, store_gallery
+from paletteflow.storage import Storage
+from paletteflow.variations import (
+    base_image_colours,
+    base_image_notes,
+    read_request_image,
+    render_variation,
+    store_base_image,
+    write_manifest,
+)
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+# The signature, then IHDR: length (4), type (4), 13 bytes of data, CRC (4).
+_AFTER_IHDR = len(PNG_SIGNATURE) + 4 + 4 + 13 + 4
+
+
+def tagged_png(data: bytes, tag: str) -> bytes:
+    """The same PNG with a tEXt chunk naming `tag`: equal pixels, different bytes and content hash.
+
+    Inserted after IHDR without re-encoding, which would take seconds at 4096 px.
+    """
+    if not data.startswith(PNG_SIGNATURE) or data[12:16] != b"IHDR":
+        raise ValueError("not a PNG starting with IHDR")
+    body = b"tEXt" + b"bench-run\x00" + tag.encode("latin-1")
+    chunk = struct.pack(">I", len(body) - 4) + body + struct.pack(">I", zlib.crc32(body))
+    return data[:_AFTER_IHDR] + chunk + data[_AFTER_IHDR:]
+
+
+def palettes_for(theme: str, logo: str, n: int) -> list[Palette]:
+    """n offline palettes, deterministic; beyond MAX_PALETTES from further themes, since one call stops there."""
+    palettes: list[Palette] = []
+    while len(palettes) < n:
+        part = len(palettes) // MAX_PALETTES
+        text = theme if part == 0 else f"{theme} (set {part + 1})"
+        palettes += generate_offline(text, logo, min(MAX_PALETTES, n - len(palettes)))
+    return palettes
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident set so far, in MiB: VmHWM, not ru_maxrss.
+
+    Linux carries ru_maxrss over fork and exec, so a child of a large parent
+    reports the parent's peak; VmHWM belongs to the process image alone.
+    """
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError("no VmHWM in /proc/self/status: peak RSS needs Linux")
+
+
+class Phases:
+    """Seconds spent per named phase of one run, added up over its palettes."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+        self._mark = time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.seconds[name] = self.seconds.get(name, 0.0) + now - self._mark
+        self._mark = now
+
+
+Recolour = Callable[[Image.Image, Palette, Any], Image.Image]
+
+
+def _engine(image: Image.Image, palette: Palette, analysis: Any) -> Image.Image:
+    return recolor_image(image, palette, analysis=analysis)
+
+
+def _old(image: Image.Image, palette: Palette, _: Any) -> Image.Image:
+    from benchmarks.old_approach import old_recolor
+
+    return old_recolor(image, palette.colors)
+
+
+# mode -> (analysis made once per image or None, recolour of one palette)
+LOOPS: dict[str, tuple[Callable[[Image.Image], Any] | None, Recolour]] = {
+    "core": (analyze, _engine),
+    "old": (None, _old),
+}
+
+
+class Run(NamedTuple):
+    """One run's input: image bytes no other run read (also written at `image`), its text and n."""
+
+    image: Path
+    data: bytes
+    theme: str
+    logo: str
+    n: int
+    storage: Path
+
+    def request(self) -> VariationRequest:
+        return VariationRequest(
+            image=str(self.image),
+            theme=self.theme,
+            logo_description=self.logo,
+            n=self.n,
+            storage=str(self.storage),
+        )
+
+
+def core_loop(mode: str, run: Run) -> dict[str, float]:
+    """Decode, analyse once, then recolour, encode and store each palette; the phases it took.
+
+    No VariationRequest: the floor also runs n beyond what a request accepts.
+    """
+    analyse, recolour = LOOPS[mode]
+    palettes = palettes_for(run.theme, run.logo, run.n)
+    storage = Storage(str(run.storage))
+    phases = Phases()
+    image = decode_image(run.data)
+    phases.lap("decode_s")
+    analysis = analyse(image) if analyse else None
+    phases.lap("analyse_s")
+    for index, palette in enumerate(palettes):
+        recoloured = recolour(image, palette, analysis)
+        phases.lap("recolour_s")
+        encoded = encode_png(recoloured)
+        phases.lap("encode_s")
+        storage.write(f"variations/{index}.png", encoded, "image/png")
+        phases.lap("store_s")
+    return phases.seconds
+
+
+def whole_job(run: Run) -> dict[str, float]:
+    """What the flow does for one request, as a sequential loop of the library calls its tasks make."""
+    request = run.request()
+    storage = Storage.from_settings(request.storage_settings())
+    phases = Phases()
+    base = store_base_image(
+        storage,
+        read_request_image(request, storage),
+        user_id=request.user_id,
+        concept_id=request.concept_id,
+        theme=request.theme,
+        logo_description=request.logo_description,
+        max_pixels=request.max_image_pixels,
+    )
+    storage.sweep_temporaries(base.concept_dir)
+    phases.lap("upload_s")
+    settings = request.generator_settings
+    seeded = image_palette_count(settings.image_palettes, request.n)
+    text = generate_offline(request.theme, request.logo_description, request.n - seeded)
+    colours = base_image_colours(storage, base)
+    used = {palette.name for palette in text}
+    locked = assign_roles(settings.parsed_locks())
+    palettes = [*text, *image_palettes(colours, seeded if colours else 0, locked, used)]
+    phases.lap("palettes_s")
+    variations = [
+        render_variation(storage, base, palette, strength=request.strength) for palette in palettes
+    ]
+    phases.lap("variations_s")
+    manifest = Manifest(
+        paletteflow_version="bench",
+        request=request.model_dump(exclude={"storage_options"}),
+        base_image=base,
+        palettes=palettes,
+        variations=variations,
+        failures=[],
+        notes=base_image_notes(base),
+        timings=RunTimings(palettes_s=0, upload_s=0, variations_s=0, total_s=0),
+    )
+    manifest = manifest.model_copy(update={"contact_sheet": store_contact_sheet(storage, manifest)})
+    manifest = manifest.model_copy(update={"gallery": store_gallery(storage, manifest)})
+    write_manifest(storage, manifest)
+    phases.lap("showcase_manifest_s")
+    return phases.seconds
+
+
+def import_flow() -> Callable[[VariationRequest], list[dict[str, Any]]]:
+    """The flow, imported the way the CLI does: the project's Prefect defaults first."""
+    from paletteflow.cli import apply_prefect_defaults
+
+    apply_prefect_defaults()
+    from flows.palette_variations import palette_variations
+
+    return palette_variations
+
+
+def api_round_trip() -> float:
+    """Seconds to the API's first answer: the ephemeral API's start-up when PREFECT_API_URL is unset."""
+    from prefect.client.orchestration import get_client
+
+    started = time.perf_counter()
+    with get_client(sync_client=True) as client:
+        client.api_healthcheck()
+    return time.perf_counter() - started
+
+
+def flow_run(
+    flow: Callable[[VariationRequest], list[dict[str, Any]]], run: Run
+) -> dict[str, float]:
+    """One flow call; the manifest's own timings say how much of it was the flow's body."""
+    request = run.request()
+    variations = flow(request)
+    if len(variations) != request.n:
+        raise RuntimeError(f"the flow made {len(variations)} of {request.n} variations")
+    manifest = json.loads(Storage(request.storage).read(variations[0]["manifest_path"]))
+    return {f"manifest_{name}": value for name, value in manifest["timings"].items()}
+
+
+Runner = Callable[[Run], dict[str, float]]
+
+
+def make_runner(mode: str, spawned_at: float | None) -> tuple[Runner, dict[str, Any]]:
+    """The function that does one run of `mode`, and the figures of setting it up.
+
+    For the flow, the set-up is the cold start's split: spawn to flow imported
+    (when the parent passed its spawn time), then the first API round trip.
+    """
+    if mode in LOOPS:
+        return lambda run: core_loop(mode, run), {}
+    if mode == "job":
+        return whole_job, {}
+    flow = import_flow()
+    setup = {"api": _api_in_use()}
+    if spawned_at is not None:
+        setup["imports_s"] = time.time() - spawned_at
+    setup["api_round_trip_s"] = api_round_trip()
+    return lambda run: flow_run(flow, run), setup
+
+
+def run_case(args: argparse.Namespace) -> dict[str, Any]:
+    """The warm-up (if any) and the measured runs of one case; every figure the parent reports."""
+    runner, setup = make_runner(args.mode, args.spawned_at)
+    folder = Path(args.storage)
+    folder.mkdir(parents=True, exist_ok=True)
+    plan = [(args.warmup_image, 1, 0)] if args.warmup_image else []
+    plan += [(args.image, args.n, number) for number in range(1, args.runs + 1)]
+    measured = []
+    for source, n, number in plan:
+        data = tagged_png(Path(source).read_bytes(), f"{args.mode}-{number}")
+        image = folder / f"image-{number}.png"
+        image.write_bytes(data)
+        run = Run(
+            image, data, f"{args.theme} (run {number})", args.logo, n, folder / f"run-{number}"
+        )
+        started = time.perf_counter()
+        phases = runner(run)
+        if number:
+            measured.append({"seconds": time.perf_counter() - started, **phases})
+    totals = [figures["seconds"] for figures in measured]
+    return {
+        "mode": args.mode,
+        "n": args.n,
+        "warmed_up": bool(args.warmup_image),
+        "median_s": statistics.median(totals),
+        "min_s": min(totals),
+        "runs": measured,
+        "peak_rss_mb": peak_rss_mb(),
+        **setup,
+    }
+
+
+def _api_in_use() -> str:
+    from prefect.settings import PREFECT_API_URL
+
+    return PREFECT_API_URL.value() or "ephemeral"
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("mode", choices=[*LOOPS, "job", "flow"])
+    parser.add_argument("--image", required=True, help="PNG the measured runs recolour")
+    parser.add_argument("--n", type=int, default=7, help="palettes per run")
+    parser.add_argument("--storage", required=True, help="a folder of this case's own")
+    parser.add_argument("--runs", type=int, default=1, help="measured runs")
+    parser.add_argument("--warmup-image", help="a small PNG for one unmeasured run first")
+    parser.add_argument("--theme", default="harbor at sunset, fresh and friendly")
+    parser.add_argument("--logo", default="a round badge with mountains, a rising sun and a river")
+    parser.add_argument(
+        "--spawned-at", type=float, help="the parent's time.time() at spawn: flow reports imports_s"
+    )
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> None:
+    print(json.dumps(run_case(parse_args(sys.argv[1:] if argv is None else argv))))
+
+
+if __name__ == "__main__":
+    main()
