@@ -55,9 +55,8 @@ from paletteflow.storage import Storage
 from paletteflow.variations import (
     base_image_colours,
     base_image_notes,
-    read_request_image,
     render_variation,
-    store_base_image,
+    store_request_image,
     write_manifest,
 )
 
@@ -181,15 +180,7 @@ def whole_job(run: Run) -> dict[str, float]:
     request = run.request()
     storage = Storage.from_settings(request.storage_settings())
     phases = Phases()
-    base = store_base_image(
-        storage,
-        read_request_image(request, storage),
-        user_id=request.user_id,
-        concept_id=request.concept_id,
-        theme=request.theme,
-        logo_description=request.logo_description,
-        max_pixels=request.max_image_pixels,
-    )
+    base = store_request_image(storage, request)
     storage.sweep_temporaries(base.concept_dir)
     phases.lap("upload_s")
     settings = request.generator_settings

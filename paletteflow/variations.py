@@ -105,6 +105,19 @@ def store_base_image(
     )
 
 
+def store_request_image(storage: Storage, request: VariationRequest) -> BaseImage:
+    """The request's image read within its caps, validated and stored as the run's base image."""
+    return store_base_image(
+        storage,
+        read_request_image(request, storage),
+        user_id=request.user_id,
+        concept_id=request.concept_id,
+        theme=request.theme,
+        logo_description=request.logo_description,
+        max_pixels=request.max_image_pixels,
+    )
+
+
 def base_image_notes(base: BaseImage) -> list[str]:
     """What a reader of the manifest should know about how the base image was taken."""
     if base.frames > 1:

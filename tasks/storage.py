@@ -13,7 +13,7 @@ from prefect.cache_policies import NO_CACHE
 from paletteflow.errors import InputError
 from paletteflow.models import Manifest, VariationRequest
 from paletteflow.storage import Storage, StorageSettings
-from paletteflow.variations import read_request_image, store_base_image
+from paletteflow.variations import store_request_image
 from paletteflow.variations import write_manifest as write_manifest_to
 from tasks.policy import TRANSIENT_RETRIES
 from tasks.results import StoredBase
@@ -55,15 +55,7 @@ def upload_base_image(request: VariationRequest) -> StoredBase:
     logger = get_run_logger()
     started = time.perf_counter()
     storage = open_storage(request.storage_settings())
-    base = store_base_image(
-        storage,
-        read_request_image(request, storage),
-        user_id=request.user_id,
-        concept_id=request.concept_id,
-        theme=request.theme,
-        logo_description=request.logo_description,
-        max_pixels=request.max_image_pixels,
-    )
+    base = store_request_image(storage, request)
     seconds = time.perf_counter() - started
     logger.info(
         "base image %s (%dx%d) stored in %.3f s", base.path, base.width, base.height, seconds
