@@ -274,12 +274,11 @@ def run_case(args: argparse.Namespace) -> dict[str, Any]:
     plan += [(args.image, args.n, number) for number in range(1, args.runs + 1)]
     measured = []
     for source, n, number in plan:
-        data = tagged_png(Path(source).read_bytes(), f"{args.mode}-{number}")
+        theme = f"{args.theme} (run {number})"
+        data = tagged_png(Path(source).read_bytes(), f"{args.mode} {theme}")
         image = folder / f"image-{number}.png"
         image.write_bytes(data)
-        run = Run(
-            image, data, f"{args.theme} (run {number})", args.logo, n, folder / f"run-{number}"
-        )
+        run = Run(image, data, theme, args.logo, n, folder / f"run-{number}")
         started = time.perf_counter()
         phases = runner(run)
         if number:

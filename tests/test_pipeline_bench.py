@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from benchmarks.pipeline import marginal
+from benchmarks.pipeline import growth
 from benchmarks.pipeline_child import main, palettes_for, tagged_png
 from paletteflow.imageio import decode_image, encode_png
 from paletteflow.sample import draw_sample_logo
@@ -53,8 +53,8 @@ def test_more_palettes_than_one_request_allows() -> None:
     assert len(palettes_for("harbor at sunset", "a badge", 45)) == 45
 
 
-def test_marginal_cost_fails_super_linear_growth_only() -> None:
+def test_growth_fails_super_linear_cost_only() -> None:
     xs = [1, 7, 20, 50]
-    assert marginal([(x, 0.3 + 0.05 * x) for x in xs])["ratio"] == pytest.approx(1.0)
-    assert marginal([(x, 0.001 * x * x) for x in xs])["ratio"] > 1.5
-    assert marginal([(1, 1.0), (7, 0.9), (20, 2.0)])["ratio"] == float("inf")
+    assert growth([(x, 0.3 + 0.05 * x) for x in xs])["worst_rise"] < 1
+    assert growth([(x, 0.05 * x) for x in xs])["worst_rise"] == pytest.approx(1.0)
+    assert growth([(x, 0.001 * x * x) for x in xs])["worst_rise"] > 2
