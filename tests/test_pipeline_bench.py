@@ -36,7 +36,7 @@ def test_floor_modes_report_every_run_and_peak_rss(
     figures = json.loads(capsys.readouterr().out)
     assert figures["mode"] == mode and figures["warmed_up"]
     assert len(figures["runs"]) == 2
-    assert all(set(run) == {"seconds", *phases} for run in figures["runs"])
+    assert all(set(run) == {"seconds", "cpu_s", *phases} for run in figures["runs"])
     assert 0 < figures["min_s"] <= figures["median_s"]
     assert figures["peak_rss_mb"] > 10
     assert len(list(tmp_path.glob("run-2/**/*.png"))) >= 2
