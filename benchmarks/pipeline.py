@@ -290,7 +290,7 @@ def measure(plan: Plan, work: Path, started: float) -> dict[str, Any]:
     child_log, server_log = RESULTS / "pipeline-children.log", RESULTS / "pipeline-server.log"
     child_log.write_text("")
     report: dict[str, Any] = {"plan": asdict(plan), "machine": machine()}
-    server_home, cold_home = work / "server-home", work / "cold-home"
+    server_home = work / "server-home"
     with prefect_server(server_home, server_log) as server:
         progress(f"prefect server starting at {server.url}; drawing the logos", started)
         images, warmup = draw_images(plan, work)
@@ -298,35 +298,9 @@ def measure(plan: Plan, work: Path, started: float) -> dict[str, Any]:
         report["server_healthy_after_s"] = time.perf_counter() - started
         progress("server healthy", started)
         children = Children(work, child_log, images, warmup)
-        floor_env, flow_env = clean_env(server_home), clean_env(server_home, server.url)
-        headline = {
-            "core": children.case("core", plan.side, plan.n, floor_env, runs=plan.runs),
-            "job": children.case("job", plan.side, plan.n, floor_env, runs=plan.runs),
-            "flow_server": children.case("flow", plan.side, plan.n, flow_env, runs=plan.runs),
-        }
-        for name, result in headline.items():
-            progress(f"{name} {plan.side} n={plan.n}: median {result['median_s']:.3f} s", started)
-        scaling = []
-        for side, n in plan.cases():
-            if (side, n) == (plan.side, plan.n):
-                floor, flow = headline["core"], headline["flow_server"]
-            else:
-                runs = plan.runs_for(side, n)
-                floor = children.case("core", side, n, floor_env, runs=runs)
-                flow = (
-                    children.case("flow", side, n, flow_env, runs=runs)
-                    if n <= MAX_PALETTES
-                    else None
-                )
-            scaling.append({"side": side, "n": n, "megapixels": side * side / 1e6,
-                            "floor": floor, "flow": flow})  # fmt: skip
-            flow_text = f"{flow['min_s']:.3f} s" if flow else "refused (n > MAX_PALETTES)"
-            progress(
-                f"scaling {side} n={n}: floor {floor['min_s']:.3f} s, flow {flow_text}", started
-            )
-        headline["old"] = children.case("old", plan.side, plan.n, floor_env, runs=1)
-        progress(f"old approach: {headline['old']['min_s']:.1f} s", started)
-    cold_env = clean_env(cold_home)
+        envs = clean_env(server_home), clean_env(server_home, server.url)
+        headline, scaling = warm_cases(plan, children, *envs, started)
+    cold_env = clean_env(work / "cold-home")
     cold = [
         cold_row(label, children.case("flow", plan.side, plan.n, cold_env, runs=1, warm=False))
         for label in ("first ever (new PREFECT_HOME: migrations)", "cold again (same home)")
@@ -341,6 +315,37 @@ def measure(plan: Plan, work: Path, started: float) -> dict[str, Any]:
     report["machine"]["load_average_end"] = os.getloadavg()
     report.update(headline=headline, cold=cold, scaling=scaling)
     return report
+
+
+def warm_cases(
+    plan: Plan, children: Children, floor_env: dict[str, str], flow_env: dict[str, str],
+    started: float,
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:  # fmt: skip
+    """The headline's floor and warm flow, then every scaling case, then the old approach."""
+    headline = {
+        "core": children.case("core", plan.side, plan.n, floor_env, runs=plan.runs),
+        "job": children.case("job", plan.side, plan.n, floor_env, runs=plan.runs),
+        "flow_server": children.case("flow", plan.side, plan.n, flow_env, runs=plan.runs),
+    }
+    for name, result in headline.items():
+        progress(f"{name} {plan.side} n={plan.n}: median {result['median_s']:.3f} s", started)
+    scaling = []
+    for side, n in plan.cases():
+        if (side, n) == (plan.side, plan.n):
+            floor, flow = headline["core"], headline["flow_server"]
+        else:
+            runs = plan.runs_for(side, n)
+            floor = children.case("core", side, n, floor_env, runs=runs)
+            flow = (
+                children.case("flow", side, n, flow_env, runs=runs) if n <= MAX_PALETTES else None
+            )
+        scaling.append({"side": side, "n": n, "megapixels": side * side / 1e6,
+                        "floor": floor, "flow": flow})  # fmt: skip
+        flow_text = f"{flow['min_s']:.3f} s" if flow else "refused (n > MAX_PALETTES)"
+        progress(f"scaling {side} n={n}: floor {floor['min_s']:.3f} s, flow {flow_text}", started)
+    headline["old"] = children.case("old", plan.side, plan.n, floor_env, runs=1)
+    progress(f"old approach: {headline['old']['min_s']:.1f} s", started)
+    return headline, scaling
 
 
 def growth(points: list[tuple[float, float]]) -> dict[str, Any]:
@@ -406,68 +411,84 @@ def _s(value: float) -> str:
     return f"{value:.3f}" if value < 10 else f"{value:.1f}"
 
 
-def render(report: dict[str, Any], plan: Plan, command: str) -> str:
-    """The report as markdown tables: headline, cold start, scaling, targets."""
-    head, m = report["headline"], report["machine"]
+def _row(*cells: str) -> str:
+    return "| " + " | ".join(cells) + " |"
+
+
+def _median_run(result: dict[str, Any]) -> dict[str, float]:
+    runs = sorted(result["runs"], key=lambda run: run["seconds"])
+    return runs[(len(runs) - 1) // 2]
+
+
+def _phases(run: dict[str, float], prefix: str = "") -> str:
+    return ", ".join(
+        f"{name.removeprefix(prefix).removesuffix('_s')} {value:.3f}"
+        for name, value in run.items()
+        if name.startswith(prefix) and name not in ("seconds", "cpu_s")
+    )
+
+
+HEADLINE_LABELS = {
+    "core": "(a) floor, core: decode, analyse once, recolour + encode + store each",
+    "job": "(a) floor, whole job: + base upload, palettes, sheet, gallery, manifest",
+    "flow_server": "(b) flow, warm, long-lived local `prefect server`",
+    "flow_ephemeral": "(b) flow, warm, ephemeral API (repeat runs in one process)",
+    "old": "(d) old approach (k-means), core loop",
+}
+
+
+def render_headline(report: dict[str, Any], plan: Plan) -> list[str]:
+    head = report["headline"]
     core = head["core"]["median_s"]
     lines = [
-        f"`{command}`: {m['nproc']} cores, load average {m['load_average_start'][0]:.2f} at the "
-        f"start and {m['load_average_end'][0]:.2f} at the end, Python {m['python']}, Prefect "
-        f"{m['prefect']}, Pillow {m['pillow']}; {report['runtime_s']:.0f} s in all.",
-        "",
-        f"| {plan.n} palettes, {plan.side}x{plan.side} RGBA sample logo | median s | min s | runs "
-        "| median CPU s | peak RSS MB | / floor (core) |",
-        "|---|---|---|---|---|---|---|",
-    ]
-    labels = {
-        "core": "(a) floor, core: decode, analyse once, recolour + encode + store each",
-        "job": "(a) floor, whole job: + base upload, palettes, sheet, gallery, manifest",
-        "flow_server": "(b) flow, warm, long-lived local `prefect server`",
-        "flow_ephemeral": "(b) flow, warm, ephemeral API (repeat runs in one process)",
-        "old": "(d) old approach (k-means), core loop",
-    }
-    for key, label in labels.items():
+        _row(f"{plan.n} palettes, {plan.side}x{plan.side} RGBA sample logo", "median s", "min s",
+             "runs", "median CPU s", "peak RSS MB", "/ floor (core)"),
+        _row(*["---"] * 7),
+    ]  # fmt: skip
+    for key, label in HEADLINE_LABELS.items():
         r = head[key]
-        lines.append(
-            f"| {label} | {_s(r['median_s'])} | {_s(r['min_s'])} | {len(r['runs'])} "
-            f"| {_s(statistics.median(run['cpu_s'] for run in r['runs']))} "
-            f"| {r['peak_rss_mb']:.0f} | {r['median_s'] / core:.1f}x |"
-        )
-    phases = _median_run(head["core"])
-    flow_run = _median_run(head["flow_server"])
-    lines += [
+        cpu = statistics.median(run["cpu_s"] for run in r["runs"])
+        lines.append(_row(label, _s(r["median_s"]), _s(r["min_s"]), str(len(r["runs"])), _s(cpu),
+                          f"{r['peak_rss_mb']:.0f}", f"{r['median_s'] / core:.1f}x"))  # fmt: skip
+    flow = _median_run(head["flow_server"])
+    return [
+        *lines,
         "",
-        "Floor core, median run: " + ", ".join(
-            f"{name.removesuffix('_s')} {value:.3f}" for name, value in phases.items()
-            if name not in ("seconds", "cpu_s")
-        ) + " s. Warm flow, median run: palettes "
-        f"{flow_run['manifest_palettes_s']:.3f}, upload {flow_run['manifest_upload_s']:.3f}, "
-        f"variations {flow_run['manifest_variations_s']:.3f}, flow body to the manifest "
-        f"{flow_run['manifest_total_s']:.3f} of {flow_run['seconds']:.3f} s.",
-        "",
-        "| (c) cold process, ephemeral API | wall s | start-up + imports | API start | flow run "
-        "| exit (API stop) |",
-        "|---|---|---|---|---|---|",
+        f"Median runs, seconds. Floor core: {_phases(_median_run(head['core']))}. Whole job: "
+        f"{_phases(_median_run(head['job']))}. Warm flow on the server, from its manifest: "
+        f"{_phases(flow, 'manifest_')} (palettes to the last variation) of {flow['seconds']:.3f}.",
+    ]
+
+
+def render_cold(report: dict[str, Any], plan: Plan) -> list[str]:
+    ephemeral = report["headline"]["flow_ephemeral"]
+    lines = [
+        _row("(c) cold process, ephemeral API", "wall s", "start-up + imports", "API start",
+             "flow run", "exit (API stop)"),
+        _row(*["---"] * 6),
     ]  # fmt: skip
     for row in report["cold"]:
-        lines.append(
-            f"| {row['label']} | {_s(row['wall_s'])} | {_s(row['imports_s'])} "
-            f"| {_s(row['api_start_s'])} | {_s(row['run_s'])} | {_s(row['exit_s'])} |"
-        )
-    ephemeral = head["flow_ephemeral"]
-    lines += [
-        f"| the process of the ephemeral API's warm runs, up to its warm-up | "
-        f"| {_s(ephemeral['imports_s'])} | {_s(ephemeral['api_round_trip_s'])} | | |",
-        f"| `paletteflow demo --quiet -n {plan.n}` (real CLI; draws its 1024 px logo) "
-        f"| {_s(report['cli_demo_wall_s'])} | | | | |",
+        lines.append(_row(row["label"], _s(row["wall_s"]), _s(row["imports_s"]),
+                          _s(row["api_start_s"]), _s(row["run_s"]), _s(row["exit_s"])))  # fmt: skip
+    return [
+        *lines,
+        _row("the process of the ephemeral API's warm runs, up to its warm-up", "",
+             _s(ephemeral["imports_s"]), _s(ephemeral["api_round_trip_s"]), "", ""),
+        _row(f"`paletteflow demo --quiet -n {plan.n}` (real CLI; draws its 1024 px logo)",
+             _s(report["cli_demo_wall_s"]), "", "", "", ""),
         "",
-        f"The long-lived server (UI off) was healthy {report['server_healthy_after_s']:.1f} s after "
-        "the benchmark started, while the logos were drawn.",
-        "",
-        "| side | n | MP | floor s | ms / palette | ms / (palette MP) | floor RSS MB | flow s "
-        "| ms / palette | ms / (palette MP) | flow RSS MB | flow / floor |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|",
-    ]
+        f"The long-lived server (UI off) was healthy {report['server_healthy_after_s']:.1f} s "
+        "after the benchmark started, while the logos were drawn.",
+    ]  # fmt: skip
+
+
+def render_scaling(report: dict[str, Any], plan: Plan) -> list[str]:
+    per = ["ms / palette", "ms / (palette MP)"]
+    lines = [
+        _row("side", "n", "MP", "floor s", *per, "floor RSS MB", "flow s", *per, "flow RSS MB",
+             "flow / floor"),
+        _row(*["---"] * 12),
+    ]  # fmt: skip
     for row in report["scaling"]:
         cells = [str(row["side"]), str(row["n"]), f"{row['megapixels']:.2f}"]
         for kind in ("floor", "flow"):
@@ -480,26 +501,37 @@ def render(report: dict[str, Any], plan: Plan, command: str) -> str:
                       f"{per_palette / row['megapixels']:.0f}", f"{r['peak_rss_mb']:.0f}"]  # fmt: skip
         flow = row["flow"]
         cells.append(f"{flow['min_s'] / row['floor']['min_s']:.1f}x" if flow else "")
-        lines.append("| " + " | ".join(cells) + " |")
-    lines += [
+        lines.append(_row(*cells))
+    return [
+        *lines,
         "",
         f"Scaling: best of {plan.best_of} runs up to {plan.best_of_up_to} px, of "
-        f"{plan.best_of_above} above, "
-        f"{plan.runs} at the headline case; floor = core. Each case a fresh process: its RSS "
-        "includes Python, the libraries and (flow) Prefect's client, not the API server.",
-        "",
-        "| target | measured | verdict |",
-        "|---|---|---|",
+        f"{plan.best_of_above} above, {plan.runs} at the headline case; floor = core. Each case a "
+        "fresh process: its RSS includes Python, the libraries and (flow) Prefect's client, not "
+        "the API server.",
     ]
-    for row in report["targets"]:
-        verdict = {True: "PASS", False: "FAIL", None: "reported"}[row["pass"]]
-        lines.append(f"| {row['target']} | {row['measured']} | {verdict} |")
-    return "\n".join(lines) + "\n"
 
 
-def _median_run(result: dict[str, Any]) -> dict[str, float]:
-    runs = sorted(result["runs"], key=lambda run: run["seconds"])
-    return runs[(len(runs) - 1) // 2]
+def render_targets(report: dict[str, Any]) -> list[str]:
+    verdicts = {True: "PASS", False: "FAIL", None: "reported"}
+    return [
+        _row("target", "measured", "verdict"),
+        _row(*["---"] * 3),
+        *(_row(t["target"], t["measured"], verdicts[t["pass"]]) for t in report["targets"]),
+    ]
+
+
+def render(report: dict[str, Any], plan: Plan, command: str) -> str:
+    """The report as markdown: a line on the machine, then headline, cold start, scaling, targets."""
+    m = report["machine"]
+    intro = (
+        f"`{command}`: {m['nproc']} cores, load average {m['load_average_start'][0]:.2f} at the "
+        f"start and {m['load_average_end'][0]:.2f} at the end, Python {m['python']}, Prefect "
+        f"{m['prefect']}, Pillow {m['pillow']}; {report['runtime_s']:.0f} s in all."
+    )
+    parts = [[intro], render_headline(report, plan), render_cold(report, plan),
+             render_scaling(report, plan), render_targets(report)]  # fmt: skip
+    return "\n\n".join("\n".join(part) for part in parts) + "\n"
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -211,7 +211,7 @@ def whole_job(run: Run) -> dict[str, float]:
     manifest = manifest.model_copy(update={"contact_sheet": store_contact_sheet(storage, manifest)})
     manifest = manifest.model_copy(update={"gallery": store_gallery(storage, manifest)})
     write_manifest(storage, manifest)
-    phases.lap("showcase_manifest_s")
+    phases.lap("sheet_gallery_manifest_s")
     return phases.seconds
 
 

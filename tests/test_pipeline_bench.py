@@ -25,7 +25,7 @@ def logo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     ("mode", "phases"),
     [
         ("core", {"decode_s", "analyse_s", "recolour_s", "encode_s", "store_s"}),
-        ("job", {"upload_s", "palettes_s", "variations_s", "showcase_manifest_s"}),
+        ("job", {"upload_s", "palettes_s", "variations_s", "sheet_gallery_manifest_s"}),
     ],
 )
 def test_floor_modes_report_every_run_and_peak_rss(
