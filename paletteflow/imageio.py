@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import io
 import warnings
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Literal, cast, get_args
 from urllib.parse import urlsplit
 
 import fsspec
@@ -24,6 +27,7 @@ PILLOW_MAX_PIXELS = Image.MAX_IMAGE_PIXELS or DEFAULT_MAX_PIXELS
 HTTP_TIMEOUT_S = 30.0
 
 _MEDIA_TYPES = {"PNG": "image/png", "JPEG": "image/jpeg", "WEBP": "image/webp", "GIF": "image/gif"}
+_EXTENSIONS = {"PNG": "png", "JPEG": "jpg", "WEBP": "webp", "GIF": "gif"}
 
 
 def read_image_source(
@@ -152,15 +156,69 @@ def to_working_mode(image: Image.Image) -> Image.Image:
     return image.convert("RGBA" if has_alpha else "RGB")
 
 
-def encode_png(image: Image.Image, compress_level: int = 6) -> bytes:
-    """PNG bytes with no timestamps or text chunks, so equal pixels give equal bytes."""
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG", compress_level=compress_level)
-    return buffer.getvalue()
+ImageFormat = Literal["png", "webp"]
+IMAGE_FORMATS: tuple[ImageFormat, ...] = get_args(ImageFormat)
+
+
+@dataclass(frozen=True)
+class Encoding:
+    """How one output format is written: Pillow's encoder and options, and the largest side it takes."""
+
+    pillow_format: str
+    options: Mapping[str, Any]
+    max_side: int | None = None
+
+    def encode(self, image: Image.Image) -> bytes:
+        buffer = io.BytesIO()
+        image.save(buffer, format=self.pillow_format, **self.options)
+        return buffer.getvalue()
+
+
+# Chosen by `python -m benchmarks.encoding`; the module docstring has the figures.
+ENCODINGS: dict[ImageFormat, Encoding] = {
+    "png": Encoding("PNG", {"compress_level": 6, "compress_type": 3}),
+    "webp": Encoding(
+        "WEBP", {"lossless": True, "method": 1, "quality": 20, "exact": True}, max_side=16383
+    ),
+}
+
+
+def check_image_format(name: str) -> ImageFormat:
+    """An output format name, any case, as ENCODINGS knows it; ValueError naming the choices."""
+    chosen = name.strip().lower()
+    if chosen not in ENCODINGS:
+        raise ValueError(f"unknown image format {name!r}; use {' or '.join(IMAGE_FORMATS)}")
+    return cast(ImageFormat, chosen)
+
+
+def check_encodable(size: tuple[int, int], image_format: ImageFormat) -> None:
+    """Refuse an image the format cannot hold (WebP stops at 16383 px a side) before any work."""
+    limit = ENCODINGS[image_format].max_side
+    if limit is not None and max(size) > limit:
+        raise ImageInputError(
+            f"{image_format} holds at most {limit} pixels a side and the image is "
+            f"{size[0]}x{size[1]}; use png or downscale it"
+        )
+
+
+def encode_image(image: Image.Image, image_format: ImageFormat = "png") -> bytes:
+    """The image in an output format, with no timestamps or text chunks: equal pixels, equal bytes."""
+    check_encodable(image.size, image_format)
+    return ENCODINGS[image_format].encode(image)
+
+
+def encode_png(image: Image.Image) -> bytes:
+    """PNG whatever the request chose: sample logos and contact sheets are always PNG."""
+    return encode_image(image, "png")
 
 
 def media_type(format_name: str) -> str:
     return _MEDIA_TYPES.get(format_name.upper(), "application/octet-stream")
+
+
+def extension(format_name: str) -> str:
+    """The file extension for a Pillow format name or an output format name, without the dot."""
+    return _EXTENSIONS.get(format_name.upper(), "bin")
 
 
 def sniff_format(data: bytes) -> str:
