@@ -24,6 +24,7 @@ lint: $(VENV)/.stamp-test
 
 bench: $(VENV)/.stamp-bench
 	$(BIN)/python -m benchmarks.recolor
+	$(BIN)/python -m benchmarks.encoding
 	$(BIN)/python -m benchmarks.pipeline
 
 lock: $(UV)
