@@ -65,7 +65,7 @@ def _reuse_or_remake(
     if storage.exists(variation.image_path):
         return as_reused(variation)
     return recolor_variation.with_options(refresh_cache=True)(
-        palette, base, request.storage_settings(), request.strength
+        palette, base, request.storage_settings(), request.strength, request.format
     )
 
 
@@ -110,6 +110,7 @@ def palette_variations(request: VariationRequest) -> list[dict[str, Any]]:
         base=unmapped(uploaded.base),
         storage=unmapped(settings),
         strength=unmapped(request.strength),
+        image_format=unmapped(request.format),
     )
     storage = open_storage(settings)
     position = {future.task_run_id: index for index, future in enumerate(futures)}

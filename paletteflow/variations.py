@@ -22,8 +22,11 @@ from pydantic import ValidationError
 from paletteflow.color import oklab_to_srgb, rgb_to_hex
 from paletteflow.imageio import (
     DEFAULT_MAX_PIXELS,
+    ImageFormat,
+    check_encodable,
     decode_image,
-    encode_png,
+    encode_image,
+    extension,
     frame_count,
     media_type,
     read_image_source,
@@ -39,8 +42,6 @@ from paletteflow.models import (
 )
 from paletteflow.recolor import RECOLOR_VERSION, Analysis, analyze, recolor_image
 from paletteflow.storage import Storage
-
-_EXTENSIONS = {"PNG": "png", "JPEG": "jpg", "WEBP": "webp", "GIF": "gif"}
 
 
 def slugify(text: str, limit: int = 40) -> str:
@@ -66,7 +67,8 @@ def read_request_image(request: VariationRequest, storage: Storage) -> bytes:
 
 def check_inputs(request: VariationRequest, storage: Storage) -> None:
     """Refuse what can be refused before a run starts: an unusable image, an unreachable store."""
-    decode_image(read_request_image(request, storage), max_pixels=request.max_image_pixels)
+    image = decode_image(read_request_image(request, storage), max_pixels=request.max_image_pixels)
+    check_encodable(image.size, request.format)
     storage.probe()
 
 
@@ -90,7 +92,7 @@ def store_base_image(
     concept = concept_id or derive_concept_id(sha256, theme, logo_description)
     concept_dir = f"{user_id}/{concept}"
     image_format = sniff_format(data)
-    key = f"{concept_dir}/base-{sha256[:12]}.{_EXTENSIONS.get(image_format, 'bin')}"
+    key = f"{concept_dir}/base-{sha256[:12]}.{extension(image_format)}"
     if not storage.exists(key):
         storage.write(key, data, media_type(image_format))
     return BaseImage(
@@ -114,7 +116,14 @@ def base_image_notes(base: BaseImage) -> list[str]:
     return []
 
 
-def variation_key(base: BaseImage, palette: Palette, strength: float) -> str:
+def variation_key(
+    base: BaseImage, palette: Palette, strength: float, image_format: ImageFormat = "png"
+) -> str:
+    """Where a variation is stored: named by everything that decides its pixels, and its format.
+
+    The encoder's settings are not in it: they change the bytes, never the
+    pixels, so a variation stored before a change of setting is still right.
+    """
     fingerprint = json.dumps(
         {
             "base": base.sha256,
@@ -122,12 +131,13 @@ def variation_key(base: BaseImage, palette: Palette, strength: float) -> str:
             "roles": palette.roles,
             "strength": round(strength, 6),
             "recolor": RECOLOR_VERSION,
-            "format": "png",
+            "format": image_format,
         },
         sort_keys=True,
     )
     digest = hashlib.sha256(fingerprint.encode()).hexdigest()[:12]
-    return f"{base.concept_dir}/variations/{slugify(palette.name)}-{digest}.png"
+    name = f"{slugify(palette.name)}-{digest}.{extension(image_format)}"
+    return f"{base.concept_dir}/variations/{name}"
 
 
 class _DecodedBaseCache:
@@ -168,7 +178,12 @@ _BASE_CACHE = _DecodedBaseCache()
 
 
 def render_variation(
-    storage: Storage, base: BaseImage, palette: Palette, *, strength: float = 1.0
+    storage: Storage,
+    base: BaseImage,
+    palette: Palette,
+    *,
+    strength: float = 1.0,
+    image_format: ImageFormat = "png",
 ) -> Variation:
     """Recolour, encode and store one palette's image, unless that exact result is already stored.
 
@@ -176,7 +191,7 @@ def render_variation(
     Prefect persists task results, and a presigned URL can carry a session
     token. `openable` makes the URL a caller hands out.
     """
-    key = variation_key(base, palette, strength)
+    key = variation_key(base, palette, strength, image_format)
     recolor_s = encode_s = 0.0
     started = time.perf_counter()
     reused = storage.exists(key)
@@ -186,10 +201,10 @@ def render_variation(
         recoloured = recolor_image(image, palette, strength=strength, analysis=analysis)
         recolor_s = time.perf_counter() - started
         started = time.perf_counter()
-        data = encode_png(recoloured)
+        data = encode_image(recoloured, image_format)
         encode_s = time.perf_counter() - started
         started = time.perf_counter()
-        storage.write(key, data, "image/png")
+        storage.write(key, data, media_type(image_format))
     store_s = time.perf_counter() - started
     return Variation(
         **palette.model_dump(),

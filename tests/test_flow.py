@@ -21,6 +21,7 @@ from prefect.client.schemas.filters import (
 )
 
 from flows.palette_variations import palette_variations
+from paletteflow.imageio import decode_image
 from paletteflow.models import GeneratorSettings, VariationRequest
 from paletteflow.progress import RunProgress, reporting_to
 from paletteflow.storage import Storage
@@ -109,6 +110,43 @@ def test_rerun_hits_the_cache_and_remakes_what_was_deleted(
     states = asyncio.run(_task_states(second_state.state_details.flow_run_id))
     assert states["generate-palettes"] == ["Cached"]
     assert sorted(states["recolor"]) == ["Cached", "Cached", "Completed"]
+
+
+def test_webp_run_stores_the_png_runs_pixels_in_the_same_bytes_every_time(
+    prefect_api, memory_storage_url, sample_logo_png, tmp_path
+):
+    image_path = tmp_path / "logo.png"
+    image_path.write_bytes(sample_logo_png)
+    png_request = VariationRequest(
+        image=str(image_path), theme="lagoon", n=2, storage=memory_storage_url
+    )
+    webp_request = png_request.model_copy(update={"format": "webp"})
+    as_png = palette_variations(png_request)
+    as_webp = palette_variations(webp_request)
+    storage = Storage(memory_storage_url)
+
+    assert [v["name"] for v in as_webp] == [v["name"] for v in as_png]
+    assert [v["reused"] for v in as_webp] == [False, False], "PNG results are not WebP results"
+    first_bytes = storage.read(as_webp[0]["image_path"])
+    for png, webp in zip(as_png, as_webp, strict=True):
+        assert png["image_path"].endswith(".png") and webp["image_path"].endswith(".webp")
+        data = storage.read(webp["image_path"])
+        assert Image.open(io.BytesIO(data)).format == "WEBP"
+        assert np.array_equal(
+            np.asarray(decode_image(data)),
+            np.asarray(decode_image(storage.read(png["image_path"]))),
+        )
+    manifest = json.loads(storage.read(as_webp[0]["manifest_path"]))
+    assert manifest["request"]["format"] == "webp"
+    sheet = storage.read(manifest["contact_sheet"]["path"])
+    assert Image.open(io.BytesIO(sheet)).format == "PNG"
+    gallery = storage.read(manifest["gallery"]["path"]).decode()
+    assert all(f'src="{v["image_path"].split("/", 2)[2]}"' in gallery for v in as_webp)
+
+    storage.delete(as_webp[0]["image_path"])
+    again = palette_variations(webp_request)
+    assert again[0]["image_path"] == as_webp[0]["image_path"] and not again[0]["reused"]
+    assert storage.read(again[0]["image_path"]) == first_bytes
 
 
 def test_artifacts_show_progress_table_and_previews(
