@@ -13,8 +13,10 @@ import termios
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 from conftest import FAST_S3_OPTIONS
+from PIL import Image
 
 from paletteflow.color import hex_to_rgb
 from paletteflow.models import Variation
@@ -151,14 +153,17 @@ def image(tmp_path, sample_logo_png) -> Path:
 
 def test_run_json_against_a_prefect_api(prefect_api, tmp_path, image):
     out = tmp_path / "out"
-    result = run_cli(*run_args(image, str(out), 2, "--json"), env={"PREFECT_API_URL": prefect_api})
+    result = run_cli(
+        *run_args(image, str(out), 2, "--json", "--format", "webp"),
+        env={"PREFECT_API_URL": prefect_api},
+    )
     assert result.returncode == 0, result.stderr
     variations = json.loads(result.stdout)
     assert len(variations) == 2
     locations = {f"{field}_{kind}" for field in LOCATION_FIELDS for kind in ("path", "url")}
     for variation in variations:
         assert set(variation) == set(Variation.model_fields) | locations
-        assert (out / variation["image_path"]).is_file()
+        assert (out / variation["image_path"]).read_bytes()[8:12] == b"WEBP"
         assert variation["image_url"].startswith("file://")
         for field in LOCATION_FIELDS:
             assert (out / variation[f"{field}_path"]).is_file()
@@ -242,6 +247,15 @@ def test_an_expected_failure_under_the_progress_bar_is_one_line_with_exit_code_2
         (["palettes", "sea", "--format", "ase"], "ase is binary: write it to a file with -o"),
         (["palettes", "sea", "--format", "pdf"], "unknown format 'pdf'; use one of json, css"),
         (["recolor", "x.png", "--colors", "#000000,#ffffff", "-o", "o.png"], "invalid colors"),
+        (
+            ["run", "x.png", "--format", "gif"],
+            "invalid format: unknown image format 'gif'; use png",
+        ),
+        (["demo", "--format", "jpeg"], "invalid format: unknown image format 'jpeg'; use png"),
+        (
+            ["recolor", "x.png", "--colors", "#264653,#2a9d8f,#e9c46a", "-o", "o.gif"],
+            "output o.gif must end in .png or .webp",
+        ),
     ],
 )
 def test_user_errors_are_one_line_with_exit_code_2(args, message):
@@ -253,13 +267,18 @@ def test_user_errors_are_one_line_with_exit_code_2(args, message):
     assert result.stdout == ""
 
 
-def test_recolor_writes_a_png(tmp_path, sample_logo_png):
+def test_recolor_writes_png_or_webp_by_the_suffix(tmp_path, sample_logo_png):
     source = tmp_path / "logo.png"
     source.write_bytes(sample_logo_png)
-    target = tmp_path / "out" / "recoloured.png"
-    result = run_cli(
-        "recolor", str(source), "--colors", "#264653,#2a9d8f,#e9c46a,#f4a261", "-o", str(target)
-    )
-    assert result.returncode == 0, result.stderr
-    assert target.read_bytes().startswith(b"\x89PNG")
-    assert [p.name for p in target.parent.iterdir()] == ["recoloured.png"]
+    written = {}
+    for name in ("recoloured.png", "recoloured.WEBP"):
+        target = tmp_path / "out" / name
+        result = run_cli(
+            "recolor", str(source), "--colors", "#264653,#2a9d8f,#e9c46a,#f4a261", "-o", str(target)
+        )
+        assert result.returncode == 0, result.stderr
+        written[name] = Image.open(target)
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(written)
+    assert [image.format for image in written.values()] == ["PNG", "WEBP"]
+    png, webp = (np.asarray(image) for image in written.values())
+    assert np.array_equal(png, webp)
