@@ -216,6 +216,7 @@ def main() -> None:
         "versions": {
             "pillow": pillow_version,
             "zlib": features.version("zlib"),
+            "zlib_ng": features.version("zlib_ng"),
             "libwebp": features.version("webp"),
         },
         "repeats": REPEATS,
