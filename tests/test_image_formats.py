@@ -5,16 +5,14 @@ import struct
 
 import numpy as np
 import pytest
-from conftest import FAST_S3_OPTIONS, flat_logo, photo_like
+from conftest import BASE, FAST_S3_OPTIONS, PALETTE, flat_logo, photo_like
 from PIL import Image
 
 from paletteflow.errors import ImageInputError
 from paletteflow.imageio import IMAGE_FORMATS, check_image_format, decode_image, encode_image
-from paletteflow.models import BaseImage, Palette, VariationRequest
+from paletteflow.models import VariationRequest
 from paletteflow.storage import Storage
 from paletteflow.variations import check_inputs, render_variation, store_base_image, variation_key
-
-PALETTE = Palette(name="Harbor Dusk", colors=["#112233", "#445566", "#778899"])
 
 
 def hidden_colour_logo() -> Image.Image:
@@ -75,17 +73,8 @@ def test_a_run_too_wide_for_webp_is_refused_before_it_starts(tmp_path):
 
 def test_png_keys_are_the_ones_stored_before_formats_could_be_chosen():
     """The fingerprint of a PNG variation is unchanged, so stored variations are still found."""
-    base = BaseImage(
-        path="u/c/base-0123456789ab.png",
-        url="file:///x",
-        concept_dir="u/c",
-        sha256="0" * 64,
-        width=8,
-        height=8,
-        format="PNG",
-    )
-    assert variation_key(base, PALETTE, 1.0) == "u/c/variations/harbor-dusk-d0c36a316e2b.png"
-    assert variation_key(base, PALETTE, 1.0, "webp").endswith(".webp")
+    assert variation_key(BASE, PALETTE, 1.0) == "u/c/variations/harbor-dusk-d0c36a316e2b.png"
+    assert variation_key(BASE, PALETTE, 1.0, "webp").endswith(".webp")
 
 
 def test_key_extension_and_media_type_follow_the_format(bucket, sample_logo_png):
