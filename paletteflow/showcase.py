@@ -3,11 +3,15 @@
 Both live at fixed names in the concept's folder (`contact-sheet.png`,
 `index.html`), like the manifest, and show what the manifest describes. They
 are made again on every run but written only when their bytes change, so a
-re-run writes nothing. Images are read by their keys and shrunk one at a
-time, so twenty 1024 px variations never sit in memory at full size together.
+re-run writes nothing. Images are read by their keys and shrunk one per core
+at a time (decoding and resampling release the GIL, so the cores share the
+work), and twenty 1024 px variations never sit in memory at full size together.
 """
 
 from __future__ import annotations
+
+import os
+from concurrent.futures import ThreadPoolExecutor
 
 from PIL import Image
 
@@ -33,16 +37,17 @@ def sheet_entries(storage: Storage, manifest: Manifest) -> list[SheetEntry]:
     """The original first, then each variation, then each failed palette with its error."""
     base = manifest.base_image
     palettes = {palette.name: palette for palette in manifest.palettes}
+    keys = [base.path, *(variation.image_path for variation in manifest.variations)]
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        original, *tiles = pool.map(lambda key: _tile(storage, key), keys)
     entries = [
         SheetEntry(
-            name="Original",
-            image=_tile(storage, base.path),
-            caption=f"{base.width} x {base.height} {base.format}",
+            name="Original", image=original, caption=f"{base.width} x {base.height} {base.format}"
         )
     ]
     entries += [
-        SheetEntry(name=v.name, colors=tuple(v.colors), image=_tile(storage, v.image_path))
-        for v in manifest.variations
+        SheetEntry(name=v.name, colors=tuple(v.colors), image=tile)
+        for v, tile in zip(manifest.variations, tiles, strict=True)
     ]
     entries += [
         SheetEntry(
