@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 from conftest import FAST_S3_OPTIONS
+from prefect.client.orchestration import get_client
+from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterName
 
 from paletteflow.color import hex_to_rgb
 from paletteflow.models import Variation
@@ -263,3 +265,41 @@ def test_recolor_writes_a_png(tmp_path, sample_logo_png):
     assert result.returncode == 0, result.stderr
     assert target.read_bytes().startswith(b"\x89PNG")
     assert [p.name for p in target.parent.iterdir()] == ["recoloured.png"]
+
+
+@pytest.mark.parametrize(
+    ("env", "heartbeats"),
+    [({}, False), ({"PREFECT_FLOWS_HEARTBEAT_FREQUENCY": "30"}, True)],
+    ids=["off-by-default", "on-when-asked"],
+)
+def test_cli_runs_send_flow_run_heartbeats_only_when_the_environment_asks(
+    prefect_api, tmp_path, image, env, heartbeats
+):
+    concept = f"heartbeats-{'on' if heartbeats else 'off'}"
+    result = run_cli(
+        *run_args(image, str(tmp_path / "out"), 1, "--quiet", "--concept-id", concept),
+        env={"PREFECT_API_URL": prefect_api, **env},
+    )
+    assert result.returncode == 0, result.stderr
+    with get_client(sync_client=True) as client:
+        (run,) = client.read_flow_runs(
+            flow_run_filter=FlowRunFilter(name=FlowRunFilterName(any_=[f"{concept}-1-palettes"]))
+        )
+        assert (_heartbeat_count(client, run.id, expect_some=heartbeats) > 0) == heartbeats
+
+
+def _heartbeat_count(client, flow_run_id, *, expect_some: bool) -> int:
+    """Heartbeat events of one flow run; the server stores events a moment after they arrive."""
+    query = {
+        "filter": {
+            "event": {"name": ["prefect.flow-run.heartbeat"]},
+            "any_resource": {"id": [f"prefect.flow-run.{flow_run_id}"]},
+        },
+        "limit": 10,
+    }
+    deadline = time.monotonic() + (15 if expect_some else 3)
+    while True:
+        total = client.request("POST", "/events/filter", json=query).json()["total"]
+        if total or time.monotonic() > deadline:
+            return total
+        time.sleep(0.25)
