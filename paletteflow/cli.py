@@ -96,13 +96,16 @@ def _run_flow(
     request: VariationRequest, task_runner: str | None = None, dask_address: str | None = None
 ) -> list[dict[str, Any]]:
     apply_prefect_defaults()
+    from paletteflow.prefect_api import start_temporary_api
+
+    api = start_temporary_api()
     from flows.palette_variations import palette_variations
     from flows.task_runners import make_task_runner
 
     flow = palette_variations
     if task_runner or dask_address:
         flow = flow.with_options(task_runner=make_task_runner(task_runner or "dask", dask_address))
-    with _without_heartbeats():
+    with api, _without_heartbeats():
         return flow(request)
 
 
