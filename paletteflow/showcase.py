@@ -3,9 +3,10 @@
 Both live at fixed names in the concept's folder (`contact-sheet.png`,
 `index.html`), like the manifest, and show what the manifest describes. They
 are made again on every run but written only when their bytes change, so a
-re-run writes nothing. Images are read by their keys and shrunk one per core
-at a time (decoding and resampling release the GIL, so the cores share the
-work), and twenty 1024 px variations never sit in memory at full size together.
+re-run writes nothing. Tiles come from `sheet_tiles` when this process made
+the images; otherwise images are read by their keys and shrunk one per core at
+a time (decoding and resampling release the GIL, so the cores share the work),
+and twenty full-size variations never sit in memory together.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from paletteflow.contact_sheet import SheetEntry, fit_tile, render_contact_sheet
 from paletteflow.gallery import GALLERY_NAME, render_gallery
 from paletteflow.imageio import decode_image, encode_png
 from paletteflow.models import BaseImage, Manifest, StoredFile
+from paletteflow.sheet_tiles import TILES
 from paletteflow.storage import Storage
 
 CONTACT_SHEET_NAME = "contact-sheet.png"
@@ -78,4 +80,4 @@ def store_gallery(storage: Storage, manifest: Manifest) -> StoredFile:
 
 
 def _tile(storage: Storage, key: str) -> Image.Image:
-    return fit_tile(decode_image(storage.read(key)))
+    return TILES.get(key) or fit_tile(decode_image(storage.read(key)))

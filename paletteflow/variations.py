@@ -35,6 +35,7 @@ from paletteflow.models import (
     VariationTimings,
 )
 from paletteflow.recolor import RECOLOR_VERSION, recolor_image
+from paletteflow.sheet_tiles import TILES
 from paletteflow.storage import Storage
 
 _EXTENSIONS = {"PNG": "png", "JPEG": "jpg", "WEBP": "webp", "GIF": "gif"}
@@ -90,6 +91,7 @@ def store_base_image(
     key = f"{concept_dir}/base-{sha256[:12]}.{_EXTENSIONS.get(image_format, 'bin')}"
     if not storage.exists(key):
         storage.write(key, data, media_type(image_format))
+    TILES.keep(key, image)
     return BaseImage(
         path=key,
         url=storage.location(key),
@@ -148,6 +150,7 @@ def render_variation(
         started = time.perf_counter()
         data = encode_png(recoloured)
         encode_s = time.perf_counter() - started
+        TILES.keep(key, recoloured)
         started = time.perf_counter()
         storage.write(key, data, "image/png")
     store_s = time.perf_counter() - started
