@@ -142,9 +142,7 @@ def decode_image(data: bytes, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> Image.
         raise ImageInputError(
             "the data is not an image Pillow can read; give a PNG, JPEG or WebP file"
         ) from None
-    width, height = image.size
-    if width * height > max_pixels:
-        raise ImageInputError(_too_many_pixels_message((width, height), max_pixels))
+    check_pixel_limit(image.size, max_pixels)
     try:
         _verify_checksums(data)
         image.seek(0)
@@ -155,6 +153,11 @@ def decode_image(data: bytes, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> Image.
             f"the image is truncated or corrupt ({error}); re-export it and try again"
         ) from None
     return to_working_mode(upright)
+
+
+def check_pixel_limit(size: tuple[int, int], max_pixels: int) -> None:
+    if size[0] * size[1] > max_pixels:
+        raise ImageInputError(_too_many_pixels_message(size, max_pixels))
 
 
 def _verify_checksums(data: bytes) -> None:

@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 from conftest import flat_logo
 from PIL import Image
+from prefect import flow
 from prefect.client.orchestration import get_client
 from prefect.client.schemas.filters import (
     ArtifactFilter,
@@ -20,6 +21,7 @@ from prefect.client.schemas.filters import (
     FlowRunFilterId,
 )
 
+from flows.artifacts import RunArtifacts
 from flows.palette_variations import palette_variations
 from paletteflow.imageio import decode_image
 from paletteflow.models import GeneratorSettings, VariationRequest
@@ -222,7 +224,9 @@ def test_flow_passes_generator_settings_and_seeds_a_palette_from_the_image(
     assert "sk-flow-never-stored" not in raw_manifest
 
 
-def test_text_palettes_and_upload_run_at_the_same_time(prefect_api, scripted_api, memory_storage_url, sample_logo_png):
+def test_text_palettes_and_upload_run_at_the_same_time(
+    prefect_api, scripted_api, memory_storage_url, sample_logo_png
+):
     """Both made slow on purpose (a 2 s LLM answer, a 2 s image download): their task runs overlap.
 
     Long delays keep the overlap wide on a loaded machine; run one after the other they cannot overlap.
@@ -232,8 +236,14 @@ def test_text_palettes_and_upload_run_at_the_same_time(prefect_api, scripted_api
     scripted_api.script((200, chat(GOOD), {}, 2.0))
     with _slow_image_server(sample_logo_png, delay_s=2.0) as image_url:
         request = VariationRequest(
-            image=image_url, theme=f"forest {uuid.uuid4().hex}", n=3, storage=memory_storage_url, generator="openai",
-            generator_settings=GeneratorSettings(base_url=scripted_api.url, model="test-model", image_palettes=0),
+            image=image_url,
+            theme=f"forest {uuid.uuid4().hex}",
+            n=3,
+            storage=memory_storage_url,
+            generator="openai",
+            generator_settings=GeneratorSettings(
+                base_url=scripted_api.url, model="test-model", image_palettes=0
+            ),
         )
         state = palette_variations(request, return_state=True)
     assert len(state.result()) == 3
@@ -246,7 +256,9 @@ def test_text_palettes_and_upload_run_at_the_same_time(prefect_api, scripted_api
 
 async def _task_runs(flow_run_id):
     async with get_client() as client:
-        runs = await client.read_task_runs(flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[flow_run_id])))
+        runs = await client.read_task_runs(
+            flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[flow_run_id]))
+        )
     return {run.name.rsplit("-", 1)[0]: run for run in runs if not run.name.startswith("recolor-")}
 
 
@@ -265,7 +277,9 @@ def _slow_image_server(data: bytes, delay_s: float):
             pass
 
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+    )
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}/logo.png"
@@ -334,3 +348,23 @@ def test_a_listener_in_this_process_hears_each_variation_as_it_is_stored(
         assert event[3] >= count, "reported only once its image was in storage"
     assert presenting == ("presenting", 0), "after every variation, before the sheet is stored"
     assert recorder.stored("contact-sheet.png") == 1
+
+
+@flow
+def _report_progress(finished: int, total: int, interval_s: float) -> None:
+    with RunArtifacts("progress-check", total, progress_interval_s=interval_s) as artifacts:
+        for _ in range(finished):
+            artifacts.variation_finished()
+
+
+@pytest.mark.parametrize(
+    ("finished", "interval_s", "shown"),
+    [(2, 3600.0, 0.0), (3, 3600.0, 100.0), (2, 0.0, 200 / 3)],
+    ids=["held-back", "always-at-the-end", "each-when-no-interval"],
+)
+def test_progress_artifact_moves_at_most_once_per_interval_and_always_at_the_end(
+    prefect_api, finished, interval_s, shown
+):
+    state = _report_progress(finished, 3, interval_s, return_state=True)
+    (progress,) = asyncio.run(_artifacts(state.state_details.flow_run_id))
+    assert progress.data == pytest.approx(shown)
