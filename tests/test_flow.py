@@ -224,16 +224,17 @@ def test_flow_passes_generator_settings_and_seeds_a_palette_from_the_image(
     assert "sk-flow-never-stored" not in raw_manifest
 
 
-def test_text_palettes_and_upload_run_at_the_same_time(
+def test_text_palettes_run_alongside_the_upload_and_the_colour_reading(
     prefect_api, scripted_api, memory_storage_url, sample_logo_png
 ):
-    """Both made slow on purpose (a 2 s LLM answer, a 2 s image download): their task runs overlap.
+    """Both made slow on purpose (a 3 s LLM answer, a 2 s image download): their task runs overlap.
 
-    Long delays keep the overlap wide on a loaded machine; run one after the other they cannot overlap.
+    The image's colours are read once it is uploaded, while the LLM still answers. Long delays
+    keep the overlaps wide on a loaded machine; run one after the other they cannot overlap.
     """
     from test_providers import GOOD, chat
 
-    scripted_api.script((200, chat(GOOD), {}, 2.0))
+    scripted_api.script((200, chat(GOOD), {}, 3.0))
     with _slow_image_server(sample_logo_png, delay_s=2.0) as image_url:
         request = VariationRequest(
             image=image_url,
@@ -252,6 +253,8 @@ def test_text_palettes_and_upload_run_at_the_same_time(
     assert palettes.state.name == "Completed", "a unique theme keeps the palettes out of the cache"
     times = {name: (run.start_time, run.end_time) for name, run in runs.items()}
     assert palettes.start_time < upload.end_time and upload.start_time < palettes.end_time, times
+    colours = runs["read-image-colours"]
+    assert upload.end_time <= colours.start_time and colours.end_time < palettes.end_time, times
 
 
 async def _task_runs(flow_run_id):
