@@ -24,7 +24,9 @@ lint: $(VENV)/.stamp-test
 
 bench: $(VENV)/.stamp-bench
 	$(BIN)/python -m benchmarks.recolor
+	$(BIN)/python -m benchmarks.encoding
 	$(BIN)/python -m benchmarks.pipeline
+	$(BIN)/python -m benchmarks.prefect_overhead
 
 lock: $(UV)
 	$(UV) pip compile pyproject.toml --all-extras --universal --python-version 3.11 --quiet -o requirements.lock

@@ -31,7 +31,7 @@ from paletteflow.palettes import get_generator
 from paletteflow.progress import current_progress
 from paletteflow.storage import Storage, StorageSettings
 from paletteflow.variations import as_reused, base_image_notes, manifest_key, openable, slugify
-from tasks.palettes import add_image_palettes, generate_palettes
+from tasks.palettes import add_image_palettes, generate_palettes, read_image_colours
 from tasks.recolor import recolor_variation
 from tasks.showcase import make_contact_sheet, make_gallery
 from tasks.storage import open_storage, upload_base_image, write_manifest
@@ -65,7 +65,7 @@ def _reuse_or_remake(
     if storage.exists(variation.image_path):
         return as_reused(variation)
     return recolor_variation.with_options(refresh_cache=True)(
-        palette, base, request.storage_settings(), request.strength
+        palette, base, request.storage_settings(), request.strength, request.format
     )
 
 
@@ -99,67 +99,38 @@ def palette_variations(request: VariationRequest) -> list[dict[str, Any]]:
     settings: StorageSettings = request.storage_settings()
     base_future = upload_base_image.submit(request)
     text_palettes = generate_palettes.submit(request)
+    colours = read_image_colours.submit(request, base_future)
     uploaded = base_future.result()
-    generated = add_image_palettes(request, uploaded, text_palettes.result())
+    generated = add_image_palettes(request, colours.result(), text_palettes.result())
     palettes_done = time.perf_counter()
 
-    artifacts = RunArtifacts(uploaded.base.concept_dir.rsplit("/", 1)[-1], len(generated.palettes))
-    progress.variations_planned([palette.name for palette in generated.palettes])
-    futures = recolor_variation.map(
-        generated.palettes,
-        base=unmapped(uploaded.base),
-        storage=unmapped(settings),
-        strength=unmapped(request.strength),
-    )
     storage = open_storage(settings)
-    position = {future.task_run_id: index for index, future in enumerate(futures)}
-    outcomes: dict[int, Variation | Failure] = {}
-    for future in as_completed(futures):
-        index = position[future.task_run_id]
-        try:
-            variation = future.result()
-        except Exception as error:
-            palette = generated.palettes[index]
-            outcomes[index] = Failure(
-                palette=palette.name, error=f"{type(error).__name__}: {error}"
-            )
-            logger.warning("palette %s failed after its retries: %s", palette.name, error)
-        else:
-            if future.state.name == "Cached":
-                variation = _reuse_or_remake(
-                    variation, storage, generated.palettes[index], request, uploaded.base
-                )
-            outcomes[index] = variation
-        artifacts.variation_finished()
-        outcome = outcomes[index]
-        progress.variation_finished(
-            generated.palettes[index].name, outcome.error if isinstance(outcome, Failure) else None
-        )
-    ordered = [outcomes[index] for index in sorted(outcomes)]
-    variations = [outcome for outcome in ordered if isinstance(outcome, Variation)]
-    failures = [outcome for outcome in ordered if isinstance(outcome, Failure)]
-    finished = time.perf_counter()
-
-    progress.presenting()
-    manifest = Manifest(
-        paletteflow_version=paletteflow.__version__,
-        request=request.model_dump(exclude={"storage_options"}),
-        base_image=uploaded.base,
-        palettes=generated.palettes,
-        variations=variations,
-        failures=failures,
-        notes=base_image_notes(uploaded.base),
-        timings=RunTimings(
-            palettes_s=generated.seconds,
-            upload_s=uploaded.seconds,
-            variations_s=finished - palettes_done,
-            total_s=finished - started,
-        ),
-    )
-    manifest = _with_showcase(settings, manifest, logger)
-    manifest_url = write_manifest(settings, manifest)
     manifest_path = manifest_key(uploaded.base)
-    artifacts.publish(variations, failures, storage.location(manifest_path))
+    concept = uploaded.base.concept_dir.rsplit("/", 1)[-1]
+    with RunArtifacts(concept, len(generated.palettes)) as artifacts:
+        variations, failures = _recolour_all(
+            request, generated.palettes, uploaded.base, storage, artifacts, logger
+        )
+        finished = time.perf_counter()
+        artifacts.publish(variations, failures, storage.location(manifest_path))
+        progress.presenting()
+        manifest = Manifest(
+            paletteflow_version=paletteflow.__version__,
+            request=request.model_dump(exclude={"storage_options"}),
+            base_image=uploaded.base,
+            palettes=generated.palettes,
+            variations=variations,
+            failures=failures,
+            notes=base_image_notes(uploaded.base),
+            timings=RunTimings(
+                palettes_s=generated.seconds,
+                upload_s=uploaded.seconds,
+                variations_s=finished - palettes_done,
+                total_s=finished - started,
+            ),
+        )
+        manifest = _with_showcase(settings, manifest, logger)
+        manifest_url = write_manifest(settings, manifest)
     summary = _summary(len(variations), failures)
     logger.info(
         "%s in %.3f s; manifest at %s", summary, time.perf_counter() - started, manifest_path
@@ -180,6 +151,52 @@ def palette_variations(request: VariationRequest) -> list[dict[str, Any]]:
         data=[
             {**openable(variation, storage).model_dump(), **locations} for variation in variations
         ],
+    )
+
+
+def _recolour_all(
+    request: VariationRequest,
+    palettes: list[Palette],
+    base: BaseImage,
+    storage: Storage,
+    artifacts: RunArtifacts,
+    logger: Logger | LoggerAdapter,
+) -> tuple[list[Variation], list[Failure]]:
+    """One recolour task per palette; each outcome is reported as it lands, then kept in palette order."""
+    progress = current_progress()
+    progress.variations_planned([palette.name for palette in palettes])
+    futures = recolor_variation.map(
+        palettes,
+        base=unmapped(base),
+        storage=unmapped(request.storage_settings()),
+        strength=unmapped(request.strength),
+        image_format=unmapped(request.format),
+    )
+    position = {future.task_run_id: index for index, future in enumerate(futures)}
+    outcomes: dict[int, Variation | Failure] = {}
+    for future in as_completed(futures):
+        index = position[future.task_run_id]
+        palette = palettes[index]
+        try:
+            variation = future.result()
+        except Exception as error:
+            outcomes[index] = Failure(
+                palette=palette.name, error=f"{type(error).__name__}: {error}"
+            )
+            logger.warning("palette %s failed after its retries: %s", palette.name, error)
+        else:
+            if future.state.name == "Cached":
+                variation = _reuse_or_remake(variation, storage, palette, request, base)
+            outcomes[index] = variation
+        artifacts.variation_finished()
+        outcome = outcomes[index]
+        progress.variation_finished(
+            palette.name, outcome.error if isinstance(outcome, Failure) else None
+        )
+    ordered = [outcomes[index] for index in sorted(outcomes)]
+    return (
+        [outcome for outcome in ordered if isinstance(outcome, Variation)],
+        [outcome for outcome in ordered if isinstance(outcome, Failure)],
     )
 
 

@@ -31,7 +31,10 @@ from paletteflow.exports import EXPORTERS
 from paletteflow.imageio import (
     DEFAULT_MAX_BYTES,
     DEFAULT_MAX_PIXELS,
+    ImageFormat,
+    check_image_format,
     decode_image,
+    encode_image,
     encode_png,
     read_image_source,
 )
@@ -54,6 +57,7 @@ PREFECT_DEFAULTS = {
     # Prefect's client-side telemetry; off, like the server's, and its first-run notice with it.
     "DO_NOT_TRACK": "1",
 }
+HEARTBEAT_SETTING = "PREFECT_FLOWS_HEARTBEAT_FREQUENCY"
 # Prefect's own console handler; its level can be set from the environment (logging.yml).
 CONSOLE_LOG_LEVEL = "PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL"
 
@@ -95,13 +99,37 @@ def _run_flow(
     request: VariationRequest, task_runner: str | None = None, dask_address: str | None = None
 ) -> list[dict[str, Any]]:
     apply_prefect_defaults()
+    from paletteflow.prefect_api import start_temporary_api
+
+    api = start_temporary_api()
     from flows.palette_variations import palette_variations
     from flows.task_runners import make_task_runner
 
+    flow = palette_variations
     if task_runner or dask_address:
-        runner = make_task_runner(task_runner or "dask", dask_address)
-        return palette_variations.with_options(task_runner=runner)(request)
-    return palette_variations(request)
+        flow = flow.with_options(task_runner=make_task_runner(task_runner or "dask", dask_address))
+    with api, _without_heartbeats():
+        return flow(request)
+
+
+@contextmanager
+def _without_heartbeats() -> Iterator[None]:
+    """Run the flow without Prefect's flow-run heartbeats, unless the environment asks for them.
+
+    Heartbeats let a server mark a run whose process died as crashed; that
+    matters for deployment runs (served or on a worker), which keep them. A
+    run started here has a person at the terminal who sees it end, and on the
+    ephemeral API nothing would be left to watch it anyway; its heartbeat
+    thread only cost the run up to a second at its end, waiting to be joined.
+    Setting PREFECT_FLOWS_HEARTBEAT_FREQUENCY keeps them on.
+    """
+    if HEARTBEAT_SETTING in os.environ:
+        yield
+        return
+    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+
+    with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+        yield
 
 
 def _finish_run(
@@ -158,6 +186,12 @@ QuietOption = Annotated[
     ),
 ]
 CountOption = Annotated[int, typer.Option("-n", "--n", help="How many palettes (1-20).")]
+ImageFormatOption = Annotated[
+    str,
+    typer.Option(
+        "--format", help="File format of the variations: png, or webp (lossless and smaller)."
+    ),
+]
 GeneratorOption = Annotated[
     str, typer.Option("--generator", help="Palette generator: offline, openai or jigsawstack.")
 ]
@@ -202,6 +236,7 @@ def _generator_settings(
 def demo(
     storage: StorageOption = DEFAULT_STORAGE,
     n: CountOption = 7,
+    image_format: ImageFormatOption = "png",
     as_json: JsonOption = False,
     quiet: QuietOption = False,
 ) -> None:
@@ -210,7 +245,12 @@ def demo(
         sample = Path(folder) / "sample-logo.png"
         sample.write_bytes(encode_png(draw_sample_logo()))
         request = VariationRequest(
-            image=str(sample), theme=DEMO_THEME, logo_description=DEMO_LOGO, n=n, storage=storage
+            image=str(sample),
+            theme=DEMO_THEME,
+            logo_description=DEMO_LOGO,
+            n=n,
+            storage=storage,
+            format=image_format,
         )
         _finish_run(request, as_json, quiet)
 
@@ -225,6 +265,7 @@ def run(
     user_id: Annotated[str, typer.Option("--user-id")] = "anonymous",
     concept_id: Annotated[str | None, typer.Option("--concept-id")] = None,
     strength: Annotated[float, typer.Option("--strength", help="0 keeps the original.")] = 1.0,
+    image_format: ImageFormatOption = "png",
     generator: GeneratorOption = "offline",
     lock: LockOption = [],  # noqa: B006 (typer reads the default, never mutates it)
     image_palettes: Annotated[
@@ -282,6 +323,7 @@ def run(
             user_id=user_id,
             concept_id=concept_id,
             strength=strength,
+            format=image_format,
             generator=generator,
             generator_settings=settings,
             min_variations=min_variations,
@@ -366,18 +408,29 @@ def _show_palettes(made: list[Palette]) -> None:
 def recolor(
     image: Annotated[str, typer.Argument(help="Image path or URL.")],
     colors: Annotated[str, typer.Option("--colors", help='Comma-separated hex: "#aabbcc,#..."')],
-    output: Annotated[Path, typer.Option("-o", "--output", help="Where to write the PNG.")],
+    output: Annotated[
+        Path, typer.Option("-o", "--output", help="Where to write: a .png or .webp file.")
+    ],
     strength: Annotated[float, typer.Option("--strength")] = 1.0,
 ) -> None:
-    """Recolour one image to the given colours and write a PNG."""
+    """Recolour one image to the given colours and write a PNG, or a lossless WebP for .webp."""
     with user_errors():
-        if output.suffix.lower() != ".png":
-            raise InputError(f"output {output} must end in .png; recolor writes PNG")
+        image_format = _format_of(output)
         palette = Palette(name="custom", colors=[c for c in colors.split(",") if c.strip()])
         source = decode_image(read_image_source(image))
         result = recolor_image(source, palette, strength=strength)
-        write_local_atomically(output, encode_png(result))
+        write_local_atomically(output, encode_image(result, image_format))
         out.print(f"wrote {output}", highlight=False)
+
+
+def _format_of(output: Path) -> ImageFormat:
+    """The output format named by the file's suffix, checked before any work is done."""
+    try:
+        return check_image_format(output.suffix.removeprefix("."))
+    except ValueError:
+        raise InputError(
+            f"output {output} must end in .png or .webp; recolor writes PNG or lossless WebP"
+        ) from None
 
 
 @app.command()

@@ -104,7 +104,7 @@ def fit_tile(image: Image.Image) -> Image.Image:
     if image.size != (
         size := (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
     ):
-        return image.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
+        return image.resize(size, Image.Resampling.LANCZOS, reducing_gap=1.5)
     return image
 
 

@@ -2,12 +2,49 @@
 
 Images come from other systems, so every way in (bytes, path, fsspec URL, http)
 ends in one clear ImageInputError rather than a Pillow traceback.
+
+Recoloured images go out as PNG, the default (every tool opens it, and the old
+service returned .png), or as lossless WebP on request. ENCODINGS holds the
+settings, chosen by `.venv/bin/python -m benchmarks.encoding` (in `make bench`).
+17 recoloured 1024x1024 images; best of 3 calls (level 9, optimize, m5 and m6:
+one); median per image over the 15 logos, then over the gradient and the
+photo-like image; Pillow 13, zlib-ng 2.3, libwebp 1.6:
+
+    setting                    logos: ms, kB, size/PNG 6    gradient+photo: ms, kB, size
+    PNG level 6 (Pillow's)     45   48   1.00               339  1301  1.00
+    PNG level 1                28   69   1.45               122  1476  1.14
+    PNG Z_RLE         <- png   24   57   1.13                82  1270  0.97
+    PNG level 9 / optimize     98-104    0.94-0.95          about 1700     0.93-0.98
+    WebP m0 q0                 11   35   0.76                35  1203  0.90
+    WebP m1 q20       <- webp  14   15   0.34               138  1053  0.79
+    WebP m2-m4                 23-36     0.28-0.31          230-317        0.78-0.79
+    WebP m5 / m6               287 / 1642 (m6 on 5 logos)   794 / not run
+
+PNG: zlib's Z_RLE strategy (compress_type=3; the level makes no difference with
+it) was faster than level 6 on every one of the 17 images, 4x on the smooth
+ones, where it is also smaller; logos grow 13% at the median and up to 60%
+(most in kB on the sample logo: 120 -> 185). Level 1 is as fast on logos but 45% larger;
+level 9 and optimize save 2-7% for 2-5x level 6's time.
+WebP: method 1 with quality 20 (cwebp -z 1) is a third of PNG 6's size on
+logos in a third of its time; higher methods save 1-5 kB more a logo for
+1.6-120x the time, and method 0 is faster but 0.76 of PNG 6 (228 kB for an
+opaque logo PNG 6 stores in 26). Its slow cases are the sample logo and two
+opaque logos, 75-113 ms, 2-4x PNG 6. `exact` keeps the colour under fully
+transparent pixels, so a WebP decodes to the PNG's pixels. Timings were taken
+with other jobs on the machine's two cores (load about 2.8); sizes do not
+depend on that.
+
+Both write pixels only (no time, text, ICC profile or EXIF), so equal pixels
+give equal bytes under the same Pillow, zlib and libwebp.
 """
 
 from __future__ import annotations
 
 import io
 import warnings
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Literal, cast, get_args
 from urllib.parse import urlsplit
 
 import fsspec
@@ -24,6 +61,7 @@ PILLOW_MAX_PIXELS = Image.MAX_IMAGE_PIXELS or DEFAULT_MAX_PIXELS
 HTTP_TIMEOUT_S = 30.0
 
 _MEDIA_TYPES = {"PNG": "image/png", "JPEG": "image/jpeg", "WEBP": "image/webp", "GIF": "image/gif"}
+_EXTENSIONS = {"PNG": "png", "JPEG": "jpg", "WEBP": "webp", "GIF": "gif"}
 
 
 def read_image_source(
@@ -104,9 +142,7 @@ def decode_image(data: bytes, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> Image.
         raise ImageInputError(
             "the data is not an image Pillow can read; give a PNG, JPEG or WebP file"
         ) from None
-    width, height = image.size
-    if width * height > max_pixels:
-        raise ImageInputError(_too_many_pixels_message((width, height), max_pixels))
+    check_pixel_limit(image.size, max_pixels)
     try:
         _verify_checksums(data)
         image.seek(0)
@@ -117,6 +153,11 @@ def decode_image(data: bytes, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> Image.
             f"the image is truncated or corrupt ({error}); re-export it and try again"
         ) from None
     return to_working_mode(upright)
+
+
+def check_pixel_limit(size: tuple[int, int], max_pixels: int) -> None:
+    if size[0] * size[1] > max_pixels:
+        raise ImageInputError(_too_many_pixels_message(size, max_pixels))
 
 
 def _verify_checksums(data: bytes) -> None:
@@ -152,15 +193,69 @@ def to_working_mode(image: Image.Image) -> Image.Image:
     return image.convert("RGBA" if has_alpha else "RGB")
 
 
-def encode_png(image: Image.Image, compress_level: int = 6) -> bytes:
-    """PNG bytes with no timestamps or text chunks, so equal pixels give equal bytes."""
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG", compress_level=compress_level)
-    return buffer.getvalue()
+ImageFormat = Literal["png", "webp"]
+IMAGE_FORMATS: tuple[ImageFormat, ...] = get_args(ImageFormat)
+
+
+@dataclass(frozen=True)
+class Encoding:
+    """How one output format is written: Pillow's encoder and options, and the largest side it takes."""
+
+    pillow_format: str
+    options: Mapping[str, Any]
+    max_side: int | None = None
+
+    def encode(self, image: Image.Image) -> bytes:
+        buffer = io.BytesIO()
+        image.save(buffer, format=self.pillow_format, **self.options)
+        return buffer.getvalue()
+
+
+# Chosen by `python -m benchmarks.encoding`; the module docstring has the figures.
+ENCODINGS: dict[ImageFormat, Encoding] = {
+    "png": Encoding("PNG", {"compress_level": 6, "compress_type": 3}),
+    "webp": Encoding(
+        "WEBP", {"lossless": True, "method": 1, "quality": 20, "exact": True}, max_side=16383
+    ),
+}
+
+
+def check_image_format(name: str) -> ImageFormat:
+    """An output format name, any case, as ENCODINGS knows it; ValueError naming the choices."""
+    chosen = name.strip().lower()
+    if chosen not in ENCODINGS:
+        raise ValueError(f"unknown image format {name!r}; use {' or '.join(IMAGE_FORMATS)}")
+    return cast(ImageFormat, chosen)
+
+
+def check_encodable(size: tuple[int, int], image_format: ImageFormat) -> None:
+    """Refuse an image the format cannot hold (WebP stops at 16383 px a side) before any work."""
+    limit = ENCODINGS[image_format].max_side
+    if limit is not None and max(size) > limit:
+        raise ImageInputError(
+            f"{image_format} holds at most {limit} pixels a side and the image is "
+            f"{size[0]}x{size[1]}; use png or downscale it"
+        )
+
+
+def encode_image(image: Image.Image, image_format: ImageFormat = "png") -> bytes:
+    """The image in an output format, with no timestamps or text chunks: equal pixels, equal bytes."""
+    check_encodable(image.size, image_format)
+    return ENCODINGS[image_format].encode(image)
+
+
+def encode_png(image: Image.Image) -> bytes:
+    """PNG whatever the request chose: sample logos and contact sheets are always PNG."""
+    return encode_image(image, "png")
 
 
 def media_type(format_name: str) -> str:
     return _MEDIA_TYPES.get(format_name.upper(), "application/octet-stream")
+
+
+def extension(format_name: str) -> str:
+    """The file extension for a Pillow format name or an output format name, without the dot."""
+    return _EXTENSIONS.get(format_name.upper(), "bin")
 
 
 def sniff_format(data: bytes) -> str:

@@ -10,10 +10,24 @@ import os
 import re
 from typing import Annotated, Any, NamedTuple
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
 
 from paletteflow.color import normalize_hex
-from paletteflow.imageio import DEFAULT_MAX_BYTES, DEFAULT_MAX_PIXELS, PILLOW_MAX_PIXELS
+from paletteflow.imageio import (
+    DEFAULT_MAX_BYTES,
+    DEFAULT_MAX_PIXELS,
+    PILLOW_MAX_PIXELS,
+    ImageFormat,
+    check_image_format,
+)
 from paletteflow.secrets import credential_option_names, url_secrets
 from paletteflow.storage import PRESIGN_EXPIRY_S, StorageSettings
 
@@ -36,6 +50,11 @@ def _check_safe_id(value: str) -> str:
             "starting with a letter or digit and without '..'"
         )
     return value
+
+
+def _check_format(value: Any) -> Any:
+    """Any case is taken ("WebP"); a name that is no output format fails with the choices."""
+    return check_image_format(value) if isinstance(value, str) else value
 
 
 SafeId = Annotated[str, AfterValidator(_check_safe_id)]
@@ -226,6 +245,11 @@ class VariationRequest(BaseModel):
     )
     strength: float = Field(
         default=1.0, ge=0.0, le=1.0, description="0 keeps the original, 1 is the full recolour."
+    )
+    format: Annotated[ImageFormat, BeforeValidator(_check_format)] = Field(
+        default="png",
+        description="File format of the recoloured images: png, or webp (lossless, about a third "
+        "the size of a logo's PNG). The contact sheet is always PNG.",
     )
     generator: str = Field(
         default="offline", description="Palette generator: offline, openai or jigsawstack."

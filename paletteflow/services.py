@@ -11,6 +11,7 @@ import asyncio
 import logging
 from typing import Any
 
+from paletteflow.imageio import check_image_format
 from paletteflow.models import DEFAULT_STORAGE, Palette
 from paletteflow.palettes import PaletteGenerator, check_palette_count, get_generator
 from paletteflow.storage import Storage
@@ -32,7 +33,10 @@ class ConceptService:
 
 
 class ImageService:
-    """Stores the base image, then one recoloured image per palette, and returns their dicts."""
+    """Stores the base image, then one recoloured image per palette, and returns their dicts.
+
+    The old service wrote PNG; `image_format="webp"` writes lossless WebP instead.
+    """
 
     def __init__(
         self,
@@ -40,11 +44,13 @@ class ImageService:
         *,
         storage_options: dict[str, Any] | None = None,
         concept_id: str | None = None,
+        image_format: str = "png",
     ) -> None:
         self.storage = (
             storage if isinstance(storage, Storage) else Storage(storage, storage_options)
         )
         self.concept_id = concept_id
+        self.image_format = check_image_format(image_format)
 
     async def create_palette_variations(
         self,
@@ -64,6 +70,8 @@ class ImageService:
         variations = []
         for raw in palettes:
             palette = Palette.model_validate(raw)
-            variation = render_variation(self.storage, base, palette, strength=strength)
+            variation = render_variation(
+                self.storage, base, palette, strength=strength, image_format=self.image_format
+            )
             variations.append(openable(variation, self.storage).model_dump())
         return variations

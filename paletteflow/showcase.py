@@ -3,11 +3,16 @@
 Both live at fixed names in the concept's folder (`contact-sheet.png`,
 `index.html`), like the manifest, and show what the manifest describes. They
 are made again on every run but written only when their bytes change, so a
-re-run writes nothing. Images are read by their keys and shrunk one at a
-time, so twenty 1024 px variations never sit in memory at full size together.
+re-run writes nothing. Tiles come from `sheet_tiles` when this process made
+the images; otherwise images are read by their keys and shrunk one per core at
+a time (decoding and resampling release the GIL, so the cores share the work),
+and twenty full-size variations never sit in memory together.
 """
 
 from __future__ import annotations
+
+import os
+from concurrent.futures import ThreadPoolExecutor
 
 from PIL import Image
 
@@ -15,6 +20,7 @@ from paletteflow.contact_sheet import SheetEntry, fit_tile, render_contact_sheet
 from paletteflow.gallery import GALLERY_NAME, render_gallery
 from paletteflow.imageio import decode_image, encode_png
 from paletteflow.models import BaseImage, Manifest, StoredFile
+from paletteflow.sheet_tiles import TILES
 from paletteflow.storage import Storage
 
 CONTACT_SHEET_NAME = "contact-sheet.png"
@@ -33,16 +39,17 @@ def sheet_entries(storage: Storage, manifest: Manifest) -> list[SheetEntry]:
     """The original first, then each variation, then each failed palette with its error."""
     base = manifest.base_image
     palettes = {palette.name: palette for palette in manifest.palettes}
+    keys = [base.path, *(variation.image_path for variation in manifest.variations)]
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        original, *tiles = pool.map(lambda key: _tile(storage, key), keys)
     entries = [
         SheetEntry(
-            name="Original",
-            image=_tile(storage, base.path),
-            caption=f"{base.width} x {base.height} {base.format}",
+            name="Original", image=original, caption=f"{base.width} x {base.height} {base.format}"
         )
     ]
     entries += [
-        SheetEntry(name=v.name, colors=tuple(v.colors), image=_tile(storage, v.image_path))
-        for v in manifest.variations
+        SheetEntry(name=v.name, colors=tuple(v.colors), image=tile)
+        for v, tile in zip(manifest.variations, tiles, strict=True)
     ]
     entries += [
         SheetEntry(
@@ -73,4 +80,4 @@ def store_gallery(storage: Storage, manifest: Manifest) -> StoredFile:
 
 
 def _tile(storage: Storage, key: str) -> Image.Image:
-    return fit_tile(decode_image(storage.read(key)))
+    return TILES.get(key) or fit_tile(decode_image(storage.read(key)))

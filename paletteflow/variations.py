@@ -11,19 +11,19 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import threading
 import time
-from collections import OrderedDict
 
 import numpy as np
-from PIL import Image
 from pydantic import ValidationError
 
+from paletteflow.base_images import BASE_IMAGES
 from paletteflow.color import oklab_to_srgb, rgb_to_hex
 from paletteflow.imageio import (
     DEFAULT_MAX_PIXELS,
-    decode_image,
-    encode_png,
+    ImageFormat,
+    check_encodable,
+    encode_image,
+    extension,
     frame_count,
     media_type,
     read_image_source,
@@ -37,10 +37,9 @@ from paletteflow.models import (
     VariationRequest,
     VariationTimings,
 )
-from paletteflow.recolor import RECOLOR_VERSION, Analysis, analyze, recolor_image
+from paletteflow.recolor import RECOLOR_VERSION, recolor_image
+from paletteflow.sheet_tiles import TILES
 from paletteflow.storage import Storage
-
-_EXTENSIONS = {"PNG": "png", "JPEG": "jpg", "WEBP": "webp", "GIF": "gif"}
 
 
 def slugify(text: str, limit: int = 40) -> str:
@@ -66,7 +65,10 @@ def read_request_image(request: VariationRequest, storage: Storage) -> bytes:
 
 def check_inputs(request: VariationRequest, storage: Storage) -> None:
     """Refuse what can be refused before a run starts: an unusable image, an unreachable store."""
-    decode_image(read_request_image(request, storage), max_pixels=request.max_image_pixels)
+    image = BASE_IMAGES.decode(
+        read_request_image(request, storage), max_pixels=request.max_image_pixels
+    )
+    check_encodable(image.size, request.format)
     storage.probe()
 
 
@@ -85,14 +87,15 @@ def store_base_image(
     Nothing is written before the whole image has decoded, so bad input leaves
     storage as it was.
     """
-    image = decode_image(data, max_pixels=max_pixels)
     sha256 = hashlib.sha256(data).hexdigest()
+    image = BASE_IMAGES.decode(data, max_pixels=max_pixels, sha256=sha256)
     concept = concept_id or derive_concept_id(sha256, theme, logo_description)
     concept_dir = f"{user_id}/{concept}"
     image_format = sniff_format(data)
-    key = f"{concept_dir}/base-{sha256[:12]}.{_EXTENSIONS.get(image_format, 'bin')}"
+    key = f"{concept_dir}/base-{sha256[:12]}.{extension(image_format)}"
     if not storage.exists(key):
         storage.write(key, data, media_type(image_format))
+    TILES.keep(key, image)
     return BaseImage(
         path=key,
         url=storage.location(key),
@@ -127,7 +130,14 @@ def base_image_notes(base: BaseImage) -> list[str]:
     return []
 
 
-def variation_key(base: BaseImage, palette: Palette, strength: float) -> str:
+def variation_key(
+    base: BaseImage, palette: Palette, strength: float, image_format: ImageFormat = "png"
+) -> str:
+    """Where a variation is stored: named by everything that decides its pixels, and its format.
+
+    The encoder's settings are not in it: they change the bytes, never the
+    pixels, so a variation stored before a change of setting is still right.
+    """
     fingerprint = json.dumps(
         {
             "base": base.sha256,
@@ -135,53 +145,22 @@ def variation_key(base: BaseImage, palette: Palette, strength: float) -> str:
             "roles": palette.roles,
             "strength": round(strength, 6),
             "recolor": RECOLOR_VERSION,
-            "format": "png",
+            "format": image_format,
         },
         sort_keys=True,
     )
     digest = hashlib.sha256(fingerprint.encode()).hexdigest()[:12]
-    return f"{base.concept_dir}/variations/{slugify(palette.name)}-{digest}.png"
-
-
-class _DecodedBaseCache:
-    """Decoded pixels and analysis of recent base images, shared by the tasks of a run.
-
-    A run maps N recolour tasks over one base; decoding and analysing it N
-    times would dominate their cost. Keyed by content hash, so any storage
-    backend and any run with the same bytes can share an entry.
-    """
-
-    def __init__(self, capacity: int = 2) -> None:
-        self._capacity = capacity
-        self._entries: OrderedDict[str, tuple[Image.Image, Analysis]] = OrderedDict()
-        self._lock = threading.Lock()
-        self._loading: dict[str, threading.Lock] = {}
-
-    def get(self, storage: Storage, base: BaseImage) -> tuple[Image.Image, Analysis]:
-        with self._lock:
-            if base.sha256 in self._entries:
-                self._entries.move_to_end(base.sha256)
-                return self._entries[base.sha256]
-            loading = self._loading.setdefault(base.sha256, threading.Lock())
-        with loading:
-            with self._lock:
-                if base.sha256 in self._entries:
-                    return self._entries[base.sha256]
-            image = decode_image(storage.read(base.path))
-            entry = (image, analyze(image))
-            with self._lock:
-                self._entries[base.sha256] = entry
-                while len(self._entries) > self._capacity:
-                    self._entries.popitem(last=False)
-                self._loading.pop(base.sha256, None)
-            return entry
-
-
-_BASE_CACHE = _DecodedBaseCache()
+    name = f"{slugify(palette.name)}-{digest}.{extension(image_format)}"
+    return f"{base.concept_dir}/variations/{name}"
 
 
 def render_variation(
-    storage: Storage, base: BaseImage, palette: Palette, *, strength: float = 1.0
+    storage: Storage,
+    base: BaseImage,
+    palette: Palette,
+    *,
+    strength: float = 1.0,
+    image_format: ImageFormat = "png",
 ) -> Variation:
     """Recolour, encode and store one palette's image, unless that exact result is already stored.
 
@@ -189,20 +168,21 @@ def render_variation(
     Prefect persists task results, and a presigned URL can carry a session
     token. `openable` makes the URL a caller hands out.
     """
-    key = variation_key(base, palette, strength)
+    key = variation_key(base, palette, strength, image_format)
     recolor_s = encode_s = 0.0
     started = time.perf_counter()
     reused = storage.exists(key)
     if not reused:
-        image, analysis = _BASE_CACHE.get(storage, base)
+        image, analysis = BASE_IMAGES.analysed(storage, base)
         started = time.perf_counter()
         recoloured = recolor_image(image, palette, strength=strength, analysis=analysis)
         recolor_s = time.perf_counter() - started
         started = time.perf_counter()
-        data = encode_png(recoloured)
+        data = encode_image(recoloured, image_format)
         encode_s = time.perf_counter() - started
+        TILES.keep(key, recoloured)
         started = time.perf_counter()
-        storage.write(key, data, "image/png")
+        storage.write(key, data, media_type(image_format))
     store_s = time.perf_counter() - started
     return Variation(
         **palette.model_dump(),
@@ -215,7 +195,7 @@ def render_variation(
 
 def base_image_colours(storage: Storage, base: BaseImage, limit: int = 6) -> list[str]:
     """The base image's dominant colours, most common first, from the analysis recolouring reuses."""
-    _, analysis = _BASE_CACHE.get(storage, base)
+    _, analysis = BASE_IMAGES.analysed(storage, base)
     order = np.argsort(-analysis.key_shares, kind="stable")[:limit]
     return [rgb_to_hex(oklab_to_srgb(analysis.keys_lab[i]) * 255.0) for i in order]
 

@@ -29,7 +29,12 @@ def _digest(*parts: str) -> str:
 
 
 def recolor_cache_key(context: TaskRunContext, parameters: dict[str, Any]) -> str:
-    key = variation_key(parameters["base"], parameters["palette"], parameters["strength"])
+    key = variation_key(
+        parameters["base"],
+        parameters["palette"],
+        parameters["strength"],
+        parameters["image_format"],
+    )
     return _digest("recolor", parameters["storage"].model_dump_json(), key)
 
 

@@ -1,9 +1,10 @@
 """Palette tasks: text palettes concurrently with the upload, then those seeded from the stored image.
 
 The text palettes are the slow part (an LLM call can take seconds), so they
-never wait for the base image; only the few image-seeded palettes do, and they
-are made locally from the image's dominant colours, whose decode and analysis
-the recolour tasks then reuse from the per-process cache.
+never wait for the base image. The image's dominant colours are read as soon
+as it is uploaded, alongside them; the few image-seeded palettes are then made
+locally from those colours, and the recolour tasks reuse the decode and
+analysis from the per-process cache.
 """
 
 from __future__ import annotations
@@ -53,15 +54,25 @@ async def generate_palettes(request: VariationRequest) -> GeneratedPalettes:
     return GeneratedPalettes(palettes=palettes, seconds=seconds)
 
 
-@task(name="seed-palettes-from-image", retries=2, **TRANSIENT_RETRIES)
+@task(name="read-image-colours", retries=2, **TRANSIENT_RETRIES)
+def read_image_colours(request: VariationRequest, uploaded: StoredBase) -> list[str]:
+    """The logo's dominant colours, read while the text palettes are still being made.
+
+    Their analysis is the one every recolour task in this process reuses, so
+    it is done here, alongside the (possibly slow) text palettes, rather than
+    after them.
+    """
+    return base_image_colours(open_storage(request.storage_settings()), uploaded.base)
+
+
+@task(name="seed-palettes-from-image")
 def add_image_palettes(
-    request: VariationRequest, uploaded: StoredBase, generated: GeneratedPalettes
+    request: VariationRequest, colours: list[str], generated: GeneratedPalettes
 ) -> GeneratedPalettes:
     """Complete the text palettes with ones close to the logo's own colours."""
     started = time.perf_counter()
     settings = request.generator_settings
     count = image_palette_count(settings.image_palettes, request.n)
-    colours = base_image_colours(open_storage(request.storage_settings()), uploaded.base)
     if count and not colours:
         get_run_logger().warning("the base image has no visible colours; no palette seeded from it")
     used = {palette.name for palette in generated.palettes}

@@ -6,6 +6,7 @@ import os
 
 from prefect import get_run_logger, task
 
+from paletteflow.imageio import ImageFormat
 from paletteflow.models import BaseImage, Palette, Variation
 from paletteflow.storage import StorageSettings
 from paletteflow.variations import render_variation
@@ -29,9 +30,12 @@ def recolor_variation(
     base: BaseImage,
     storage: StorageSettings,
     strength: float,
+    image_format: ImageFormat = "png",
 ) -> Variation:
     """Storage is opened from its settings in the task, so only paths and small models travel."""
-    variation = render_variation(open_storage(storage), base, palette, strength=strength)
+    variation = render_variation(
+        open_storage(storage), base, palette, strength=strength, image_format=image_format
+    )
     timings = variation.timings
     get_run_logger().info(
         "%s -> %s in process %d (recolour %.3f s, encode %.3f s, store %.3f s)",

@@ -21,12 +21,24 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
-from paletteflow.models import Failure, Manifest, RunTimings, VariationRequest
+from paletteflow.models import BaseImage, Failure, Manifest, Palette, RunTimings, VariationRequest
 from paletteflow.palettes.offline import generate_offline
 from paletteflow.sample import draw_sample_logo
 from paletteflow.showcase import store_contact_sheet, store_gallery
 from paletteflow.storage import Storage
 from paletteflow.variations import render_variation, store_base_image, write_manifest
+
+# A stored base image and a palette as records only: no pixels are behind them.
+PALETTE = Palette(name="Harbor Dusk", colors=["#112233", "#445566", "#778899"])
+BASE = BaseImage(
+    path="u/c/base-0123456789ab.png",
+    url="file:///x",
+    concept_dir="u/c",
+    sha256="0" * 64,
+    width=8,
+    height=8,
+    format="PNG",
+)
 
 
 @pytest.fixture(scope="session")

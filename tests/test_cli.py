@@ -13,8 +13,12 @@ import termios
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 from conftest import FAST_S3_OPTIONS
+from PIL import Image
+from prefect.client.orchestration import get_client
+from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterName
 
 from paletteflow.color import hex_to_rgb
 from paletteflow.models import Variation
@@ -151,14 +155,17 @@ def image(tmp_path, sample_logo_png) -> Path:
 
 def test_run_json_against_a_prefect_api(prefect_api, tmp_path, image):
     out = tmp_path / "out"
-    result = run_cli(*run_args(image, str(out), 2, "--json"), env={"PREFECT_API_URL": prefect_api})
+    result = run_cli(
+        *run_args(image, str(out), 2, "--json", "--format", "webp"),
+        env={"PREFECT_API_URL": prefect_api},
+    )
     assert result.returncode == 0, result.stderr
     variations = json.loads(result.stdout)
     assert len(variations) == 2
     locations = {f"{field}_{kind}" for field in LOCATION_FIELDS for kind in ("path", "url")}
     for variation in variations:
         assert set(variation) == set(Variation.model_fields) | locations
-        assert (out / variation["image_path"]).is_file()
+        assert (out / variation["image_path"]).read_bytes()[8:12] == b"WEBP"
         assert variation["image_url"].startswith("file://")
         for field in LOCATION_FIELDS:
             assert (out / variation[f"{field}_path"]).is_file()
@@ -242,6 +249,15 @@ def test_an_expected_failure_under_the_progress_bar_is_one_line_with_exit_code_2
         (["palettes", "sea", "--format", "ase"], "ase is binary: write it to a file with -o"),
         (["palettes", "sea", "--format", "pdf"], "unknown format 'pdf'; use one of json, css"),
         (["recolor", "x.png", "--colors", "#000000,#ffffff", "-o", "o.png"], "invalid colors"),
+        (
+            ["run", "x.png", "--format", "gif"],
+            "invalid format: unknown image format 'gif'; use png",
+        ),
+        (["demo", "--format", "jpeg"], "invalid format: unknown image format 'jpeg'; use png"),
+        (
+            ["recolor", "x.png", "--colors", "#264653,#2a9d8f,#e9c46a", "-o", "o.gif"],
+            "output o.gif must end in .png or .webp",
+        ),
     ],
 )
 def test_user_errors_are_one_line_with_exit_code_2(args, message):
@@ -253,13 +269,86 @@ def test_user_errors_are_one_line_with_exit_code_2(args, message):
     assert result.stdout == ""
 
 
-def test_recolor_writes_a_png(tmp_path, sample_logo_png):
+def test_recolor_writes_png_or_webp_by_the_suffix(tmp_path, sample_logo_png):
     source = tmp_path / "logo.png"
     source.write_bytes(sample_logo_png)
-    target = tmp_path / "out" / "recoloured.png"
+    written = {}
+    for name in ("recoloured.png", "recoloured.WEBP"):
+        target = tmp_path / "out" / name
+        result = run_cli(
+            "recolor", str(source), "--colors", "#264653,#2a9d8f,#e9c46a,#f4a261", "-o", str(target)
+        )
+        assert result.returncode == 0, result.stderr
+        written[name] = Image.open(target)
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(written)
+    assert [image.format for image in written.values()] == ["PNG", "WEBP"]
+    png, webp = (np.asarray(image) for image in written.values())
+    assert np.array_equal(png, webp)
+
+
+@pytest.mark.parametrize(
+    ("env", "heartbeats"),
+    [({}, False), ({"PREFECT_FLOWS_HEARTBEAT_FREQUENCY": "30"}, True)],
+    ids=["off-by-default", "on-when-asked"],
+)
+def test_cli_runs_send_flow_run_heartbeats_only_when_the_environment_asks(
+    prefect_api, tmp_path, image, env, heartbeats
+):
+    concept = f"heartbeats-{'on' if heartbeats else 'off'}"
     result = run_cli(
-        "recolor", str(source), "--colors", "#264653,#2a9d8f,#e9c46a,#f4a261", "-o", str(target)
+        *run_args(image, str(tmp_path / "out"), 1, "--quiet", "--concept-id", concept),
+        env={"PREFECT_API_URL": prefect_api, **env},
     )
     assert result.returncode == 0, result.stderr
-    assert target.read_bytes().startswith(b"\x89PNG")
-    assert [p.name for p in target.parent.iterdir()] == ["recoloured.png"]
+    with get_client(sync_client=True) as client:
+        (run,) = client.read_flow_runs(
+            flow_run_filter=FlowRunFilter(name=FlowRunFilterName(any_=[f"{concept}-1-palettes"]))
+        )
+        assert (_heartbeat_count(client, run.id, expect_some=heartbeats) > 0) == heartbeats
+
+
+def _heartbeat_count(client, flow_run_id, *, expect_some: bool) -> int:
+    """Heartbeat events of one flow run; the server stores events a moment after they arrive."""
+    query = {
+        "filter": {
+            "event": {"name": ["prefect.flow-run.heartbeat"]},
+            "any_resource": {"id": [f"prefect.flow-run.{flow_run_id}"]},
+        },
+        "limit": 10,
+    }
+    deadline = time.monotonic() + (15 if expect_some else 3)
+    while True:
+        total = client.request("POST", "/events/filter", json=query).json()["total"]
+        if total or time.monotonic() > deadline:
+            return total
+        time.sleep(0.25)
+
+
+def test_demo_on_the_temporary_api_launches_it_early_and_leaves_nothing_running(tmp_path):
+    home = tmp_path / "prefect-home"
+    env = {key: value for key, value in os.environ.items() if key != "PREFECT_API_URL"}
+    result = subprocess.run(
+        [CLI, "demo", "-n", "2", "--json", "--storage", str(tmp_path / "out")],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        env={**env, "PREFECT_HOME": str(home)},
+    )
+    assert result.returncode == 0, result.stderr
+    assert len(json.loads(result.stdout)) == 2
+    assert "Starting temporary server" not in result.stderr, "Prefect started a server of its own"
+    assert (home / "prefect.db").is_file()
+    assert _processes_using(home) == [], "the API server outlived the CLI"
+
+
+def _processes_using(home: Path) -> list[int]:
+    """Processes whose environment names this PREFECT_HOME: the server would, had it stayed."""
+    marker = f"PREFECT_HOME={home}".encode()
+    found = []
+    for environ in Path("/proc").glob("[0-9]*/environ"):
+        try:
+            if marker in environ.read_bytes().split(b"\0"):
+                found.append(int(environ.parent.name))
+        except OSError:
+            continue
+    return found

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import subprocess
+import sys
 from itertools import pairwise
 from pathlib import Path
 
@@ -143,3 +145,27 @@ def test_the_stored_sheet_is_deterministic_and_not_rewritten(tmp_path, sample_lo
     assert encode_png(rendered.image) == first[0]
     sheet = Image.open(io.BytesIO(first[0]))
     assert (sheet.format, sheet.mode, sheet.size) == ("PNG", "RGB", rendered.image.size)
+
+
+def test_tiles_kept_by_the_run_give_the_sheet_another_process_makes_from_storage(
+    tmp_path, sample_logo_png
+):
+    manifest = library_run(tmp_path, 3, logo_png=sample_logo_png)
+    stored = (tmp_path / manifest.contact_sheet.path).read_bytes()
+    (tmp_path / "manifest-copy.json").write_text(manifest.model_dump_json())
+    script = (
+        "import sys; from pathlib import Path\n"
+        "from paletteflow.contact_sheet import render_contact_sheet\n"
+        "from paletteflow.imageio import encode_png\n"
+        "from paletteflow.models import Manifest\n"
+        "from paletteflow.showcase import sheet_entries\n"
+        "from paletteflow.storage import Storage\n"
+        "root = Path(sys.argv[1])\n"
+        "m = Manifest.model_validate_json((root / 'manifest-copy.json').read_text())\n"
+        "sheet = render_contact_sheet(m.title(), m.count_line(), sheet_entries(Storage(str(root)), m))\n"
+        "sys.stdout.buffer.write(encode_png(sheet.image))\n"
+    )
+    fresh = subprocess.run(
+        [sys.executable, "-c", script, str(tmp_path)], capture_output=True, check=True, timeout=60
+    )
+    assert fresh.stdout == stored

@@ -38,6 +38,7 @@ def test_the_ui_form_carries_descriptions_and_bounds():
     request = form["definitions"]["VariationRequest"]
     assert request["required"] == ["image"]
     assert request["properties"]["n"]["maximum"] == 20
+    assert request["properties"]["format"]["enum"] == ["png", "webp"]
     assert all(field.get("description") for field in request["properties"].values())
     with pytest.raises(ParameterTypeError, match="less than or equal to 20"):
         flow.validate_parameters({"request": {"image": "logo.png", "n": 50}})

@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 from conftest import flat_logo
 from PIL import Image
+from prefect import flow
 from prefect.client.orchestration import get_client
 from prefect.client.schemas.filters import (
     ArtifactFilter,
@@ -20,7 +21,9 @@ from prefect.client.schemas.filters import (
     FlowRunFilterId,
 )
 
+from flows.artifacts import RunArtifacts
 from flows.palette_variations import palette_variations
+from paletteflow.imageio import decode_image
 from paletteflow.models import GeneratorSettings, VariationRequest
 from paletteflow.progress import RunProgress, reporting_to
 from paletteflow.storage import Storage
@@ -111,6 +114,43 @@ def test_rerun_hits_the_cache_and_remakes_what_was_deleted(
     assert sorted(states["recolor"]) == ["Cached", "Cached", "Completed"]
 
 
+def test_webp_run_stores_the_png_runs_pixels_in_the_same_bytes_every_time(
+    prefect_api, memory_storage_url, sample_logo_png, tmp_path
+):
+    image_path = tmp_path / "logo.png"
+    image_path.write_bytes(sample_logo_png)
+    png_request = VariationRequest(
+        image=str(image_path), theme="lagoon", n=2, storage=memory_storage_url
+    )
+    webp_request = png_request.model_copy(update={"format": "webp"})
+    as_png = palette_variations(png_request)
+    as_webp = palette_variations(webp_request)
+    storage = Storage(memory_storage_url)
+
+    assert [v["name"] for v in as_webp] == [v["name"] for v in as_png]
+    assert [v["reused"] for v in as_webp] == [False, False], "PNG results are not WebP results"
+    first_bytes = storage.read(as_webp[0]["image_path"])
+    for png, webp in zip(as_png, as_webp, strict=True):
+        assert png["image_path"].endswith(".png") and webp["image_path"].endswith(".webp")
+        data = storage.read(webp["image_path"])
+        assert Image.open(io.BytesIO(data)).format == "WEBP"
+        assert np.array_equal(
+            np.asarray(decode_image(data)),
+            np.asarray(decode_image(storage.read(png["image_path"]))),
+        )
+    manifest = json.loads(storage.read(as_webp[0]["manifest_path"]))
+    assert manifest["request"]["format"] == "webp"
+    sheet = storage.read(manifest["contact_sheet"]["path"])
+    assert Image.open(io.BytesIO(sheet)).format == "PNG"
+    gallery = storage.read(manifest["gallery"]["path"]).decode()
+    assert all(f'src="{v["image_path"].split("/", 2)[2]}"' in gallery for v in as_webp)
+
+    storage.delete(as_webp[0]["image_path"])
+    again = palette_variations(webp_request)
+    assert again[0]["image_path"] == as_webp[0]["image_path"] and not again[0]["reused"]
+    assert storage.read(again[0]["image_path"]) == first_bytes
+
+
 def test_artifacts_show_progress_table_and_previews(
     prefect_api, memory_storage_url, sample_logo_png, tmp_path
 ):
@@ -184,18 +224,27 @@ def test_flow_passes_generator_settings_and_seeds_a_palette_from_the_image(
     assert "sk-flow-never-stored" not in raw_manifest
 
 
-def test_text_palettes_and_upload_run_at_the_same_time(prefect_api, scripted_api, memory_storage_url, sample_logo_png):
-    """Both made slow on purpose (a 2 s LLM answer, a 2 s image download): their task runs overlap.
+def test_text_palettes_run_alongside_the_upload_and_the_colour_reading(
+    prefect_api, scripted_api, memory_storage_url, sample_logo_png
+):
+    """Both made slow on purpose (a 3 s LLM answer, a 2 s image download): their task runs overlap.
 
-    Long delays keep the overlap wide on a loaded machine; run one after the other they cannot overlap.
+    The image's colours are read once it is uploaded, while the LLM still answers. Long delays
+    keep the overlaps wide on a loaded machine; run one after the other they cannot overlap.
     """
     from test_providers import GOOD, chat
 
-    scripted_api.script((200, chat(GOOD), {}, 2.0))
+    scripted_api.script((200, chat(GOOD), {}, 3.0))
     with _slow_image_server(sample_logo_png, delay_s=2.0) as image_url:
         request = VariationRequest(
-            image=image_url, theme=f"forest {uuid.uuid4().hex}", n=3, storage=memory_storage_url, generator="openai",
-            generator_settings=GeneratorSettings(base_url=scripted_api.url, model="test-model", image_palettes=0),
+            image=image_url,
+            theme=f"forest {uuid.uuid4().hex}",
+            n=3,
+            storage=memory_storage_url,
+            generator="openai",
+            generator_settings=GeneratorSettings(
+                base_url=scripted_api.url, model="test-model", image_palettes=0
+            ),
         )
         state = palette_variations(request, return_state=True)
     assert len(state.result()) == 3
@@ -204,11 +253,15 @@ def test_text_palettes_and_upload_run_at_the_same_time(prefect_api, scripted_api
     assert palettes.state.name == "Completed", "a unique theme keeps the palettes out of the cache"
     times = {name: (run.start_time, run.end_time) for name, run in runs.items()}
     assert palettes.start_time < upload.end_time and upload.start_time < palettes.end_time, times
+    colours = runs["read-image-colours"]
+    assert upload.end_time <= colours.start_time and colours.end_time < palettes.end_time, times
 
 
 async def _task_runs(flow_run_id):
     async with get_client() as client:
-        runs = await client.read_task_runs(flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[flow_run_id])))
+        runs = await client.read_task_runs(
+            flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[flow_run_id]))
+        )
     return {run.name.rsplit("-", 1)[0]: run for run in runs if not run.name.startswith("recolor-")}
 
 
@@ -227,7 +280,9 @@ def _slow_image_server(data: bytes, delay_s: float):
             pass
 
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+    )
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}/logo.png"
@@ -296,3 +351,23 @@ def test_a_listener_in_this_process_hears_each_variation_as_it_is_stored(
         assert event[3] >= count, "reported only once its image was in storage"
     assert presenting == ("presenting", 0), "after every variation, before the sheet is stored"
     assert recorder.stored("contact-sheet.png") == 1
+
+
+@flow
+def _report_progress(finished: int, total: int, interval_s: float) -> None:
+    with RunArtifacts("progress-check", total, progress_interval_s=interval_s) as artifacts:
+        for _ in range(finished):
+            artifacts.variation_finished()
+
+
+@pytest.mark.parametrize(
+    ("finished", "interval_s", "shown"),
+    [(2, 3600.0, 0.0), (3, 3600.0, 100.0), (2, 0.0, 200 / 3)],
+    ids=["held-back", "always-at-the-end", "each-when-no-interval"],
+)
+def test_progress_artifact_moves_at_most_once_per_interval_and_always_at_the_end(
+    prefect_api, finished, interval_s, shown
+):
+    state = _report_progress(finished, 3, interval_s, return_state=True)
+    (progress,) = asyncio.run(_artifacts(state.state_details.flow_run_id))
+    assert progress.data == pytest.approx(shown)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 
+from conftest import BASE, PALETTE
+
 from paletteflow.models import (
-    BaseImage,
     Failure,
     Manifest,
-    Palette,
     RunTimings,
     Variation,
     VariationRequest,
@@ -16,17 +16,6 @@ from paletteflow.models import (
 )
 from paletteflow.storage import Storage
 from paletteflow.variations import manifest_key, write_manifest
-
-PALETTE = Palette(name="Harbor Dusk", colors=["#112233", "#445566", "#778899"])
-BASE = BaseImage(
-    path="u/c/base-0123456789ab.png",
-    url="file:///x",
-    concept_dir="u/c",
-    sha256="0" * 64,
-    width=8,
-    height=8,
-    format="PNG",
-)
 
 
 def manifest(seconds: float, *, reused: bool, failures: list[Failure]) -> Manifest:

@@ -85,6 +85,13 @@ def test_ids_are_matched_in_full(bad_id):
         VariationRequest(image="x.png", concept_id=bad_id)
 
 
+def test_format_is_png_or_webp_in_any_case():
+    assert VariationRequest(image="x.png").format == "png"
+    assert VariationRequest(image="x.png", format="WebP").format == "webp"
+    with pytest.raises(ValidationError, match="unknown image format 'tiff'; use png or webp"):
+        VariationRequest(image="x.png", format="tiff")
+
+
 def test_min_variations_cannot_exceed_n():
     with pytest.raises(ValidationError, match=r"min_variations \(3\) is more than n \(2\)"):
         VariationRequest(image="x.png", n=2, min_variations=3)

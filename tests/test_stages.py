@@ -27,6 +27,18 @@ def test_project_services_end_to_end(memory_storage_url, sample_logo_png):
         assert storage.read(variation["image_path"]).startswith(b"\x89PNG")
 
 
+def test_image_service_can_write_webp(memory_storage_url, sample_logo_png):
+    palettes = [{"name": "Cool Blue", "colors": ["#123456", "#789ABC", "#DEF012"]}]
+    service = ImageService(memory_storage_url, image_format="WEBP")
+    variations = asyncio.run(
+        create_palette_variations("t2", sample_logo_png, palettes, "user-2", service)
+    )
+    assert variations[0]["image_path"].endswith(".webp")
+    assert Storage(memory_storage_url).read(variations[0]["image_path"])[8:12] == b"WEBP"
+    with pytest.raises(ValueError, match="use png or webp"):
+        ImageService(memory_storage_url, image_format="gif")
+
+
 class StandInConcepts:
     def __init__(self, answer=None, error=None):
         self.answer, self.error, self.calls = answer, error, []
