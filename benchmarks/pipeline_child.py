@@ -15,10 +15,10 @@ The modes:
   flow's steps as they are written now; a step added to or dropped from the
   flow belongs here too.
 - old: the core loop with the old approach's k-means recolour.
-- flow: `palette_variations(request)`, on the API that PREFECT_API_URL names,
-  or Prefect's ephemeral API when it is unset. The time from the parent's
-  spawn to the flow being importable, and the first API round trip, are
-  reported apart from the runs (a cold start's split).
+- flow: `palette_variations(request)` as the CLI runs it (`start_flow`), on
+  the API that PREFECT_API_URL names, or the CLI's temporary API when it is
+  unset. The time from the parent's spawn to the flow being imported, and the
+  API's start, are reported apart from the runs (a cold start's split).
 
 Every measured run reads image bytes no other run in the process has read (a
 PNG text chunk carrying the run's number), with its own theme text, so neither
@@ -36,12 +36,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import struct
 import sys
 import time
 import zlib
 from collections.abc import Callable
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -195,7 +197,10 @@ def whole_job(run: Run) -> dict[str, float]:
     palettes = [*text, *image_palettes(colours, seeded if colours else 0, locked, used)]
     phases.lap("palettes_s")
     variations = [
-        render_variation(storage, base, palette, strength=request.strength) for palette in palettes
+        render_variation(
+            storage, base, palette, strength=request.strength, image_format=request.format
+        )
+        for palette in palettes
     ]
     phases.lap("variations_s")
     manifest = Manifest(
@@ -215,18 +220,42 @@ def whole_job(run: Run) -> dict[str, float]:
     return phases.seconds
 
 
-def import_flow() -> Callable[[VariationRequest], list[dict[str, Any]]]:
-    """The flow, imported the way the CLI does: the project's Prefect defaults first."""
-    from paletteflow.cli import apply_prefect_defaults
+def start_flow(
+    stack: ExitStack, spawned_at: float | None
+) -> tuple[Callable[[VariationRequest], list[dict[str, Any]]], dict[str, Any]]:
+    """The flow, set up in the CLI's order and with its settings; the figures of a cold start.
+
+    As `paletteflow run` does it: the project's Prefect defaults, the CLI's
+    temporary API launched before the flow is imported (none when
+    PREFECT_API_URL names a server), and the runs without flow-run heartbeats.
+    The contexts stay open on `stack` for the rest of the process, so repeated
+    runs share one API, as in a long-lived process. The figures: spawn to flow
+    imported (when the parent passed its spawn time), then the API's start:
+    the wait for the temporary API and a first round trip.
+    """
+    from paletteflow.cli import _without_heartbeats, apply_prefect_defaults
 
     apply_prefect_defaults()
+    from paletteflow.prefect_api import start_temporary_api
+
+    api = start_temporary_api()
     from flows.palette_variations import palette_variations
 
-    return palette_variations
+    imported, started = time.time(), time.perf_counter()
+    stack.enter_context(api)
+    stack.enter_context(_without_heartbeats())
+    waited = time.perf_counter() - started
+    setup: dict[str, Any] = {
+        "api": os.environ.get("PREFECT_API_URL", "the CLI's temporary API"),
+        "api_start_s": waited + api_round_trip(),
+    }
+    if spawned_at is not None:
+        setup["imports_s"] = imported - spawned_at
+    return palette_variations, setup
 
 
 def api_round_trip() -> float:
-    """Seconds to the API's first answer: the ephemeral API's start-up when PREFECT_API_URL is unset."""
+    """Seconds to the API's first answer."""
     from prefect.client.orchestration import get_client
 
     started = time.perf_counter()
@@ -250,27 +279,38 @@ def flow_run(
 Runner = Callable[[Run], dict[str, float]]
 
 
-def make_runner(mode: str, spawned_at: float | None) -> tuple[Runner, dict[str, Any]]:
-    """The function that does one run of `mode`, and the figures of setting it up.
-
-    For the flow, the set-up is the cold start's split: spawn to flow imported
-    (when the parent passed its spawn time), then the first API round trip.
-    """
+def make_runner(
+    mode: str, spawned_at: float | None, stack: ExitStack
+) -> tuple[Runner, dict[str, Any]]:
+    """The function that does one run of `mode`, and the figures of setting it up (flow only)."""
     if mode in LOOPS:
         return lambda run: core_loop(mode, run), {}
     if mode == "job":
         return whole_job, {}
-    flow = import_flow()
-    setup = {"api": _api_in_use()}
-    if spawned_at is not None:
-        setup["imports_s"] = time.time() - spawned_at
-    setup["api_round_trip_s"] = api_round_trip()
+    flow, setup = start_flow(stack, spawned_at)
     return lambda run: flow_run(flow, run), setup
 
 
 def run_case(args: argparse.Namespace) -> dict[str, Any]:
     """The warm-up (if any) and the measured runs of one case; every figure the parent reports."""
-    runner, setup = make_runner(args.mode, args.spawned_at)
+    with ExitStack() as stack:
+        runner, setup = make_runner(args.mode, args.spawned_at, stack)
+        measured = measure_runs(args, runner)
+    totals = [figures["seconds"] for figures in measured]
+    return {
+        "mode": args.mode,
+        "n": args.n,
+        "warmed_up": bool(args.warmup_image),
+        "median_s": statistics.median(totals),
+        "min_s": min(totals),
+        "runs": measured,
+        "peak_rss_mb": peak_rss_mb(),
+        **setup,
+    }
+
+
+def measure_runs(args: argparse.Namespace, runner: Runner) -> list[dict[str, float]]:
+    """The warm-up run, if any, then the measured ones: each run's wall and CPU seconds and phases."""
     folder = Path(args.storage)
     folder.mkdir(parents=True, exist_ok=True)
     plan = [(args.warmup_image, 1, 0)] if args.warmup_image else []
@@ -287,23 +327,7 @@ def run_case(args: argparse.Namespace) -> dict[str, Any]:
         if number:
             seconds, cpu_s = time.perf_counter() - started, time.process_time() - cpu
             measured.append({"seconds": seconds, "cpu_s": cpu_s, **phases})
-    totals = [figures["seconds"] for figures in measured]
-    return {
-        "mode": args.mode,
-        "n": args.n,
-        "warmed_up": bool(args.warmup_image),
-        "median_s": statistics.median(totals),
-        "min_s": min(totals),
-        "runs": measured,
-        "peak_rss_mb": peak_rss_mb(),
-        **setup,
-    }
-
-
-def _api_in_use() -> str:
-    from prefect.settings import PREFECT_API_URL
-
-    return PREFECT_API_URL.value() or "ephemeral"
+    return measured
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
