@@ -233,17 +233,17 @@ def start_flow(
     imported (when the parent passed its spawn time), then the API's start:
     the wait for the temporary API and a first round trip.
     """
-    from paletteflow.cli import _without_heartbeats, apply_prefect_defaults
+    from paletteflow.cli import apply_prefect_defaults
 
     apply_prefect_defaults()
-    from paletteflow.prefect_api import start_temporary_api
+    from paletteflow.prefect_api import start_temporary_api, without_heartbeats
 
     api = start_temporary_api()
     from flows.palette_variations import palette_variations
 
     imported, started = time.time(), time.perf_counter()
     stack.enter_context(api)
-    stack.enter_context(_without_heartbeats())
+    stack.enter_context(without_heartbeats())
     waited = time.perf_counter() - started
     setup: dict[str, Any] = {
         "api": os.environ.get("PREFECT_API_URL", "the CLI's temporary API"),

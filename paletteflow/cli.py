@@ -57,7 +57,6 @@ PREFECT_DEFAULTS = {
     # Prefect's client-side telemetry; off, like the server's, and its first-run notice with it.
     "DO_NOT_TRACK": "1",
 }
-HEARTBEAT_SETTING = "PREFECT_FLOWS_HEARTBEAT_FREQUENCY"
 # Prefect's own console handler; its level can be set from the environment (logging.yml).
 CONSOLE_LOG_LEVEL = "PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL"
 
@@ -99,7 +98,7 @@ def _run_flow(
     request: VariationRequest, task_runner: str | None = None, dask_address: str | None = None
 ) -> list[dict[str, Any]]:
     apply_prefect_defaults()
-    from paletteflow.prefect_api import start_temporary_api
+    from paletteflow.prefect_api import start_temporary_api, without_heartbeats
 
     api = start_temporary_api()
     from flows.palette_variations import palette_variations
@@ -108,28 +107,8 @@ def _run_flow(
     flow = palette_variations
     if task_runner or dask_address:
         flow = flow.with_options(task_runner=make_task_runner(task_runner or "dask", dask_address))
-    with api, _without_heartbeats():
+    with api, without_heartbeats():
         return flow(request)
-
-
-@contextmanager
-def _without_heartbeats() -> Iterator[None]:
-    """Run the flow without Prefect's flow-run heartbeats, unless the environment asks for them.
-
-    Heartbeats let a server mark a run whose process died as crashed; that
-    matters for deployment runs (served or on a worker), which keep them. A
-    run started here has a person at the terminal who sees it end, and on the
-    ephemeral API nothing would be left to watch it anyway; its heartbeat
-    thread only cost the run up to a second at its end, waiting to be joined.
-    Setting PREFECT_FLOWS_HEARTBEAT_FREQUENCY keeps them on.
-    """
-    if HEARTBEAT_SETTING in os.environ:
-        yield
-        return
-    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
-
-    with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
-        yield
 
 
 def _finish_run(
