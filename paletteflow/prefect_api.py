@@ -3,11 +3,14 @@
 Without PREFECT_API_URL, Prefect starts a temporary API server (SQLite, in a
 process of its own) the first time a flow talks to the API. To launch it, the
 calling process first imports all of Prefect's server code, only for the
-server process to import it again: `/usr/bin/time paletteflow demo --quiet`
-took 14.9 to 15.1 s of user CPU that way, 11.8 to 11.9 s this way. The CLI launches that same server process itself, with the command and
-environment Prefect 3 uses, as soon as it knows a flow will run, and imports
-the flow while the server starts. Whatever goes wrong here (the process exits,
-it never answers) only sends the run back to Prefect's own start-up path.
+server process to import it again. The CLI launches that same server process
+itself, with the command and environment Prefect 3 uses, as soon as it knows a
+flow will run, and imports the flow while the server starts:
+`/usr/bin/time paletteflow demo --quiet` took 14.9 to 15.1 s of user CPU
+Prefect's way, 11.8 to 11.9 s this way. Whatever goes wrong here (the process
+exits, it never answers) only sends the run back to Prefect's own start-up.
+
+Flow-run heartbeats are dropped for the same runs: see `without_heartbeats`.
 
 Part of the CLI, the one place in the library that imports Prefect.
 """
