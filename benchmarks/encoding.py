@@ -13,7 +13,9 @@ images (gradient, photo-like) are reported apart: they compress differently,
 and a default has to serve both.
 
 PNG: zlib levels 1, 6 (Pillow's default) and 9; the Z_RLE strategy
-(compress_type=3; zlib ignores the level with it); and optimize=True. WebP
+(compress_type=3; zlib ignores the level with it); optimize=True; and
+paletteflow's own writer (paletteflow/png_writer.py: the Up filter on every
+row instead of Pillow's per-row choice, then Z_RLE). WebP
 lossless: one setting per method 0..6, with the quality libwebp's own
 lossless presets (cwebp -z 0..9) pair with that method, plus -z 6, cwebp's
 default. Timed once: PNG level 9, optimize and WebP method 5. Method 6 takes
@@ -45,6 +47,7 @@ from rich.table import Table
 from benchmarks.image_set import SIDE, load_image_set
 from paletteflow.imageio import ENCODINGS, Encoding, decode_image
 from paletteflow.palettes.offline import generate_offline
+from paletteflow.png_writer import write_png
 from paletteflow.recolor import recolor_image
 
 RESULTS = Path("bench-results")
@@ -83,6 +86,10 @@ CANDIDATES = (
     _png("png 9", "slow", compress_level=9),
     _png("png Z_RLE", compress_level=6, compress_type=3),
     _png("png optimize", "slow", optimize=True),
+    Candidate(
+        "png Up + Z_RLE (png_writer)",
+        Encoding("PNG", {"compress_level": 6, "compress_type": 3}, writer=write_png),
+    ),
     # libwebp's kLosslessPresets: -z level -> (method, quality).
     _webp(0, 0, 0),
     _webp(1, 1, 20),
@@ -135,7 +142,8 @@ def is_default(candidate: Candidate) -> bool:
     """Whether paletteflow ships this setting: the same encoder with the same options."""
     ours = candidate.encoding
     return any(
-        (shipped.pillow_format, shipped.options) == (ours.pillow_format, ours.options)
+        (shipped.pillow_format, shipped.options, shipped.writer)
+        == (ours.pillow_format, ours.options, ours.writer)
         for shipped in ENCODINGS.values()
     )
 
@@ -223,7 +231,16 @@ def main() -> None:
         "slowest_candidates": "on every third logo, not on gradient/photo",
         "load_average": {"start": load_at_start, "end": os.getloadavg()},
         "seconds": round(time.perf_counter() - started, 1),
-        "candidates": [asdict(candidate) for candidate in CANDIDATES],
+        "candidates": [
+            {
+                "name": candidate.name,
+                "format": candidate.encoding.pillow_format,
+                "options": dict(candidate.encoding.options),
+                "writer": getattr(candidate.encoding.writer, "__qualname__", None),
+                "cost": candidate.cost,
+            }
+            for candidate in CANDIDATES
+        ],
         "summary": summary,
         "measurements": [asdict(m) for m in measurements],
     }

@@ -5,44 +5,47 @@ ends in one clear ImageInputError rather than a Pillow traceback.
 
 Recoloured images go out as PNG, the default (every tool opens it, and the old
 service returned .png), or as lossless WebP on request. ENCODINGS holds the
-settings, chosen by `.venv/bin/python -m benchmarks.encoding` (in `make bench`).
+settings, chosen by `.venv/bin/python -m benchmarks.encoding` (in `make bench`):
 17 recoloured 1024x1024 images; best of 3 calls (level 9, optimize, m5 and m6:
 one); median per image over the 15 logos, then over the gradient and the
-photo-like image; Pillow 13, zlib-ng 2.3, libwebp 1.6:
+photo-like image; Pillow 13, zlib-ng 2.3, libwebp 1.6; 2 cores, load about 1:
 
-    setting                    logos: ms, kB, size/PNG 6    gradient+photo: ms, kB, size
-    PNG level 6 (Pillow's)     45   48   1.00               339  1301  1.00
-    PNG level 1                28   69   1.45               122  1476  1.14
-    PNG Z_RLE         <- png   24   57   1.13                82  1270  0.97
-    PNG level 9 / optimize     98-104    0.94-0.95          about 1700     0.93-0.98
-    WebP m0 q0                 11   35   0.76                35  1203  0.90
-    WebP m1 q20       <- webp  14   15   0.34               138  1053  0.79
-    WebP m2-m4                 23-36     0.28-0.31          230-317        0.78-0.79
-    WebP m5 / m6               287 / 1642 (m6 on 5 logos)   794 / not run
+    setting                      logos: ms, kB, size/PNG 6   gradient+photo: ms, kB, size
+    PNG level 6 (Pillow's)        33.5  48  1.00              339  1301  1.00
+    PNG level 1                   23.8  69  1.45               80  1476  1.14
+    PNG Z_RLE (Pillow)            23.1  57  1.13               71  1270  0.97
+    PNG Up + Z_RLE (png_writer)    8.1  65  1.35  <- png       30  1276  0.97
+    PNG level 9 / optimize        94-96 45  0.94-0.95     1239-1368  0.93-0.98
+    WebP m0 q0                     8.8  35  0.76               32  1203  0.90
+    WebP m1 q20                    9.3  15  0.34  <- webp     105  1053  0.79
+    WebP m2-m4                    18-23 13-14 0.28-0.31   151-313  0.78-0.79
+    WebP m5 / m6                  289 / 1534 (m6 on 5 logos)  762 / not run
 
-PNG: zlib's Z_RLE strategy (compress_type=3; the level makes no difference with
-it) was faster than level 6 on every one of the 17 images, 4x on the smooth
-ones, where it is also smaller; logos grow 13% at the median and up to 60%
-(most in kB on the sample logo: 120 -> 185). Level 1 is as fast on logos but 45% larger;
-level 9 and optimize save 2-7% for 2-5x level 6's time.
+PNG: paletteflow's own writer (png_writer.py) for RGB and RGBA, Pillow's for
+anything else. Pillow spends most of its time choosing a filter for each row;
+the writer gives every row the Up filter and deflates with zlib's Z_RLE
+strategy: 2.9x faster than Pillow with Z_RLE on logos, 2.4x on smooth images,
+for 14% more bytes on a logo (65 kB against 57 at the median; 227 against 185
+for the worst, the sample logo) and the same on smooth images. Encoding is the
+largest single cost of a run (half of benchmarks/pipeline.py's floor before
+this writer), so speed wins over those kilobytes; use webp for small files.
+Level 9 and optimize save 2-7% for 3-4x level 6's time.
 WebP: method 1 with quality 20 (cwebp -z 1) is a third of PNG 6's size on
-logos in a third of its time; higher methods save 1-5 kB more a logo for
-1.6-120x the time, and method 0 is faster but 0.76 of PNG 6 (228 kB for an
+logos in about the writer's time; higher methods save 1-2 kB more a logo for
+2-165x the time, and method 0 is as fast but 0.76 of PNG 6 (228 kB for an
 opaque logo PNG 6 stores in 26). Its slow cases are the sample logo and two
-opaque logos, 75-113 ms, 2-4x PNG 6. `exact` keeps the colour under fully
-transparent pixels, so a WebP decodes to the PNG's pixels. Timings were taken
-with other jobs on the machine's two cores (load about 2.8); sizes do not
-depend on that.
+opaque logos, up to 73 ms. `exact` keeps the colour under fully transparent
+pixels, so a WebP decodes to the PNG's pixels.
 
 Both write pixels only (no time, text, ICC profile or EXIF), so equal pixels
-give equal bytes under the same Pillow, zlib and libwebp.
+give equal bytes under the same numpy, zlib and libwebp.
 """
 
 from __future__ import annotations
 
 import io
 import warnings
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, cast, get_args
 from urllib.parse import urlsplit
@@ -53,6 +56,7 @@ import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from paletteflow.errors import ImageInputError
+from paletteflow.png_writer import write_png
 from paletteflow.secrets import redact_url, scrub, secret_values, url_secrets
 
 DEFAULT_MAX_PIXELS = 40_000_000
@@ -199,13 +203,19 @@ IMAGE_FORMATS: tuple[ImageFormat, ...] = get_args(ImageFormat)
 
 @dataclass(frozen=True)
 class Encoding:
-    """How one output format is written: Pillow's encoder and options, and the largest side it takes."""
+    """How one output format is written: Pillow's encoder and options, and the largest side it takes.
+
+    A `writer` of our own goes first; it answers None for images it does not take.
+    """
 
     pillow_format: str
     options: Mapping[str, Any]
     max_side: int | None = None
+    writer: Callable[[Image.Image], bytes | None] | None = None
 
     def encode(self, image: Image.Image) -> bytes:
+        if self.writer is not None and (written := self.writer(image)) is not None:
+            return written
         buffer = io.BytesIO()
         image.save(buffer, format=self.pillow_format, **self.options)
         return buffer.getvalue()
@@ -213,7 +223,7 @@ class Encoding:
 
 # Chosen by `python -m benchmarks.encoding`; the module docstring has the figures.
 ENCODINGS: dict[ImageFormat, Encoding] = {
-    "png": Encoding("PNG", {"compress_level": 6, "compress_type": 3}),
+    "png": Encoding("PNG", {"compress_level": 6, "compress_type": 3}, writer=write_png),
     "webp": Encoding(
         "WEBP", {"lossless": True, "method": 1, "quality": 20, "exact": True}, max_side=16383
     ),
