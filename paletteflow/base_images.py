@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import hashlib
 import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 
 from PIL import Image
 
 from paletteflow.imageio import check_pixel_limit, decode_image
 from paletteflow.models import BaseImage
+from paletteflow.recent import RecentlyUsed
 from paletteflow.recolor import Analysis, analyze
 from paletteflow.storage import Storage
 
@@ -34,31 +34,30 @@ class BaseImageCache:
     """The last `capacity` base images: a run needs one, a few runs at once need a few."""
 
     def __init__(self, capacity: int = 2) -> None:
-        self._capacity = capacity
-        self._entries: OrderedDict[str, _Entry] = OrderedDict()
+        self._entries: RecentlyUsed[_Entry] = RecentlyUsed(capacity)
         self._lock = threading.Lock()
         self._loading: dict[str, threading.Lock] = {}
 
     def decode(self, data: bytes, *, max_pixels: int, sha256: str | None = None) -> Image.Image:
         """Validated pixels of `data`; a cached image is still held to this caller's pixel limit."""
         key = sha256 or hashlib.sha256(data).hexdigest()
-        entry = self._find(key)
+        entry = self._entries.get(key)
         if entry is not None:
             check_pixel_limit(entry.image.size, max_pixels)
             return entry.image
         image = decode_image(data, max_pixels=max_pixels)
-        self._keep(key, _Entry(image))
+        self._entries.put(key, _Entry(image))
         return image
 
     def analysed(self, storage: Storage, base: BaseImage) -> tuple[Image.Image, Analysis]:
         """Pixels and analysis of a stored base; concurrent callers wait for one analysis."""
-        entry = self._find(base.sha256)
+        entry = self._entries.get(base.sha256)
         if entry is not None and entry.analysis is not None:
             return entry.image, entry.analysis
         with self._lock:
             loading = self._loading.setdefault(base.sha256, threading.Lock())
         with loading:
-            entry = self._find(base.sha256)
+            entry = self._entries.get(base.sha256)
             if entry is None:
                 # Stored only after validation, so its own size is the limit to hold it to.
                 entry = _Entry(
@@ -66,24 +65,10 @@ class BaseImageCache:
                 )
             if entry.analysis is None:
                 entry = _Entry(entry.image, analyze(entry.image))
-                self._keep(base.sha256, entry)
+                self._entries.put(base.sha256, entry)
             with self._lock:
                 self._loading.pop(base.sha256, None)
             return entry.image, entry.analysis
-
-    def _find(self, key: str) -> _Entry | None:
-        with self._lock:
-            entry = self._entries.get(key)
-            if entry is not None:
-                self._entries.move_to_end(key)
-            return entry
-
-    def _keep(self, key: str, entry: _Entry) -> None:
-        with self._lock:
-            self._entries[key] = entry
-            self._entries.move_to_end(key)
-            while len(self._entries) > self._capacity:
-                self._entries.popitem(last=False)
 
 
 BASE_IMAGES = BaseImageCache()

@@ -11,12 +11,10 @@ so a key always names the same pixels.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
-
 from PIL import Image
 
 from paletteflow.contact_sheet import fit_tile
+from paletteflow.recent import RecentlyUsed
 
 # A run's base and up to 20 variations, a few runs over: 64 tiles of 320 px are about 26 MB.
 CAPACITY = 64
@@ -24,21 +22,13 @@ CAPACITY = 64
 
 class TileCache:
     def __init__(self, capacity: int = CAPACITY) -> None:
-        self._capacity = capacity
-        self._tiles: OrderedDict[str, Image.Image] = OrderedDict()
-        self._lock = threading.Lock()
+        self._tiles: RecentlyUsed[Image.Image] = RecentlyUsed(capacity)
 
     def keep(self, key: str, image: Image.Image) -> None:
-        tile = fit_tile(image)
-        with self._lock:
-            self._tiles[key] = tile
-            self._tiles.move_to_end(key)
-            while len(self._tiles) > self._capacity:
-                self._tiles.popitem(last=False)
+        self._tiles.put(key, fit_tile(image))
 
     def get(self, key: str) -> Image.Image | None:
-        with self._lock:
-            return self._tiles.get(key)
+        return self._tiles.get(key)
 
 
 TILES = TileCache()
