@@ -5,8 +5,11 @@ import http.server
 import io
 import json
 import threading
+import time
 import uuid
+from collections.abc import Callable
 from contextlib import contextmanager
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -227,17 +230,19 @@ def test_flow_passes_generator_settings_and_seeds_a_palette_from_the_image(
 def test_text_palettes_run_alongside_the_upload_and_the_colour_reading(
     prefect_api, scripted_api, memory_storage_url, sample_logo_png
 ):
-    """Both made slow on purpose (a 3 s LLM answer, a 2 s image download): their task runs overlap.
+    """The image server holds the download until the LLM request has arrived: a rendezvous.
 
-    The image's colours are read once it is uploaded, while the LLM still answers. Long delays
-    keep the overlaps wide on a loaded machine; run one after the other they cannot overlap.
+    Run one after the other, the upload would wait for a palettes call that never starts, and
+    the server would give up after its bound. Run side by side, both go ahead at once, however
+    long Prefect takes to start either task (its client backs off 2 s on a busy SQLite API).
+    The image's colours are then read while the LLM still answers (4 s).
     """
     from test_providers import GOOD, chat
 
-    scripted_api.script((200, chat(GOOD), {}, 3.0))
-    with _slow_image_server(sample_logo_png, delay_s=2.0) as image_url:
+    scripted_api.script((200, chat(GOOD), {}, 4.0))
+    with _image_server_after(sample_logo_png, lambda: bool(scripted_api.requests)) as server:
         request = VariationRequest(
-            image=image_url,
+            image=server.url,
             theme=f"forest {uuid.uuid4().hex}",
             n=3,
             storage=memory_storage_url,
@@ -248,6 +253,7 @@ def test_text_palettes_run_alongside_the_upload_and_the_colour_reading(
         )
         state = palette_variations(request, return_state=True)
     assert len(state.result()) == 3
+    assert server.waited_for == [True], "the download was answered before the LLM was asked"
     runs = asyncio.run(_task_runs(state.state_details.flow_run_id))
     palettes, upload = runs["generate-palettes"], runs["upload-base-image"]
     assert palettes.state.name == "Completed", "a unique theme keeps the palettes out of the cache"
@@ -266,10 +272,16 @@ async def _task_runs(flow_run_id):
 
 
 @contextmanager
-def _slow_image_server(data: bytes, delay_s: float):
+def _image_server_after(data: bytes, ready: Callable[[], bool], bound_s: float = 20.0):
+    """Serves `data` once `ready()` holds, or after `bound_s`; `waited_for` records which."""
+    waited_for: list[bool] = []
+
     class Handler(http.server.BaseHTTPRequestHandler):
         def do_GET(self) -> None:
-            threading.Event().wait(delay_s)
+            deadline = time.monotonic() + bound_s
+            while not ready() and time.monotonic() < deadline:
+                time.sleep(0.02)
+            waited_for.append(ready())
             self.send_response(200)
             self.send_header("content-type", "image/png")
             self.send_header("content-length", str(len(data)))
@@ -285,7 +297,9 @@ def _slow_image_server(data: bytes, delay_s: float):
     )
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/logo.png"
+        yield SimpleNamespace(
+            url=f"http://127.0.0.1:{server.server_address[1]}/logo.png", waited_for=waited_for
+        )
     finally:
         server.shutdown()
         server.server_close()
