@@ -15,7 +15,8 @@ and a default has to serve both.
 PNG: zlib levels 1, 6 (Pillow's default) and 9; the Z_RLE strategy
 (compress_type=3; zlib ignores the level with it); optimize=True; and
 paletteflow's own writer (paletteflow/png_writer.py: the Up filter on every
-row instead of Pillow's per-row choice, then Z_RLE). WebP
+row instead of Pillow's per-row choice), deflated by ISA-L at level 1, and by
+zlib's Z_RLE as it was before ISA-L. WebP
 lossless: one setting per method 0..6, with the quality libwebp's own
 lossless presets (cwebp -z 0..9) pair with that method, plus -z 6, cwebp's
 default. Timed once: PNG level 9, optimize and WebP method 5. Method 6 takes
@@ -33,8 +34,10 @@ import json
 import os
 import statistics
 import time
+import zlib
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
@@ -47,7 +50,7 @@ from rich.table import Table
 from benchmarks.image_set import SIDE, load_image_set
 from paletteflow.imageio import ENCODINGS, Encoding, decode_image
 from paletteflow.palettes.offline import generate_offline
-from paletteflow.png_writer import write_png
+from paletteflow.png_writer import Deflater, write_png
 from paletteflow.recolor import recolor_image
 
 RESULTS = Path("bench-results")
@@ -75,6 +78,10 @@ def _png(name: str, cost: Cost = "fast", **options: Any) -> Candidate:
     return Candidate(name, Encoding("PNG", options), cost)
 
 
+def _zlib_rle() -> Deflater:
+    return zlib.compressobj(1, zlib.DEFLATED, 15, 9, zlib.Z_RLE)
+
+
 def _webp(preset: int, method: int, quality: int, cost: Cost = "fast") -> Candidate:
     options = {"lossless": True, "method": method, "quality": quality, "exact": True}
     return Candidate(f"webp m{method} q{quality} (-z {preset})", Encoding("WEBP", options), cost)
@@ -87,9 +94,10 @@ CANDIDATES = (
     _png("png Z_RLE", compress_level=6, compress_type=3),
     _png("png optimize", "slow", optimize=True),
     Candidate(
-        "png Up + Z_RLE (png_writer)",
-        Encoding("PNG", {"compress_level": 6, "compress_type": 3}, writer=write_png),
+        "png Up + zlib Z_RLE (png_writer until ISA-L)",
+        Encoding("PNG", {}, writer=partial(write_png, deflater=_zlib_rle)),
     ),
+    Candidate("png Up + ISA-L 1 (png_writer)", ENCODINGS["png"]),
     # libwebp's kLosslessPresets: -z level -> (method, quality).
     _webp(0, 0, 0),
     _webp(1, 1, 20),
