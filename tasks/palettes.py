@@ -12,7 +12,7 @@ from __future__ import annotations
 import time
 from contextlib import nullcontext
 
-from prefect import get_run_logger, task
+from prefect import Task, get_run_logger, task
 from prefect.blocks.system import Secret
 
 from paletteflow.models import VariationRequest
@@ -29,7 +29,6 @@ from tasks.storage import open_storage
 
 @task(
     name="generate-palettes",
-    tags=[LLM_TAG],
     retries=2,
     **TRANSIENT_RETRIES,
     timeout_seconds=PALETTES_TIMEOUT_S,
@@ -52,6 +51,18 @@ async def generate_palettes(request: VariationRequest) -> GeneratedPalettes:
         "%d palettes from %s in %.3f s", len(palettes), request.generator, seconds
     )
     return GeneratedPalettes(palettes=palettes, seconds=seconds)
+
+
+def text_palettes_task(request: VariationRequest) -> Task[[VariationRequest], GeneratedPalettes]:
+    """`generate_palettes`, tagged `paletteflow-llm` only when it calls a provider.
+
+    The tag is for tag-based limits and filtering in the UI. Prefect takes a
+    slot lease for every tag of a task run, limit or not: two more API writes
+    per run, which offline palettes do not need.
+    """
+    if uses_network(request.generator):
+        return generate_palettes.with_options(tags=[LLM_TAG])
+    return generate_palettes
 
 
 @task(name="read-image-colours", retries=2, **TRANSIENT_RETRIES)

@@ -30,6 +30,7 @@ from paletteflow.imageio import decode_image
 from paletteflow.models import GeneratorSettings, VariationRequest
 from paletteflow.progress import RunProgress, reporting_to
 from paletteflow.storage import Storage
+from tasks.llm_limit import LLM_TAG
 
 OLD_SERVICE_KEYS = {"name", "colors", "description", "image_path", "image_url"}
 
@@ -257,10 +258,25 @@ def test_text_palettes_run_alongside_the_upload_and_the_colour_reading(
     runs = asyncio.run(_task_runs(state.state_details.flow_run_id))
     palettes, upload = runs["generate-palettes"], runs["upload-base-image"]
     assert palettes.state.name == "Completed", "a unique theme keeps the palettes out of the cache"
+    assert palettes.tags == [LLM_TAG]
     times = {name: (run.start_time, run.end_time) for name, run in runs.items()}
     assert palettes.start_time < upload.end_time and upload.start_time < palettes.end_time, times
     colours = runs["read-image-colours"]
     assert upload.end_time <= colours.start_time and colours.end_time < palettes.end_time, times
+
+
+def test_offline_palettes_take_no_llm_tag_so_no_slot_lease(
+    prefect_api, memory_storage_url, sample_logo_png, tmp_path
+):
+    image_path = tmp_path / "logo.png"
+    image_path.write_bytes(sample_logo_png)
+    request = VariationRequest(
+        image=str(image_path), theme=f"dunes {uuid.uuid4().hex}", n=2, storage=memory_storage_url
+    )
+    state = palette_variations(request, return_state=True)
+    runs = asyncio.run(_task_runs(state.state_details.flow_run_id))
+    assert runs["generate-palettes"].state.name == "Completed"
+    assert runs["generate-palettes"].tags == []
 
 
 async def _task_runs(flow_run_id):
