@@ -32,9 +32,15 @@ How it measures, and why:
   Each child does one unmeasured warm-up run on a small image, then measured
   runs, each on image bytes and theme text no earlier run had,
   so neither the per-process cache of the decoded base nor a task cache hit
-  can make a run look fast. The same warm runs without PREFECT_API_URL, on the
-  temporary API the CLI launches (repeat runs in one process), are reported
-  too.
+  can make a run look fast. After its run ends, the server goes on writing
+  that run's events and logs for up to about a second; a flow run created
+  meanwhile often gets SQLite's "database is locked" and waits about 2 s for
+  the client's retry (in a probe: 40% of back-to-back runs, none of 16 runs
+  1 s apart). So the warm runs are measured twice: 1 s apart (the pause not
+  counted), as runs from separate CLI calls, schedules or the UI come, and
+  back to back, the worst case. The same warm runs without PREFECT_API_URL,
+  on the temporary API the CLI launches (repeat runs in one process, 1 s
+  apart), are reported too.
 - (c) cold: fresh processes without PREFECT_API_URL, as `paletteflow demo`
   runs: the first ever (new PREFECT_HOME, so database migrations) and a second
   one, split into start-up + imports (from the parent's spawn), API start (the
@@ -103,6 +109,10 @@ CHILD_TIMEOUT_S = 900
 LINEAR_LIMIT = 1.25
 RSS_LIMIT_MB = 2048
 RETRYABLE_MARK = "Encountered retryable exception in request"
+# Idle time before each warm run, outside its figures: the API server is still writing the last
+# run's events for up to about a second, and a run created meanwhile often meets SQLite's
+# "database is locked" (40% of back-to-back runs, none of 16 runs 1 s apart, in a probe).
+API_QUIET_S = 1.0
 
 
 @dataclass(frozen=True)
@@ -234,11 +244,20 @@ class Children:
         self.count = 0
 
     def case(
-        self, mode: str, side: int, n: int, env: dict[str, str], *, runs: int, warm: bool = True
+        self,
+        mode: str,
+        side: int,
+        n: int,
+        env: dict[str, str],
+        *,
+        runs: int,
+        warm: bool = True,
+        pause_s: float = 0.0,
     ) -> dict[str, Any]:
         """One case in a fresh process: its JSON figures, plus the process's wall time."""
         self.count += 1
         args = ["--image", str(self.images[side]), "--n", str(n), "--runs", str(runs)]
+        args += ["--pause-s", str(pause_s)]
         args += ["--storage", str(self.work / f"case-{self.count}-{mode}")]
         args += ["--theme", f"{DEMO_THEME} #{self.count}", "--logo", DEMO_LOGO]
         if warm:
@@ -332,7 +351,9 @@ def measure(plan: Plan, work: Path, started: float) -> dict[str, Any]:
     report["cli_demo_wall_s"], _ = children.run(
         [*demo, "--storage", str(work / "cli-demo")], cold_env, "paletteflow demo --quiet"
     )
-    headline["flow_ephemeral"] = children.case("flow", plan.side, plan.n, cold_env, runs=plan.runs)
+    headline["flow_ephemeral"] = children.case(
+        "flow", plan.side, plan.n, cold_env, runs=plan.runs, pause_s=API_QUIET_S
+    )
     progress(
         f"cli demo {report['cli_demo_wall_s']:.1f} s; warm runs on the temporary API done", started
     )
@@ -349,7 +370,12 @@ def warm_cases(
     headline = {
         "core": children.case("core", plan.side, plan.n, floor_env, runs=plan.runs),
         "job": children.case("job", plan.side, plan.n, floor_env, runs=plan.runs),
-        "flow_server": children.case("flow", plan.side, plan.n, flow_env, runs=plan.runs),
+        "flow_server": children.case(
+            "flow", plan.side, plan.n, flow_env, runs=plan.runs, pause_s=API_QUIET_S
+        ),
+        "flow_server_back_to_back": children.case(
+            "flow", plan.side, plan.n, flow_env, runs=plan.runs
+        ),
     }
     for name, result in headline.items():
         progress(f"{name} {plan.side} n={plan.n}: median {result['median_s']:.3f} s", started)
@@ -361,7 +387,9 @@ def warm_cases(
             runs = plan.runs_for(side, n)
             floor = children.case("core", side, n, floor_env, runs=runs)
             flow = (
-                children.case("flow", side, n, flow_env, runs=runs) if n <= MAX_PALETTES else None
+                children.case("flow", side, n, flow_env, runs=runs, pause_s=API_QUIET_S)
+                if n <= MAX_PALETTES
+                else None
             )
         scaling.append({"side": side, "n": n, "megapixels": side * side / 1e6,
                         "floor": floor, "flow": flow})  # fmt: skip
@@ -461,8 +489,9 @@ def _phases(run: dict[str, float], prefix: str = "") -> str:
 HEADLINE_LABELS = {
     "core": "(a) floor, core: decode, analyse once, recolour + encode + store each",
     "job": "(a) floor, whole job: + base upload, palettes, sheet, gallery, manifest",
-    "flow_server": "(b) flow, warm, long-lived local `prefect server`",
-    "flow_ephemeral": "(b) flow, warm, the CLI's temporary API (repeat runs in one process)",
+    "flow_server": "(b) flow, warm, long-lived local `prefect server`, runs 1 s apart",
+    "flow_server_back_to_back": "(b) the same, back to back (SQLite 503s: 2 s client back-off)",
+    "flow_ephemeral": "(b) flow, warm, the CLI's temporary API (repeat runs, 1 s apart)",
     "old": "(d) old approach (k-means), core loop",
 }
 

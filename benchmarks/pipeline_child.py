@@ -322,6 +322,7 @@ def measure_runs(args: argparse.Namespace, runner: Runner) -> list[dict[str, flo
         image = folder / f"image-{number}.png"
         image.write_bytes(data)
         run = Run(image, data, theme, args.logo, n, folder / f"run-{number}")
+        time.sleep(args.pause_s)
         started, cpu = time.perf_counter(), time.process_time()
         phases = runner(run)
         if number:
@@ -340,6 +341,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--warmup-image", help="a small PNG for one unmeasured run first")
     parser.add_argument("--theme", default="harbor at sunset, fresh and friendly")
     parser.add_argument("--logo", default="a round badge with mountains, a rising sun and a river")
+    parser.add_argument(
+        "--pause-s", type=float, default=0.0, help="idle seconds before each measured run, untimed"
+    )
     parser.add_argument(
         "--spawned-at", type=float, help="the parent's time.time() at spawn: flow reports imports_s"
     )
