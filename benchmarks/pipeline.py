@@ -35,8 +35,8 @@ How it measures, and why:
   can make a run look fast. After its run ends, the server goes on writing
   that run's events and logs for up to about a second; a flow run created
   meanwhile often gets SQLite's "database is locked" and waits about 2 s for
-  the client's retry (in a probe: 40% of back-to-back runs, none of 16 runs
-  1 s apart). So the warm runs are measured twice: 1 s apart (the pause not
+  the client's retry (in a probe: 7 of 16 back-to-back runs, none of 16
+  runs 1 s apart). So the warm runs are measured twice: 1 s apart (the pause not
   counted), as runs from separate CLI calls, schedules or the UI come, and
   back to back, the worst case. The same warm runs without PREFECT_API_URL,
   on the temporary API the CLI launches (repeat runs in one process, 1 s
@@ -111,7 +111,7 @@ RSS_LIMIT_MB = 2048
 RETRYABLE_MARK = "Encountered retryable exception in request"
 # Idle time before each warm run, outside its figures: the API server is still writing the last
 # run's events for up to about a second, and a run created meanwhile often meets SQLite's
-# "database is locked" (40% of back-to-back runs, none of 16 runs 1 s apart, in a probe).
+# "database is locked" (7 of 16 back-to-back runs, none of 16 runs 1 s apart, in a probe).
 API_QUIET_S = 1.0
 
 
