@@ -14,6 +14,7 @@ from paletteflow.color import delta_e, hex_to_rgb, rgb_to_hex, srgb_to_oklab
 from paletteflow.errors import InputError
 from paletteflow.models import Palette
 from paletteflow.recolor import analyze, recolor_image
+from paletteflow.recolor.analysis import unique_and_index
 
 PALETTE = ["#0b6e4f", "#f5f0e1", "#e4572e", "#29335c", "#ffc914"]
 hex_colour = st.integers(0, 0xFFFFFF).map(lambda v: f"#{v:06x}")
@@ -314,3 +315,19 @@ def test_recoloured_fills_differ_from_the_original_palette_of_the_art():
     before = np.asarray(source)
     for y, x in [(20, 64), (45, 45), (64, 64)]:
         assert delta_e(rgb_to_hex(before[y, x, :3]), rgb_to_hex(result[y, x, :3])) > 10
+
+
+@given(
+    st.lists(
+        st.one_of(st.integers(0, 0xFFFFFF), st.sampled_from([0, 1, 0xFFFFFE, 0xFFFFFF])),
+        min_size=1,
+        max_size=400,
+    ),
+    st.integers(1, 20),
+)
+def test_unique_colours_and_rows_match_sorting_and_searching(values, width):
+    packed = np.resize(np.array(values, dtype=np.uint32), (max(1, len(values) // width), width))
+    unique, inverse = unique_and_index(packed)
+    assert unique.dtype == np.uint32 and inverse.dtype == np.int32
+    np.testing.assert_array_equal(unique, np.unique(packed))
+    np.testing.assert_array_equal(inverse, np.searchsorted(np.unique(packed), packed))

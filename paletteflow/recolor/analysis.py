@@ -79,7 +79,7 @@ def analyze(image: Image.Image, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> Anal
     pixels = np.asarray(image)
     height, width = pixels.shape[:2]
     packed = _packed_rgb(pixels)
-    unique, inverse = _unique_and_index(packed)
+    unique, inverse = unique_and_index(packed)
     alpha = pixels[..., 3] if image.mode == "RGBA" else None
     mass = chunked_bincount(inverse.ravel(), len(unique), None if alpha is None else alpha.ravel())
     if alpha is not None:
@@ -146,7 +146,7 @@ def _packed_rgb(pixels: np.ndarray) -> np.ndarray:
     return packed
 
 
-def _unique_and_index(packed: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def unique_and_index(packed: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The sorted unique 0xRRGGBB values and each pixel's row among them (int32).
 
     Through tables over all 2**24 colours rather than sorting or searching:
