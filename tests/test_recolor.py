@@ -324,10 +324,12 @@ def test_recoloured_fills_differ_from_the_original_palette_of_the_art():
         max_size=400,
     ),
     st.integers(1, 20),
+    st.sampled_from([0, 1 << 30]),
 )
-def test_unique_colours_and_rows_match_sorting_and_searching(values, width):
+def test_unique_colours_and_rows_match_sorting_and_searching(values, width, tables_from):
+    """Both ways, the colour tables (used for large images) and sorting (for small ones)."""
     packed = np.resize(np.array(values, dtype=np.uint32), (max(1, len(values) // width), width))
-    unique, inverse = unique_and_index(packed)
+    unique, inverse = unique_and_index(packed, tables_from)
     assert unique.dtype == np.uint32 and inverse.dtype == np.int32
     np.testing.assert_array_equal(unique, np.unique(packed))
     np.testing.assert_array_equal(inverse, np.searchsorted(np.unique(packed), packed))
