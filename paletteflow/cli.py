@@ -38,9 +38,11 @@ from paletteflow.imageio import (
     encode_png,
     read_image_source,
 )
+from paletteflow.local_server import LocalServer, Status
 from paletteflow.models import DEFAULT_STORAGE, GeneratorSettings, Palette, VariationRequest
 from paletteflow.palettes import check_palette_count, get_generator
 from paletteflow.palettes.locks import assign_roles
+from paletteflow.prefect_api import SERVER_MODE
 from paletteflow.progress import reporting_to
 from paletteflow.recolor import recolor_image
 from paletteflow.sample import draw_sample_logo
@@ -56,9 +58,13 @@ PREFECT_DEFAULTS = {
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
     # Prefect's client-side telemetry; off, like the server's, and its first-run notice with it.
     "DO_NOT_TRACK": "1",
+    # PALETTEFLOW_SERVER=temporary: a new PREFECT_HOME migrates its database first, which can
+    # outlast Prefect's default wait of 20 s on a loaded machine.
+    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "180",
 }
 # Prefect's own console handler; its level can be set from the environment (logging.yml).
 CONSOLE_LOG_LEVEL = "PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL"
+RUNNER_POLL_SETTING = "PREFECT_RUNNER_POLL_FREQUENCY"
 
 app = typer.Typer(
     add_completion=False,
@@ -98,9 +104,9 @@ def _run_flow(
     request: VariationRequest, task_runner: str | None = None, dask_address: str | None = None
 ) -> list[dict[str, Any]]:
     apply_prefect_defaults()
-    from paletteflow.prefect_api import start_temporary_api, without_heartbeats
+    from paletteflow.prefect_api import api_for_runs, without_heartbeats
 
-    api = start_temporary_api()
+    api = api_for_runs(_notice)
     from flows.palette_variations import palette_variations
     from flows.task_runners import make_task_runner
 
@@ -109,6 +115,11 @@ def _run_flow(
         flow = flow.with_options(task_runner=make_task_runner(task_runner or "dask", dask_address))
     with api, without_heartbeats():
         return flow(request)
+
+
+def _notice(message: str) -> None:
+    """A line the user must see whatever --quiet or --json say: a process was started for them."""
+    err.print(Text.assemble(("note: ", "bold"), message), soft_wrap=True, highlight=False)
 
 
 def _finish_run(
@@ -424,15 +435,78 @@ def serve(
 ) -> None:
     """Serve the palette-variations and process-inbox deployments from this process."""
     with user_errors():
-        if not os.environ.get("PREFECT_API_URL"):
+        if os.environ.get(SERVER_MODE) == "temporary":
             raise InputError(
-                "serve needs a Prefect server: run `prefect server start` and set "
-                "PREFECT_API_URL=http://127.0.0.1:4200/api (the ephemeral API schedules nothing)"
+                f"serve needs a Prefect server that outlives it; unset {SERVER_MODE}=temporary "
+                "(a temporary API schedules nothing and dies with the process)"
             )
         apply_prefect_defaults()
-        from deployments.serve import serve_all
+        # A run started in the UI waits for the runner's next poll: Prefect's default is 10 s.
+        os.environ.setdefault(RUNNER_POLL_SETTING, "1")
+        from paletteflow.prefect_api import api_for_runs
 
-        serve_all(storage=storage, inbox_cron=inbox_cron)
+        with api_for_runs(_notice):
+            from deployments.serve import serve_all
+
+            serve_all(storage=storage, inbox_cron=inbox_cron)
+
+
+server_app = typer.Typer(
+    no_args_is_help=True,
+    help="The local Prefect server that runs report to when PREFECT_API_URL is not set.",
+)
+app.add_typer(server_app, name="server")
+
+
+@server_app.command("start")
+def server_start() -> None:
+    """Start the local Prefect server (API and UI) in the background, if it is not running."""
+    with user_errors():
+        server = _local_server()
+        if server.ensure_running():
+            out.print(f"started the local Prefect server at {server.url}", highlight=False)
+            out.print(f"log: {server.log_path}", highlight=False)
+            out.print("stop it with `paletteflow server stop`", highlight=False)
+        else:
+            out.print(f"a Prefect server is already running at {server.url}", highlight=False)
+
+
+@server_app.command("status")
+def server_status() -> None:
+    """Say whether the local Prefect server runs; exit code 1 when it does not."""
+    with user_errors():
+        server = _local_server()
+        status = server.status()
+        if status is Status.NONE:
+            out.print(f"no Prefect server at {server.url}", highlight=False)
+            raise typer.Exit(1)
+        out.print(f"running at {server.url} ({status.value})", highlight=False)
+        if status is Status.OURS:
+            out.print(f"log: {server.log_path}", highlight=False)
+
+
+@server_app.command("stop")
+def server_stop() -> None:
+    """Stop the local Prefect server that paletteflow started."""
+    with user_errors():
+        server = _local_server()
+        if server.stop():
+            out.print(f"stopped the local Prefect server at {server.url}", highlight=False)
+        elif server.answers():
+            out.print(
+                f"the Prefect server at {server.url} was not started by paletteflow; "
+                "stop it where it runs",
+                highlight=False,
+            )
+        else:
+            out.print("no local Prefect server was running", highlight=False)
+
+
+def _local_server() -> LocalServer:
+    apply_prefect_defaults()
+    from paletteflow.prefect_api import local_server
+
+    return local_server()
 
 
 def main() -> None:

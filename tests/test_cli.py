@@ -322,33 +322,3 @@ def _heartbeat_count(client, flow_run_id, *, expect_some: bool) -> int:
         if total or time.monotonic() > deadline:
             return total
         time.sleep(0.25)
-
-
-def test_demo_on_the_temporary_api_launches_it_early_and_leaves_nothing_running(tmp_path):
-    home = tmp_path / "prefect-home"
-    env = {key: value for key, value in os.environ.items() if key != "PREFECT_API_URL"}
-    result = subprocess.run(
-        [CLI, "demo", "-n", "2", "--json", "--storage", str(tmp_path / "out")],
-        capture_output=True,
-        text=True,
-        timeout=180,
-        env={**env, "PREFECT_HOME": str(home)},
-    )
-    assert result.returncode == 0, result.stderr
-    assert len(json.loads(result.stdout)) == 2
-    assert "Starting temporary server" not in result.stderr, "Prefect started a server of its own"
-    assert (home / "prefect.db").is_file()
-    assert _processes_using(home) == [], "the API server outlived the CLI"
-
-
-def _processes_using(home: Path) -> list[int]:
-    """Processes whose environment names this PREFECT_HOME: the server would, had it stayed."""
-    marker = f"PREFECT_HOME={home}".encode()
-    found = []
-    for environ in Path("/proc").glob("[0-9]*/environ"):
-        try:
-            if marker in environ.read_bytes().split(b"\0"):
-                found.append(int(environ.parent.name))
-        except OSError:
-            continue
-    return found
