@@ -4,7 +4,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 UV := $(BIN)/uv
-INSTALL = $(UV) pip install --python $(BIN)/python --quiet -c requirements.lock
+# Bytecode compiled at install: with PYTHONDONTWRITEBYTECODE set (containers, CI) nothing else
+# would write it, and every process would compile Prefect from source again.
+INSTALL = $(UV) pip install --python $(BIN)/python --quiet --compile-bytecode -c requirements.lock
 
 # The gallery tests drive Debian's Chromium through Playwright; Playwright never downloads a browser.
 CHROMIUM := /usr/bin/chromium

@@ -341,7 +341,8 @@ def measure(plan: Plan, work: Path, started: float) -> dict[str, Any]:
         envs = clean_env(server_home), clean_env(server_home, server.url)
         headline, scaling = warm_cases(plan, children, *envs, started)
     report["server_503s"] = retryable_errors(server_log)
-    cold_env = clean_env(work / "cold-home")
+    # Prefect's temporary API in each process; benchmarks/startup.py times the CLI's local server.
+    cold_env = clean_env(work / "cold-home") | {"PALETTEFLOW_SERVER": "temporary"}
     cold = [
         cold_row(label, children.case("flow", plan.side, plan.n, cold_env, runs=1, warm=False))
         for label in ("first ever (new PREFECT_HOME: migrations)", "cold again (same home)")

@@ -225,20 +225,20 @@ def start_flow(
 ) -> tuple[Callable[[VariationRequest], list[dict[str, Any]]], dict[str, Any]]:
     """The flow, set up in the CLI's order and with its settings; the figures of a cold start.
 
-    As `paletteflow run` does it: the project's Prefect defaults, the CLI's
-    temporary API launched before the flow is imported (none when
-    PREFECT_API_URL names a server), and the runs without flow-run heartbeats.
+    As `paletteflow run` does it: the project's Prefect defaults, the API the
+    CLI picks (PREFECT_API_URL, or as the environment's PALETTEFLOW_SERVER
+    says), and the runs without flow-run heartbeats.
     The contexts stay open on `stack` for the rest of the process, so repeated
     runs share one API, as in a long-lived process. The figures: spawn to flow
     imported (when the parent passed its spawn time), then the API's start:
-    the wait for the temporary API and a first round trip.
+    the API's set-up and a first round trip.
     """
     from paletteflow.cli import apply_prefect_defaults
 
     apply_prefect_defaults()
-    from paletteflow.prefect_api import start_temporary_api, without_heartbeats
+    from paletteflow.prefect_api import api_for_runs, without_heartbeats
 
-    api = start_temporary_api()
+    api = api_for_runs(lambda _started: None)
     from flows.palette_variations import palette_variations
 
     imported, started = time.time(), time.perf_counter()

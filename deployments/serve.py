@@ -2,9 +2,9 @@
 
     paletteflow serve [--storage URL] [--inbox-cron "*/5 * * * *"]
 
-Served deployments need a real Prefect server (`prefect server start`): the
-ephemeral API that `paletteflow run` uses runs no scheduler and dies with the
-process, so serving against it would schedule nothing.
+Served deployments need a Prefect server that outlives them: PREFECT_API_URL's,
+or the local server that `paletteflow serve` starts like `paletteflow run` does.
+A temporary API runs no scheduler and dies with the process.
 """
 
 from __future__ import annotations

@@ -29,7 +29,7 @@ def _wait_for_deployment(timeout_s: float = 90) -> None:
 
 @pytest.fixture
 def served(prefect_api, tmp_path):
-    env = {**os.environ, "PREFECT_API_URL": prefect_api, "PREFECT_RUNNER_POLL_FREQUENCY": "1"}
+    env = {**os.environ, "PREFECT_API_URL": prefect_api}
     log = (tmp_path / "serve.log").open("w")
     process = subprocess.Popen(
         [CLI, "serve", "--storage", str(tmp_path / "inbox-store")],
