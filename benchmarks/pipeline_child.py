@@ -236,14 +236,13 @@ def start_flow(
     from paletteflow.cli import apply_prefect_defaults
 
     apply_prefect_defaults()
-    from paletteflow.prefect_api import api_for_runs, without_heartbeats
+    from paletteflow.prefect_api import settings_for_runs
 
-    api = api_for_runs(lambda _started: None)
+    run_settings = settings_for_runs(lambda _started: None, heartbeats=False)
     from flows.palette_variations import palette_variations
 
     imported, started = time.time(), time.perf_counter()
-    stack.enter_context(api)
-    stack.enter_context(without_heartbeats())
+    stack.enter_context(run_settings)
     waited = time.perf_counter() - started
     setup: dict[str, Any] = {
         "api": os.environ.get("PREFECT_API_URL", "the CLI's temporary API"),

@@ -104,16 +104,16 @@ def _run_flow(
     request: VariationRequest, task_runner: str | None = None, dask_address: str | None = None
 ) -> list[dict[str, Any]]:
     apply_prefect_defaults()
-    from paletteflow.prefect_api import api_for_runs, without_heartbeats
+    from paletteflow.prefect_api import settings_for_runs
 
-    api = api_for_runs(_notice)
+    run_settings = settings_for_runs(_notice, heartbeats=False)
     from flows.palette_variations import palette_variations
     from flows.task_runners import make_task_runner
 
     flow = palette_variations
     if task_runner or dask_address:
         flow = flow.with_options(task_runner=make_task_runner(task_runner or "dask", dask_address))
-    with api, without_heartbeats():
+    with run_settings:
         return flow(request)
 
 
@@ -443,9 +443,9 @@ def serve(
         apply_prefect_defaults()
         # A run started in the UI waits for the runner's next poll: Prefect's default is 10 s.
         os.environ.setdefault(RUNNER_POLL_SETTING, "1")
-        from paletteflow.prefect_api import api_for_runs
+        from paletteflow.prefect_api import settings_for_runs
 
-        with api_for_runs(_notice):
+        with settings_for_runs(_notice, heartbeats=True):
             from deployments.serve import serve_all
 
             serve_all(storage=storage, inbox_cron=inbox_cron)

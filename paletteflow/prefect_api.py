@@ -13,9 +13,10 @@ Part of the CLI: the one place in the library that imports Prefect.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
+from typing import Any
 
 from paletteflow.errors import InputError
 from paletteflow.local_server import LocalServer
@@ -35,12 +36,38 @@ def local_server() -> LocalServer:
     )
 
 
-def api_for_runs(notice: Callable[[str], None]) -> AbstractContextManager[object]:
+def settings_for_runs(
+    notice: Callable[[str], None], *, heartbeats: bool
+) -> AbstractContextManager[object]:
     """A context in which flow runs report to the right Prefect API (see the module docstring).
 
     `notice` is told, in one line, when a server is started for these runs.
+    Without `heartbeats` the runs send no flow-run heartbeats, unless
+    PREFECT_FLOWS_HEARTBEAT_FREQUENCY is set: heartbeats let a server mark a
+    run whose process died as crashed, which matters for deployment runs
+    (served or on a worker); a run started from the CLI has a person at the
+    terminal who sees it end, and its heartbeat thread cost the run up to a
+    second at its end, waiting to be joined. One settings context for both,
+    since each one rebuilds Prefect's settings.
     """
-    from prefect.settings import PREFECT_API_URL, get_current_settings, temporary_settings
+    from prefect.settings import (
+        PREFECT_API_URL,
+        PREFECT_FLOWS_HEARTBEAT_FREQUENCY,
+        temporary_settings,
+    )
+
+    updates: dict[Any, Any] = {}
+    api_url = _local_api_url(notice)
+    if api_url is not None:
+        updates[PREFECT_API_URL] = api_url
+    if not heartbeats and HEARTBEAT_SETTING not in os.environ:
+        updates[PREFECT_FLOWS_HEARTBEAT_FREQUENCY] = None
+    return temporary_settings(updates=updates) if updates else nullcontext()
+
+
+def _local_api_url(notice: Callable[[str], None]) -> str | None:
+    """The local server's API, started if need be; None when Prefect's own choice stands."""
+    from prefect.settings import get_current_settings
 
     mode = os.environ.get(SERVER_MODE, "local")
     if mode not in SERVER_MODES:
@@ -48,9 +75,9 @@ def api_for_runs(notice: Callable[[str], None]) -> AbstractContextManager[object
     configured = get_current_settings().api.url
     if configured:
         _check_answers(configured)
-        return nullcontext()
+        return None
     if mode == "temporary":
-        return nullcontext()
+        return None
     server = local_server()
     if server.ensure_running():
         notice(
@@ -58,7 +85,7 @@ def api_for_runs(notice: Callable[[str], None]) -> AbstractContextManager[object
             f"log {server.log_path}); it keeps running for later runs: stop it with "
             "`paletteflow server stop`"
         )
-    return temporary_settings(updates={PREFECT_API_URL: server.api_url})
+    return server.api_url
 
 
 def _check_answers(api_url: str) -> None:
@@ -71,22 +98,3 @@ def _check_answers(api_url: str) -> None:
             f"no Prefect API answers at {api_url} ({type(problem).__name__}); start that server, "
             "or unset PREFECT_API_URL to let paletteflow keep a local one"
         )
-
-
-@contextmanager
-def without_heartbeats() -> Iterator[None]:
-    """Run the flow without Prefect's flow-run heartbeats, unless the environment asks for them.
-
-    Heartbeats let a server mark a run whose process died as crashed; that
-    matters for deployment runs (served or on a worker), which keep them. A
-    run started from the CLI has a person at the terminal who sees it end,
-    and its heartbeat thread cost the run up to a second at its end, waiting
-    to be joined. Setting PREFECT_FLOWS_HEARTBEAT_FREQUENCY keeps them on.
-    """
-    if HEARTBEAT_SETTING in os.environ:
-        yield
-        return
-    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
-
-    with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
-        yield
