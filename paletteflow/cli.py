@@ -42,7 +42,6 @@ from paletteflow.local_server import LocalServer, Status
 from paletteflow.models import DEFAULT_STORAGE, GeneratorSettings, Palette, VariationRequest
 from paletteflow.palettes import check_palette_count, get_generator
 from paletteflow.palettes.locks import assign_roles
-from paletteflow.prefect_api import SERVER_MODE
 from paletteflow.progress import reporting_to
 from paletteflow.recolor import recolor_image
 from paletteflow.sample import draw_sample_logo
@@ -435,17 +434,12 @@ def serve(
 ) -> None:
     """Serve the palette-variations and process-inbox deployments from this process."""
     with user_errors():
-        if os.environ.get(SERVER_MODE) == "temporary":
-            raise InputError(
-                f"serve needs a Prefect server that outlives it; unset {SERVER_MODE}=temporary "
-                "(a temporary API schedules nothing and dies with the process)"
-            )
         apply_prefect_defaults()
         # A run started in the UI waits for the runner's next poll: Prefect's default is 10 s.
         os.environ.setdefault(RUNNER_POLL_SETTING, "1")
         from paletteflow.prefect_api import settings_for_runs
 
-        with settings_for_runs(_notice, heartbeats=True):
+        with settings_for_runs(_notice, heartbeats=True, lasting=True):
             from deployments.serve import serve_all
 
             serve_all(storage=storage, inbox_cron=inbox_cron)

@@ -37,7 +37,7 @@ def local_server() -> LocalServer:
 
 
 def settings_for_runs(
-    notice: Callable[[str], None], *, heartbeats: bool
+    notice: Callable[[str], None], *, heartbeats: bool, lasting: bool = False
 ) -> AbstractContextManager[object]:
     """A context in which flow runs report to the right Prefect API (see the module docstring).
 
@@ -48,7 +48,8 @@ def settings_for_runs(
     (served or on a worker); a run started from the CLI has a person at the
     terminal who sees it end, and its heartbeat thread cost the run up to a
     second at its end, waiting to be joined. One settings context for both,
-    since each one rebuilds Prefect's settings.
+    since each one rebuilds Prefect's settings. `lasting` refuses a temporary
+    API: serving needs a scheduler that outlives the process.
     """
     from prefect.settings import (
         PREFECT_API_URL,
@@ -57,7 +58,7 @@ def settings_for_runs(
     )
 
     updates: dict[Any, Any] = {}
-    api_url = _local_api_url(notice)
+    api_url = _local_api_url(notice, lasting)
     if api_url is not None:
         updates[PREFECT_API_URL] = api_url
     if not heartbeats and HEARTBEAT_SETTING not in os.environ:
@@ -65,7 +66,7 @@ def settings_for_runs(
     return temporary_settings(updates=updates) if updates else nullcontext()
 
 
-def _local_api_url(notice: Callable[[str], None]) -> str | None:
+def _local_api_url(notice: Callable[[str], None], lasting: bool) -> str | None:
     """The local server's API, started if need be; None when Prefect's own choice stands."""
     from prefect.settings import get_current_settings
 
@@ -76,6 +77,11 @@ def _local_api_url(notice: Callable[[str], None]) -> str | None:
     if configured:
         _check_answers(configured)
         return None
+    if mode == "temporary" and lasting:
+        raise InputError(
+            f"serve needs a Prefect server that outlives it; unset {SERVER_MODE}=temporary "
+            "or set PREFECT_API_URL (a temporary API schedules nothing and dies with the process)"
+        )
     if mode == "temporary":
         return None
     server = local_server()

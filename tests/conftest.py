@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import os
+import signal
 import tempfile
+import time
 
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("PALETTEFLOW_RETRY_BACKOFF_S", "0.01")
 # Task results and caches of this test session only, so no run sees another session's cache.
 os.environ["PREFECT_LOCAL_STORAGE_PATH"] = tempfile.mkdtemp(prefix="paletteflow-test-results-")
+# A CLI call that reaches a flow without PREFECT_API_URL must not leave a local server running in
+# the user's PREFECT_HOME; tests of the local server ask for it with their own home and port.
+os.environ["PALETTEFLOW_SERVER"] = "temporary"
+# Every process the tests start inherits this mark, so the session can tell whether one outlived it.
+os.environ["PALETTEFLOW_TEST_SESSION"] = f"{os.getpid()}-{time.time_ns()}"
 
+import contextlib
 import io
 import uuid
 from collections.abc import Iterator
@@ -282,3 +290,29 @@ def library_run(
     manifest = manifest.model_copy(update={"gallery": store_gallery(storage, manifest)})
     write_manifest(storage, manifest)
     return manifest
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Fail the session if a process it started is still running: `make test` leaves none."""
+    deadline = time.monotonic() + 15
+    mark = f"PALETTEFLOW_TEST_SESSION={os.environ['PALETTEFLOW_TEST_SESSION']}".encode()
+    while (leftovers := processes_marked(mark)) and time.monotonic() < deadline:
+        time.sleep(0.25)
+    if leftovers:
+        for pid in leftovers:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+        print(f"\nprocesses started by the tests outlived them (killed now): {leftovers}")
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def processes_marked(mark: bytes) -> list[int]:
+    """Processes whose environment at start held `mark` (a KEY=VALUE line)."""
+    found = []
+    for environ in Path("/proc").glob("[0-9]*/environ"):
+        try:
+            if mark in environ.read_bytes().split(b"\0"):
+                found.append(int(environ.parent.name))
+        except OSError:
+            continue
+    return found

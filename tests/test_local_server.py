@@ -17,6 +17,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from conftest import processes_marked
 
 CLI = str(Path(sys.executable).parent / "paletteflow")
 STARTED = "started a local Prefect server"
@@ -33,27 +34,18 @@ def new_machine(tmp_path) -> Iterator[dict[str, str]]:
     """The environment of a machine that never ran Prefect; whatever a test starts is stopped."""
     home = tmp_path / "prefect-home"
     env = {key: value for key, value in os.environ.items() if key != "PREFECT_API_URL"}
-    env |= {"PREFECT_HOME": str(home), "PREFECT_SERVER_API_PORT": str(free_port())}
+    env |= {
+        "PREFECT_HOME": str(home),
+        "PREFECT_SERVER_API_PORT": str(free_port()),
+        "PALETTEFLOW_SERVER": "local",
+    }
     yield env
     subprocess.run([CLI, "server", "stop"], env=env, capture_output=True, timeout=60)
-    assert processes_using(home) == [], "a process outlived the test"
+    assert processes_marked(f"PREFECT_HOME={home}".encode()) == [], "a process outlived the test"
 
 
 def cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
     return subprocess.run([CLI, *args], capture_output=True, text=True, timeout=400, env=env)
-
-
-def processes_using(home: Path) -> list[int]:
-    """Processes whose environment names this PREFECT_HOME: a server would, had it stayed."""
-    marker = f"PREFECT_HOME={home}".encode()
-    found = []
-    for environ in Path("/proc").glob("[0-9]*/environ"):
-        try:
-            if marker in environ.read_bytes().split(b"\0"):
-                found.append(int(environ.parent.name))
-        except OSError:
-            continue
-    return found
 
 
 def flow_run_names(env: dict[str, str]) -> list[str]:
@@ -94,7 +86,7 @@ def test_first_runs_start_one_server_that_records_them_and_stop_ends_it(new_mach
     assert status.returncode == 0 and "started by paletteflow" in status.stdout
     stopped = cli(new_machine, "server", "stop")
     assert stopped.returncode == 0 and "stopped" in stopped.stdout
-    assert processes_using(Path(new_machine["PREFECT_HOME"])) == []
+    assert processes_marked(f"PREFECT_HOME={new_machine['PREFECT_HOME']}".encode()) == []
     assert cli(new_machine, "server", "status").returncode == 1
 
 
@@ -123,4 +115,4 @@ def test_temporary_mode_runs_on_prefects_own_server_and_leaves_nothing(new_machi
     assert len(json.loads(result.stdout)) == 1
     assert STARTED not in result.stderr
     assert (Path(new_machine["PREFECT_HOME"]) / "prefect.db").is_file()
-    assert processes_using(Path(new_machine["PREFECT_HOME"])) == []
+    assert processes_marked(f"PREFECT_HOME={new_machine['PREFECT_HOME']}".encode()) == []
