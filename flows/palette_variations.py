@@ -31,7 +31,7 @@ from paletteflow.palettes import get_generator
 from paletteflow.progress import current_progress
 from paletteflow.storage import Storage, StorageSettings
 from paletteflow.variations import as_reused, base_image_notes, manifest_key, openable, slugify
-from tasks.palettes import add_image_palettes, read_image_colours, text_palettes_task
+from tasks.palettes import add_image_palettes, text_palettes_task
 from tasks.recolor import recolor_variation
 from tasks.showcase import make_contact_sheet, make_gallery
 from tasks.storage import open_storage, upload_base_image, write_manifest
@@ -99,9 +99,8 @@ def palette_variations(request: VariationRequest) -> list[dict[str, Any]]:
     settings: StorageSettings = request.storage_settings()
     base_future = upload_base_image.submit(request)
     text_palettes = text_palettes_task(request).submit(request)
-    colours = read_image_colours.submit(request, base_future)
     uploaded = base_future.result()
-    generated = add_image_palettes(request, colours.result(), text_palettes.result())
+    generated = add_image_palettes(request, uploaded.colours, text_palettes.result())
     palettes_done = time.perf_counter()
 
     storage = open_storage(settings)

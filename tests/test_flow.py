@@ -236,7 +236,7 @@ def test_text_palettes_run_alongside_the_upload_and_the_colour_reading(
     Run one after the other, the upload would wait for a palettes call that never starts, and
     the server would give up after its bound. Run side by side, both go ahead at once, however
     long Prefect takes to start either task (its client backs off 2 s on a busy SQLite API).
-    The image's colours are then read while the LLM still answers (4 s).
+    The upload task then reads the image's colours while the LLM still answers (4 s).
     """
     from test_providers import GOOD, chat
 
@@ -261,8 +261,7 @@ def test_text_palettes_run_alongside_the_upload_and_the_colour_reading(
     assert palettes.tags == [LLM_TAG]
     times = {name: (run.start_time, run.end_time) for name, run in runs.items()}
     assert palettes.start_time < upload.end_time and upload.start_time < palettes.end_time, times
-    colours = runs["read-image-colours"]
-    assert upload.end_time <= colours.start_time and colours.end_time < palettes.end_time, times
+    assert upload.end_time < palettes.end_time, "the upload reads the colours meanwhile"
 
 
 def test_offline_palettes_take_no_llm_tag_so_no_slot_lease(
