@@ -1,4 +1,4 @@
-"""Storage tasks: open the store with its credentials, put the base image in place, write the manifest."""
+"""Storage tasks: open the store with its credentials, put the base image in place and read its colours."""
 
 from __future__ import annotations
 
@@ -11,10 +11,9 @@ from prefect.blocks.system import Secret
 from prefect.cache_policies import NO_CACHE
 
 from paletteflow.errors import InputError
-from paletteflow.models import Manifest, VariationRequest
+from paletteflow.models import VariationRequest
 from paletteflow.storage import Storage, StorageSettings
 from paletteflow.variations import base_image_colours, store_request_image
-from paletteflow.variations import write_manifest as write_manifest_to
 from tasks.policy import TRANSIENT_RETRIES
 from tasks.results import StoredBase
 
@@ -72,8 +71,3 @@ def upload_base_image(request: VariationRequest) -> StoredBase:
     if swept:
         logger.warning("removed %d stale temporaries of interrupted writes", len(swept))
     return StoredBase(base=base, seconds=seconds, colours=base_image_colours(storage, base))
-
-
-@task(name="write-manifest", **STORAGE_RETRIES)
-def write_manifest(storage: StorageSettings, manifest: Manifest) -> str:
-    return write_manifest_to(open_storage(storage), manifest)
