@@ -1,4 +1,4 @@
-"""The whole pipeline's cost, for issue 8: floor, warm flow, cold CLI, old approach and scaling, in one run.
+"""The whole pipeline's cost, for issues 8 and 14: floor, warm flow, cold CLI, old approach, scaling.
 
     make bench                                   # or: .venv/bin/python -m benchmarks.pipeline
     .venv/bin/python -m benchmarks.pipeline --quick   # a smoke run on small images, a minute
@@ -40,7 +40,16 @@ How it measures, and why:
   counted), as runs from separate CLI calls, schedules or the UI come, and
   back to back, the worst case. The same warm runs without PREFECT_API_URL,
   on the temporary API the CLI launches (repeat runs in one process, 1 s
-  apart), are reported too.
+  apart), are reported too. The floor is sequential, on one core; the flow
+  runs its tasks on a thread pool, and the recolour work releases the GIL, so
+  the flow may use both cores: the ratio compares the product with the
+  simplest way to do its work, not like with like core for core.
+- Where a warm run's time goes: after each run 1 s apart, the same child
+  times an empty flow run and a run of the flow's skeleton (its task runs
+  with nothing in them, benchmarks/flow_skeleton.py), 1 s apart too, and
+  reads the API server's CPU seconds (from /proc) over each. From their
+  medians the report splits the warm flow into the empty flow run, its task
+  runs, the work (the whole job) and the rest, which none of them explains.
 - (c) cold: fresh processes without PREFECT_API_URL, as `paletteflow demo`
   runs: the first ever (new PREFECT_HOME, so database migrations) and a second
   one, split into start-up + imports (from the parent's spawn), API start (the
