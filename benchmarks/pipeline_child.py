@@ -18,7 +18,11 @@ The modes:
 - flow: `palette_variations(request)` as the CLI runs it (`start_flow`), on
   the API that PREFECT_API_URL names, or the CLI's temporary API when it is
   unset. The time from the parent's spawn to the flow being imported, and the
-  API's start, are reported apart from the runs (a cold start's split).
+  API's start, are reported apart from the runs (a cold start's split). With
+  --skeleton, each run is followed by an empty flow run and a run of the
+  flow's skeleton (benchmarks/flow_skeleton.py: its task runs with nothing in
+  them), so the parent can say how much of a run is Prefect's; with
+  --server-pid, each run also reports the API server's CPU seconds.
 
 Every measured run reads image bytes no other run in the process has read (a
 PNG text chunk carrying the run's number), with its own theme text, so neither
@@ -276,25 +280,73 @@ def flow_run(
 
 
 Runner = Callable[[Run], dict[str, float]]
+# What else a flow case times after each measured run, on the same API: name -> call(n).
+Extras = dict[str, Callable[[int], object]]
 
 
 def make_runner(
-    mode: str, spawned_at: float | None, stack: ExitStack
-) -> tuple[Runner, dict[str, Any]]:
-    """The function that does one run of `mode`, and the figures of setting it up (flow only)."""
+    mode: str, spawned_at: float | None, stack: ExitStack, skeleton_n: int | None = None
+) -> tuple[Runner, dict[str, Any], Extras]:
+    """The function that does one run of `mode`, the figures of setting it up (flow only), and
+    with `skeleton_n` (flow only) the empty flow and the flow's skeleton, timed after each run.
+    """
     if mode in LOOPS:
-        return lambda run: core_loop(mode, run), {}
+        return lambda run: core_loop(mode, run), {}, {}
     if mode == "job":
-        return whole_job, {}
+        return whole_job, {}, {}
     flow, setup = start_flow(stack, spawned_at)
-    return lambda run: flow_run(flow, run), setup
+    extras: Extras = {}
+    if skeleton_n is not None:
+        from benchmarks import flow_skeleton
+
+        extras = {"empty_flow": lambda n: flow_skeleton.empty(), "skeleton": flow_skeleton.skeleton}
+        setup["skeleton_task_runs"] = flow_skeleton.task_runs(skeleton_n)
+    return lambda run: flow_run(flow, run), setup, extras
+
+
+class ProcessCpu:
+    """CPU seconds another process (the API server) has used so far, from /proc (Linux)."""
+
+    def __init__(self, pid: int) -> None:
+        self.stat = Path(f"/proc/{pid}/stat")
+        self.tick = os.sysconf("SC_CLK_TCK")
+
+    def seconds(self) -> float:
+        # utime and stime are fields 14 and 15; the name before them may hold spaces.
+        fields = self.stat.read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / self.tick
+
+
+def timed(
+    call: Callable[[Any], Any], argument: Any, pause_s: float, server: ProcessCpu | None
+) -> dict[str, Any]:
+    """Wall and CPU seconds of `call(argument)`, then the pause; the server's CPU over both.
+
+    The API server goes on writing a run's events and logs after it ends, so
+    its CPU is counted up to the next call (in back-to-back runs, the next
+    run's count takes the rest).
+    """
+    server_before = server.seconds() if server else 0.0
+    started, cpu = time.perf_counter(), time.process_time()
+    result = call(argument)
+    figures: dict[str, Any] = {
+        "seconds": time.perf_counter() - started,
+        "cpu_s": time.process_time() - cpu,
+        "result": result,
+    }
+    time.sleep(pause_s)
+    if server:
+        figures["server_cpu_s"] = server.seconds() - server_before
+    return figures
 
 
 def run_case(args: argparse.Namespace) -> dict[str, Any]:
     """The warm-up (if any) and the measured runs of one case; every figure the parent reports."""
     with ExitStack() as stack:
-        runner, setup = make_runner(args.mode, args.spawned_at, stack)
-        measured = measure_runs(args, runner)
+        skeleton_n = args.n if args.skeleton else None
+        runner, setup, extras = make_runner(args.mode, args.spawned_at, stack, skeleton_n)
+        server = ProcessCpu(args.server_pid) if args.server_pid else None
+        measured = measure_runs(args, runner, extras, server)
     totals = [figures["seconds"] for figures in measured]
     return {
         "mode": args.mode,
@@ -308,25 +360,38 @@ def run_case(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
-def measure_runs(args: argparse.Namespace, runner: Runner) -> list[dict[str, float]]:
-    """The warm-up run, if any, then the measured ones: each run's wall and CPU seconds and phases."""
+def measure_runs(
+    args: argparse.Namespace, runner: Runner, extras: Extras, server: ProcessCpu | None
+) -> list[dict[str, float]]:
+    """The warm-up run, if any, then the measured ones: each run's wall and CPU seconds and phases.
+
+    After each measured run come the extras, on the same API, each after the
+    same pause: compared within one run, load that comes and goes on this
+    shared machine touches them alike.
+    """
     folder = Path(args.storage)
     folder.mkdir(parents=True, exist_ok=True)
     plan = [(args.warmup_image, 1, 0)] if args.warmup_image else []
     plan += [(args.image, args.n, number) for number in range(1, args.runs + 1)]
     measured = []
+    time.sleep(args.pause_s)
     for source, n, number in plan:
         theme = f"{args.theme} (run {number})"
         data = tagged_png(Path(source).read_bytes(), f"{args.mode} {theme}")
         image = folder / f"image-{number}.png"
         image.write_bytes(data)
         run = Run(image, data, theme, args.logo, n, folder / f"run-{number}")
-        time.sleep(args.pause_s)
-        started, cpu = time.perf_counter(), time.process_time()
-        phases = runner(run)
-        if number:
-            seconds, cpu_s = time.perf_counter() - started, time.process_time() - cpu
-            measured.append({"seconds": seconds, "cpu_s": cpu_s, **phases})
+        figures = timed(runner, run, args.pause_s, server)
+        if not number:
+            for extra in extras.values():
+                timed(extra, n, args.pause_s, None)
+            continue
+        for name, extra in extras.items():
+            other = timed(extra, n, args.pause_s, server)
+            figures[f"{name}_s"] = other["seconds"]
+            if server:
+                figures[f"{name}_server_cpu_s"] = other["server_cpu_s"]
+        measured.append({**figures.pop("result"), **figures})
     return measured
 
 
@@ -345,6 +410,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     )
     parser.add_argument(
         "--spawned-at", type=float, help="the parent's time.time() at spawn: flow reports imports_s"
+    )
+    parser.add_argument("--server-pid", type=int, help="the API server's process: its CPU per run")
+    parser.add_argument(
+        "--skeleton",
+        action="store_true",
+        help="flow: after each run, time an empty flow and the flow's skeleton on the same API",
     )
     return parser.parse_args(argv)
 

@@ -31,6 +31,8 @@ def main() -> None:
     from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
     from prefect.testing.utilities import prefect_test_harness
 
+    from benchmarks.flow_skeleton import nothing_kept as persisted
+
     @flow
     def empty() -> None:
         """Nothing: the run's own cost."""
@@ -41,14 +43,6 @@ def main() -> None:
 
     @task(cache_policy=NO_CACHE, persist_result=False)
     def unpersisted(x: int) -> int:
-        return x
-
-    @task(
-        persist_result=True,
-        result_serializer="json",
-        cache_key_fn=lambda _, parameters: f"overhead-{parameters['x']}-{time.time_ns()}",
-    )
-    def persisted(x: int) -> int:
         return x
 
     @flow

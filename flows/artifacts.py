@@ -5,6 +5,8 @@ contends with the task runs' events: made from the flow's thread, progress
 updates after each of 7 variations cost 0.49 s of a 1.3 s run. So the calls go
 through one background thread, in order, while the flow goes on with its work;
 progress moves at most once per PROGRESS_INTERVAL_S, and always at the end.
+Its artifact is made at its first move: a run shorter than the interval makes
+it once, complete, rather than at 0 and again at the end.
 The flow waits for the last call before it returns, so a finished run has
 every artifact. Artifacts are a view of the run, never a reason to fail it: a
 call that fails is logged as a warning.
@@ -52,13 +54,7 @@ class RunArtifacts:
         self._shown_at = time.monotonic()
         self._calls = ThreadPoolExecutor(max_workers=1, thread_name_prefix="artifacts")
         self._pending: list[tuple[str, Future[Any]]] = []
-        self._progress_id: Future[UUID] = self._call(
-            "progress",
-            create_progress_artifact,
-            progress=0.0,
-            key=f"{self.key}-progress",
-            description=f"0 of {total} variations finished",
-        )
+        self._progress_id: Future[UUID] | None = None
 
     def __enter__(self) -> RunArtifacts:
         return self
@@ -81,17 +77,20 @@ class RunArtifacts:
         if self.finished < self.total and now - self._shown_at < self._interval_s:
             return
         self._shown_at = now
-        self._call(
-            "progress",
-            self._update_progress,
-            progress=100.0 * self.finished / self.total,
-            description=f"{self.finished} of {self.total} variations finished",
-        )
+        shown = {
+            "progress": 100.0 * self.finished / self.total,
+            "description": f"{self.finished} of {self.total} variations finished",
+        }
+        if self._progress_id is None:
+            self._progress_id = self._call(
+                "progress", create_progress_artifact, key=f"{self.key}-progress", **shown
+            )
+        else:
+            self._call("progress", self._update_progress, made=self._progress_id, **shown)
 
-    def _update_progress(self, progress: float, description: str) -> None:
-        update_progress_artifact(
-            self._progress_id.result(), progress=progress, description=description
-        )
+    @staticmethod
+    def _update_progress(made: Future[UUID], progress: float, description: str) -> None:
+        update_progress_artifact(made.result(), progress=progress, description=description)
 
     def publish(
         self, variations: list[Variation], failures: list[Failure], manifest_location: str

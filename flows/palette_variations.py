@@ -6,7 +6,7 @@ import time
 from logging import Logger, LoggerAdapter
 from typing import Any
 
-from prefect import Task, flow, get_run_logger, unmapped
+from prefect import flow, get_run_logger, unmapped
 from prefect.context import FlowRunContext
 from prefect.futures import as_completed
 from prefect.runtime import flow_run
@@ -31,10 +31,10 @@ from paletteflow.palettes import get_generator
 from paletteflow.progress import current_progress
 from paletteflow.storage import Storage, StorageSettings
 from paletteflow.variations import as_reused, base_image_notes, manifest_key, openable, slugify
-from tasks.palettes import add_image_palettes, read_image_colours, text_palettes_task
+from tasks.palettes import add_image_palettes, text_palettes_task
 from tasks.recolor import recolor_variation
-from tasks.showcase import make_contact_sheet, make_gallery
-from tasks.storage import open_storage, upload_base_image, write_manifest
+from tasks.showcase import present_variations
+from tasks.storage import open_storage, upload_base_image
 
 
 def _run_name() -> str:
@@ -99,9 +99,8 @@ def palette_variations(request: VariationRequest) -> list[dict[str, Any]]:
     settings: StorageSettings = request.storage_settings()
     base_future = upload_base_image.submit(request)
     text_palettes = text_palettes_task(request).submit(request)
-    colours = read_image_colours.submit(request, base_future)
     uploaded = base_future.result()
-    generated = add_image_palettes(request, colours.result(), text_palettes.result())
+    generated = add_image_palettes(request, uploaded.colours, text_palettes.result())
     palettes_done = time.perf_counter()
 
     storage = open_storage(settings)
@@ -129,8 +128,7 @@ def palette_variations(request: VariationRequest) -> list[dict[str, Any]]:
                 total_s=finished - started,
             ),
         )
-        manifest = _with_showcase(settings, manifest, logger)
-        manifest_url = write_manifest(settings, manifest)
+        manifest, manifest_url = present_variations(settings, manifest)
     summary = _summary(len(variations), failures)
     logger.info(
         "%s in %.3f s; manifest at %s", summary, time.perf_counter() - started, manifest_path
@@ -198,38 +196,6 @@ def _recolour_all(
         [outcome for outcome in ordered if isinstance(outcome, Variation)],
         [outcome for outcome in ordered if isinstance(outcome, Failure)],
     )
-
-
-def _with_showcase(
-    settings: StorageSettings, manifest: Manifest, logger: Logger | LoggerAdapter
-) -> Manifest:
-    """The manifest with its contact sheet and gallery, or notes saying why either is missing.
-
-    The sheet comes first so that the gallery links it only if it exists. A
-    failure here (after the tasks' retries) costs the picture or the page,
-    never the variations: it is logged as a warning and noted in the manifest.
-    """
-    for field, what, make in (
-        ("contact_sheet", "contact sheet", make_contact_sheet),
-        ("gallery", "gallery", make_gallery),
-    ):
-        stored, notes = _attempt(make, what, settings, manifest, logger)
-        manifest = manifest.model_copy(update={field: stored, "notes": [*manifest.notes, *notes]})
-    return manifest
-
-
-def _attempt(
-    make: Task[..., StoredFile],
-    what: str,
-    settings: StorageSettings,
-    manifest: Manifest,
-    logger: Logger | LoggerAdapter,
-) -> tuple[StoredFile | None, list[str]]:
-    try:
-        return make(settings, manifest), []
-    except Exception as error:
-        logger.warning("the %s could not be made; the variations are kept: %s", what, error)
-        return None, [f"the {what} could not be made: {type(error).__name__}: {error}"]
 
 
 def _openable_file(

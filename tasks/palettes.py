@@ -1,8 +1,8 @@
 """Palette tasks: text palettes concurrently with the upload, then those seeded from the stored image.
 
 The text palettes are the slow part (an LLM call can take seconds), so they
-never wait for the base image. The image's dominant colours are read as soon
-as it is uploaded, alongside them; the few image-seeded palettes are then made
+never wait for the base image. The image's dominant colours are read by the
+upload task, alongside them; the few image-seeded palettes are then made
 locally from those colours, and the recolour tasks reuse the decode and
 analysis from the per-process cache.
 """
@@ -19,12 +19,10 @@ from paletteflow.models import VariationRequest
 from paletteflow.palettes import get_generator, uses_network
 from paletteflow.palettes.image_seeded import image_palette_count, image_palettes
 from paletteflow.palettes.locks import assign_roles
-from paletteflow.variations import base_image_colours
 from tasks.caching import CACHE_EXPIRATION, palettes_cache_key
 from tasks.llm_limit import LLM_TAG, llm_slot
 from tasks.policy import PALETTES_TIMEOUT_S, TRANSIENT_RETRIES
-from tasks.results import GeneratedPalettes, StoredBase
-from tasks.storage import open_storage
+from tasks.results import GeneratedPalettes
 
 
 @task(
@@ -65,22 +63,15 @@ def text_palettes_task(request: VariationRequest) -> Task[[VariationRequest], Ge
     return generate_palettes
 
 
-@task(name="read-image-colours", retries=2, **TRANSIENT_RETRIES)
-def read_image_colours(request: VariationRequest, uploaded: StoredBase) -> list[str]:
-    """The logo's dominant colours, read while the text palettes are still being made.
-
-    Their analysis is the one every recolour task in this process reuses, so
-    it is done here, alongside the (possibly slow) text palettes, rather than
-    after them.
-    """
-    return base_image_colours(open_storage(request.storage_settings()), uploaded.base)
-
-
-@task(name="seed-palettes-from-image")
 def add_image_palettes(
     request: VariationRequest, colours: list[str], generated: GeneratedPalettes
 ) -> GeneratedPalettes:
-    """Complete the text palettes with ones close to the logo's own colours."""
+    """Complete the text palettes with ones close to the logo's own colours.
+
+    Called in the flow, not as a task: it is quick, local and deterministic,
+    so it needs no retries or cache, and a task run of its own would cost more
+    (its events and states written by the API server) than the work.
+    """
     started = time.perf_counter()
     settings = request.generator_settings
     count = image_palette_count(settings.image_palettes, request.n)

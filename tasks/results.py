@@ -17,5 +17,8 @@ class GeneratedPalettes(BaseModel):
 
 
 class StoredBase(BaseModel):
+    """The stored base image, the seconds its upload took, and its dominant colours."""
+
     base: BaseImage
     seconds: float
+    colours: list[str]

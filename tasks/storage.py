@@ -1,4 +1,4 @@
-"""Storage tasks: open the store with its credentials, put the base image in place, write the manifest."""
+"""Storage tasks: open the store with its credentials, put the base image in place and read its colours."""
 
 from __future__ import annotations
 
@@ -11,10 +11,9 @@ from prefect.blocks.system import Secret
 from prefect.cache_policies import NO_CACHE
 
 from paletteflow.errors import InputError
-from paletteflow.models import Manifest, VariationRequest
+from paletteflow.models import VariationRequest
 from paletteflow.storage import Storage, StorageSettings
-from paletteflow.variations import store_request_image
-from paletteflow.variations import write_manifest as write_manifest_to
+from paletteflow.variations import base_image_colours, store_request_image
 from tasks.policy import TRANSIENT_RETRIES
 from tasks.results import StoredBase
 
@@ -52,6 +51,14 @@ def load_credentials(block_name: str | None) -> dict[str, Any] | None:
 
 @task(name="upload-base-image", **STORAGE_RETRIES)
 def upload_base_image(request: VariationRequest) -> StoredBase:
+    """Store the base image, then read its dominant colours, while the text palettes are made.
+
+    The colours come from the analysis every recolour task in this process
+    reuses, so it is done here, alongside the (possibly slow) text palettes,
+    rather than after them; and in this task rather than one of its own, which
+    would cost a task run (its events and states written by the API server)
+    for work that always follows the upload.
+    """
     logger = get_run_logger()
     started = time.perf_counter()
     storage = open_storage(request.storage_settings())
@@ -63,9 +70,4 @@ def upload_base_image(request: VariationRequest) -> StoredBase:
     swept = storage.sweep_temporaries(base.concept_dir)
     if swept:
         logger.warning("removed %d stale temporaries of interrupted writes", len(swept))
-    return StoredBase(base=base, seconds=seconds)
-
-
-@task(name="write-manifest", **STORAGE_RETRIES)
-def write_manifest(storage: StorageSettings, manifest: Manifest) -> str:
-    return write_manifest_to(open_storage(storage), manifest)
+    return StoredBase(base=base, seconds=seconds, colours=base_image_colours(storage, base))

@@ -236,7 +236,7 @@ def test_text_palettes_run_alongside_the_upload_and_the_colour_reading(
     Run one after the other, the upload would wait for a palettes call that never starts, and
     the server would give up after its bound. Run side by side, both go ahead at once, however
     long Prefect takes to start either task (its client backs off 2 s on a busy SQLite API).
-    The image's colours are then read while the LLM still answers (4 s).
+    The upload task then reads the image's colours while the LLM still answers (4 s).
     """
     from test_providers import GOOD, chat
 
@@ -261,8 +261,7 @@ def test_text_palettes_run_alongside_the_upload_and_the_colour_reading(
     assert palettes.tags == [LLM_TAG]
     times = {name: (run.start_time, run.end_time) for name, run in runs.items()}
     assert palettes.start_time < upload.end_time and upload.start_time < palettes.end_time, times
-    colours = runs["read-image-colours"]
-    assert upload.end_time <= colours.start_time and colours.end_time < palettes.end_time, times
+    assert upload.end_time < palettes.end_time, "the upload reads the colours meanwhile"
 
 
 def test_offline_palettes_take_no_llm_tag_so_no_slot_lease(
@@ -392,12 +391,13 @@ def _report_progress(finished: int, total: int, interval_s: float) -> None:
 
 @pytest.mark.parametrize(
     ("finished", "interval_s", "shown"),
-    [(2, 3600.0, 0.0), (3, 3600.0, 100.0), (2, 0.0, 200 / 3)],
+    [(2, 3600.0, []), (3, 3600.0, [100.0]), (2, 0.0, [200 / 3])],
     ids=["held-back", "always-at-the-end", "each-when-no-interval"],
 )
 def test_progress_artifact_moves_at_most_once_per_interval_and_always_at_the_end(
     prefect_api, finished, interval_s, shown
 ):
+    """Made at its first move, not at 0: held back, there is none yet."""
     state = _report_progress(finished, 3, interval_s, return_state=True)
-    (progress,) = asyncio.run(_artifacts(state.state_details.flow_run_id))
-    assert progress.data == pytest.approx(shown)
+    progress = asyncio.run(_artifacts(state.state_details.flow_run_id))
+    assert [artifact.data for artifact in progress] == pytest.approx(shown)

@@ -1,16 +1,25 @@
-"""The pipeline benchmark's parts that can go wrong quietly: its child's figures and its linearity verdict."""
+"""The pipeline benchmark's parts that can go wrong quietly: its child's figures, its linearity
+verdict, and the breakdown of a warm flow run against the flow's skeleton."""
 
 from __future__ import annotations
 
+import asyncio
 import json
+import time
+import uuid
 from pathlib import Path
 
 import numpy as np
 import pytest
+from prefect.client.orchestration import get_client
+from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
 
-from benchmarks.pipeline import growth
+from benchmarks.flow_skeleton import skeleton, task_runs
+from benchmarks.pipeline import breakdown, growth
 from benchmarks.pipeline_child import main, palettes_for, tagged_png
+from flows.palette_variations import palette_variations
 from paletteflow.imageio import decode_image, encode_png
+from paletteflow.models import VariationRequest
 from paletteflow.sample import draw_sample_logo
 
 
@@ -58,3 +67,57 @@ def test_growth_fails_super_linear_cost_only() -> None:
     assert growth([(x, 0.3 + 0.05 * x) for x in xs])["worst_rise"] < 1
     assert growth([(x, 0.05 * x) for x in xs])["worst_rise"] == pytest.approx(1.0)
     assert growth([(x, 0.001 * x * x) for x in xs])["worst_rise"] > 2
+
+
+def test_the_skeleton_makes_as_many_task_runs_as_the_flow(
+    prefect_api, memory_storage_url, sample_logo_png, tmp_path
+):
+    """Else the breakdown would charge Prefect for more or fewer task runs than the flow makes."""
+    image = tmp_path / "logo.png"
+    image.write_bytes(sample_logo_png)
+    request = VariationRequest(
+        image=str(image), theme=f"skeleton {uuid.uuid4().hex}", n=3, storage=memory_storage_url
+    )
+    flow_runs = [
+        palette_variations(request, return_state=True).state_details.flow_run_id,
+        skeleton(3, return_state=True).state_details.flow_run_id,
+    ]
+    assert [_task_run_count(run) for run in flow_runs] == [task_runs(3)] * 2
+
+
+def _task_run_count(flow_run_id: uuid.UUID, settle_s: float = 10.0) -> int:
+    """The API records task runs from their events, a moment after the run: wait till it has all."""
+    deadline = time.monotonic() + settle_s
+    while True:
+        count = asyncio.run(_count(flow_run_id))
+        if count >= task_runs(3) or time.monotonic() > deadline:
+            return count
+        time.sleep(0.1)
+
+
+async def _count(flow_run_id: uuid.UUID) -> int:
+    async with get_client() as client:
+        return len(
+            await client.read_task_runs(
+                flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[flow_run_id]))
+            )
+        )
+
+
+def test_breakdown_splits_the_flow_into_prefect_work_and_rest() -> None:
+    runs = [
+        {"seconds": flow, "cpu_s": 0.5, "empty_flow_s": 0.1, "skeleton_s": skeleton_s,
+         "server_cpu_s": 0.4, "empty_flow_server_cpu_s": 0.1, "skeleton_server_cpu_s": 0.3}
+        for flow, skeleton_s in ((0.6, 0.3), (0.7, 0.34), (0.9, 0.5))
+    ]  # fmt: skip
+    head = {
+        "flow_server": {"median_s": 0.7, "runs": runs, "skeleton_task_runs": 12},
+        "job": {"median_s": 0.25, "runs": [{"seconds": 0.25, "cpu_s": 0.24}]},
+    }
+    parts = breakdown(head)
+    assert parts["task_runs_s"] == pytest.approx(0.24)
+    assert parts["rest_s"] == pytest.approx(0.7 - 0.34 - 0.25)
+    assert parts["empty_flow_s"] + parts["task_runs_s"] + parts["work_s"] + parts[
+        "rest_s"
+    ] == pytest.approx(parts["flow_s"])
+    assert (parts["flow_cpu_s"], parts["work_cpu_s"], parts["server_cpu_s"]) == (0.5, 0.24, 0.4)
