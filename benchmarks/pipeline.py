@@ -1,4 +1,4 @@
-"""The whole pipeline's cost, for issues 8 and 14: floor, warm flow, cold CLI, old approach, scaling.
+"""The whole pipeline's cost, for issues 8 and 14: floor, warm flow, old approach, scaling.
 
     make bench                                   # or: .venv/bin/python -m benchmarks.pipeline
     .venv/bin/python -m benchmarks.pipeline --quick   # a smoke run on small images, a minute
@@ -39,9 +39,7 @@ How it measures, and why:
   the client's retry (in a probe: 7 of 16 back-to-back runs, none of 16
   runs 1 s apart). So the warm runs are measured twice: 1 s apart (the pause not
   counted), as runs from separate CLI calls, schedules or the UI come, and
-  back to back, the worst case. The same warm runs without PREFECT_API_URL,
-  on the temporary API the CLI launches (repeat runs in one process, 1 s
-  apart), are reported too. The floor is sequential, on one core; the flow
+  back to back, the worst case. The floor is sequential, on one core; the flow
   runs its tasks on a thread pool, and the recolour work releases the GIL, so
   the flow may use both cores: the ratio compares the product with the
   simplest way to do its work, not like with like core for core.
@@ -51,12 +49,7 @@ How it measures, and why:
   reads the API server's CPU seconds (from /proc) over each. From their
   medians the report splits the warm flow into the empty flow run, its task
   runs, the work (the whole job) and the rest, which none of them explains.
-- (c) cold: fresh processes without PREFECT_API_URL, as `paletteflow demo`
-  runs: the first ever (new PREFECT_HOME, so database migrations) and a second
-  one, split into start-up + imports (from the parent's spawn), API start (the
-  wait for the CLI's temporary API, launched before the imports, and a first
-  round trip) and the flow run; and the real `paletteflow demo --quiet`, wall
-  time only.
+- Cold starts, the CLI as a user runs it: benchmarks/startup.py.
 - (d) the old approach (k-means recolour, benchmarks/old_approach.py) in the
   core loop, at the headline size only: it takes seconds per palette.
 - Scaling: n = 1, 7, 20, 50 at 1024 px and sides 512 to 4096 at n = 7, plus
@@ -139,7 +132,7 @@ class Plan:
     best_of: int = 3
     best_of_up_to: int = 1024
     best_of_above: int = 2
-    # The headline's floor and warm flow only: no scaling, old approach or cold start.
+    # The headline's floor and warm flow only: no scaling or old approach.
     warm_only: bool = False
 
     def cases(self) -> list[tuple[int, int]]:
@@ -263,7 +256,6 @@ class Children:
         env: dict[str, str],
         *,
         runs: int,
-        warm: bool = True,
         pause_s: float = 0.0,
         options: tuple[str, ...] = (),
     ) -> dict[str, Any]:
@@ -273,9 +265,7 @@ class Children:
         args += ["--pause-s", str(pause_s), *options]
         args += ["--storage", str(self.work / f"case-{self.count}-{mode}")]
         args += ["--theme", f"{DEMO_THEME} #{self.count}", "--logo", DEMO_LOGO]
-        if warm:
-            args += ["--warmup-image", str(self.warmup)]
-        args += ["--spawned-at", repr(time.time())]
+        args += ["--warmup-image", str(self.warmup)]
         wall, output = self.run(
             [sys.executable, "-m", CHILD, mode, *args], env, f"{mode} {side} n={n}"
         )
@@ -319,24 +309,6 @@ def machine() -> dict[str, Any]:
     }
 
 
-def cold_row(label: str, result: dict[str, Any]) -> dict[str, Any]:
-    """A cold process's split: start-up + imports, API start, the flow run, and exit (API stop)."""
-    run_s = result["runs"][0]["seconds"]
-    parts = result["imports_s"] + result["api_start_s"] + run_s
-    return {
-        "label": label,
-        "wall_s": result["wall_s"],
-        "imports_s": result["imports_s"],
-        "api_start_s": result["api_start_s"],
-        "run_s": run_s,
-        "exit_s": result["wall_s"] - parts,
-        "run_cpu_s": result["runs"][0]["cpu_s"],
-        "manifest_timings": {
-            k: v for k, v in result["runs"][0].items() if k.startswith("manifest_")
-        },
-    }
-
-
 def measure(plan: Plan, work: Path, started: float) -> dict[str, Any]:
     """Every case of the plan; the figures as the JSON report keeps them."""
     RESULTS.mkdir(exist_ok=True)
@@ -354,29 +326,8 @@ def measure(plan: Plan, work: Path, started: float) -> dict[str, Any]:
         envs = clean_env(server_home), clean_env(server_home, server.url)
         headline, scaling = warm_cases(plan, children, *envs, server.process.pid, started)
     report["server_503s"] = retryable_errors(server_log)
-    if plan.warm_only:
-        report["machine"]["load_average_end"] = os.getloadavg()
-        report.update(headline=headline, cold=[], scaling=[])
-        return report
-    # Prefect's temporary API in each process; benchmarks/startup.py times the CLI's local server.
-    cold_env = clean_env(work / "cold-home") | {"PALETTEFLOW_SERVER": "temporary"}
-    cold = [
-        cold_row(label, children.case("flow", plan.side, plan.n, cold_env, runs=1, warm=False))
-        for label in ("first ever (new PREFECT_HOME: migrations)", "cold again (same home)")
-    ]
-    progress(f"cold runs: {[round(row['wall_s'], 1) for row in cold]} s", started)
-    demo = [str(BIN / "paletteflow"), "demo", "--quiet", "-n", str(plan.n)]
-    report["cli_demo_wall_s"], _ = children.run(
-        [*demo, "--storage", str(work / "cli-demo")], cold_env, "paletteflow demo --quiet"
-    )
-    headline["flow_ephemeral"] = children.case(
-        "flow", plan.side, plan.n, cold_env, runs=plan.runs, pause_s=API_QUIET_S
-    )
-    progress(
-        f"cli demo {report['cli_demo_wall_s']:.1f} s; warm runs on the temporary API done", started
-    )
     report["machine"]["load_average_end"] = os.getloadavg()
-    report.update(headline=headline, cold=cold, scaling=scaling)
+    report.update(headline=headline, scaling=scaling)
     return report
 
 
@@ -484,12 +435,6 @@ def targets(report: dict[str, Any], plan: Plan) -> list[dict[str, Any]]:
         rss = big[kind]["peak_rss_mb"]
         rows.append((f"{n} palettes at {side}x{side}, peak RSS < 2 GB: {kind}", f"{rss:.0f} MB",
                      rss < RSS_LIMIT_MB))  # fmt: skip
-    cold = report["cold"][1]
-    rows.append((
-        "cold CLI start-up (cold again): start-up + imports / API start / run",
-        f"{cold['imports_s']:.1f} / {cold['api_start_s']:.1f} / {cold['run_s']:.1f} s",
-        None,
-    ))  # fmt: skip
     return [{"target": t, "measured": m, "pass": p} for t, m, p in rows]
 
 
@@ -523,7 +468,6 @@ HEADLINE_LABELS = {
     "job": "(a) floor, whole job: + base upload, palettes, sheet, gallery, manifest",
     "flow_server": "(b) flow, warm, long-lived local `prefect server`, runs 1 s apart",
     "flow_server_back_to_back": "(b) the same, back to back (SQLite 503s: 2 s client back-off)",
-    "flow_ephemeral": "(b) flow, warm, the CLI's temporary API (repeat runs, 1 s apart)",
     "old": "(d) old approach (k-means), core loop",
 }
 
@@ -612,30 +556,6 @@ def render_breakdown(report: dict[str, Any]) -> list[str]:
     ]
 
 
-def render_cold(report: dict[str, Any], plan: Plan) -> list[str]:
-    ephemeral = report["headline"]["flow_ephemeral"]
-    lines = [
-        _row("(c) cold process, the CLI's temporary API", "wall s", "start-up + imports", "API start",
-             "flow run", "exit (API stop)"),
-        _row(*["---"] * 6),
-    ]  # fmt: skip
-    for row in report["cold"]:
-        lines.append(_row(row["label"], _s(row["wall_s"]), _s(row["imports_s"]),
-                          _s(row["api_start_s"]), _s(row["run_s"]), _s(row["exit_s"])))  # fmt: skip
-    return [
-        *lines,
-        _row("the process of the temporary API's warm runs, up to its warm-up", "",
-             _s(ephemeral["imports_s"]), _s(ephemeral["api_start_s"]), "", ""),
-        _row(f"`paletteflow demo --quiet -n {plan.n}` (real CLI; draws its 1024 px logo)",
-             _s(report["cli_demo_wall_s"]), "", "", "", ""),
-        "",
-        f"The long-lived server (UI off) was healthy {report['server_healthy_after_s']:.1f} s "
-        "after the benchmark started, while the logos were drawn. It answered "
-        f"{report['server_503s']['count']} requests with 503 (the client retries after about "
-        f"2 s): {'; '.join(report['server_503s']['causes']) or 'none'}.",
-    ]  # fmt: skip
-
-
 def render_scaling(report: dict[str, Any], plan: Plan) -> list[str]:
     per = ["ms / palette", "ms / (palette MP)"]
     lines = [
@@ -676,7 +596,7 @@ def render_targets(report: dict[str, Any]) -> list[str]:
 
 
 def render(report: dict[str, Any], plan: Plan, command: str) -> str:
-    """The report as markdown: a line on the machine, then headline, cold start, scaling, targets."""
+    """The report as markdown: a line on the machine, then headline, breakdown, scaling, targets."""
     m = report["machine"]
     intro = (
         f"`{command}`: {m['nproc']} cores, load average {m['load_average_start'][0]:.2f} at the "
@@ -685,7 +605,7 @@ def render(report: dict[str, Any], plan: Plan, command: str) -> str:
     )
     parts = [[intro], render_headline(report, plan), render_breakdown(report)]
     if not plan.warm_only:
-        parts += [render_cold(report, plan), render_scaling(report, plan)]
+        parts.append(render_scaling(report, plan))
     parts.append(render_targets(report))
     return "\n\n".join("\n".join(part) for part in parts) + "\n"
 
@@ -696,7 +616,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--warm-only",
         action="store_true",
-        help="the headline's floor and warm flow only (a few minutes): no scaling, old or cold",
+        help="the headline's floor and warm flow only (a few minutes): no scaling or old approach",
     )
     args = parser.parse_args(argv)
     plan = replace(QUICK if args.quick else FULL, warm_only=args.warm_only)

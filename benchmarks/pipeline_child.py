@@ -3,7 +3,7 @@
     python -m benchmarks.pipeline_child core|job|old|flow --image logo.png --n 7 --storage DIR
 
 Each case runs in a fresh process so that its peak RSS (VmHWM) is that
-case's and nothing else's, and so that a cold flow run starts from nothing.
+case's and nothing else's.
 The modes:
 
 - core: the issue's floor. Decode, analyse once, then recolour, encode and
@@ -16,10 +16,7 @@ The modes:
   flow belongs here too.
 - old: the core loop with the old approach's k-means recolour.
 - flow: `palette_variations(request)` as the CLI runs it (`start_flow`), on
-  the API that PREFECT_API_URL names, or the CLI's temporary API when it is
-  unset. The time from the parent's spawn to the flow being imported, and the
-  API's start, are reported apart from the runs (a cold start's split). With
-  --skeleton, each run is followed by an empty flow run and a run of the
+  the API that PREFECT_API_URL names. With --skeleton, each run is followed by an empty flow run and a run of the
   flow's skeleton (benchmarks/flow_skeleton.py: its task runs with nothing in
   them), so the parent can say how much of a run is Prefect's; with
   --server-pid, each run also reports the API server's CPU seconds.
@@ -224,47 +221,24 @@ def whole_job(run: Run) -> dict[str, float]:
     return phases.seconds
 
 
-def start_flow(
-    stack: ExitStack, spawned_at: float | None
-) -> tuple[Callable[[VariationRequest], list[dict[str, Any]]], dict[str, Any]]:
-    """The flow, set up in the CLI's order and with its settings; the figures of a cold start.
+def start_flow(stack: ExitStack) -> Callable[[VariationRequest], list[dict[str, Any]]]:
+    """The flow, set up in the CLI's order and with its settings.
 
     As `paletteflow run` does it: the project's Prefect defaults, the API the
     CLI picks (PREFECT_API_URL, or as the environment's PALETTEFLOW_SERVER
-    says), and the runs without flow-run heartbeats.
-    The contexts stay open on `stack` for the rest of the process, so repeated
-    runs share one API, as in a long-lived process. The figures: spawn to flow
-    imported (when the parent passed its spawn time), then the API's start:
-    the API's set-up and a first round trip.
+    says), and the runs without flow-run heartbeats. The settings stay on
+    `stack` for the rest of the process, so repeated runs share one API, as in
+    a long-lived process.
     """
     from paletteflow.cli import apply_prefect_defaults
 
     apply_prefect_defaults()
     from paletteflow.prefect_api import settings_for_runs
 
-    run_settings = settings_for_runs(lambda _started: None, heartbeats=False)
+    stack.enter_context(settings_for_runs(lambda _started: None, heartbeats=False))
     from flows.palette_variations import palette_variations
 
-    imported, started = time.time(), time.perf_counter()
-    stack.enter_context(run_settings)
-    waited = time.perf_counter() - started
-    setup: dict[str, Any] = {
-        "api": os.environ.get("PREFECT_API_URL", "the CLI's temporary API"),
-        "api_start_s": waited + api_round_trip(),
-    }
-    if spawned_at is not None:
-        setup["imports_s"] = imported - spawned_at
-    return palette_variations, setup
-
-
-def api_round_trip() -> float:
-    """Seconds to the API's first answer."""
-    from prefect.client.orchestration import get_client
-
-    started = time.perf_counter()
-    with get_client(sync_client=True) as client:
-        client.api_healthcheck()
-    return time.perf_counter() - started
+    return palette_variations
 
 
 def flow_run(
@@ -285,7 +259,7 @@ Extras = dict[str, Callable[[int], object]]
 
 
 def make_runner(
-    mode: str, spawned_at: float | None, stack: ExitStack, skeleton_n: int | None = None
+    mode: str, stack: ExitStack, skeleton_n: int | None = None
 ) -> tuple[Runner, dict[str, Any], Extras]:
     """The function that does one run of `mode`, the figures of setting it up (flow only), and
     with `skeleton_n` (flow only) the empty flow and the flow's skeleton, timed after each run.
@@ -294,7 +268,7 @@ def make_runner(
         return lambda run: core_loop(mode, run), {}, {}
     if mode == "job":
         return whole_job, {}, {}
-    flow, setup = start_flow(stack, spawned_at)
+    flow, setup = start_flow(stack), {}
     extras: Extras = {}
     if skeleton_n is not None:
         from benchmarks import flow_skeleton
@@ -344,7 +318,7 @@ def run_case(args: argparse.Namespace) -> dict[str, Any]:
     """The warm-up (if any) and the measured runs of one case; every figure the parent reports."""
     with ExitStack() as stack:
         skeleton_n = args.n if args.skeleton else None
-        runner, setup, extras = make_runner(args.mode, args.spawned_at, stack, skeleton_n)
+        runner, setup, extras = make_runner(args.mode, stack, skeleton_n)
         server = ProcessCpu(args.server_pid) if args.server_pid else None
         measured = measure_runs(args, runner, extras, server)
     totals = [figures["seconds"] for figures in measured]
@@ -407,9 +381,6 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--logo", default="a round badge with mountains, a rising sun and a river")
     parser.add_argument(
         "--pause-s", type=float, default=0.0, help="idle seconds before each measured run, untimed"
-    )
-    parser.add_argument(
-        "--spawned-at", type=float, help="the parent's time.time() at spawn: flow reports imports_s"
     )
     parser.add_argument("--server-pid", type=int, help="the API server's process: its CPU per run")
     parser.add_argument(
