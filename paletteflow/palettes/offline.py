@@ -61,6 +61,12 @@ class OfflineGenerator:
         )
 
 
+def warm_up() -> None:
+    """Load the lexicon and colour names now, so the first palettes come as fast as later ones."""
+    load_lexicon()
+    nearest_colour_name("#808080")
+
+
 def generate_offline(
     theme: str,
     logo: str,
