@@ -208,6 +208,12 @@ def _infer(token: str, lexicon: Lexicon) -> _Entry | None:
 
 
 @cache
+def nice_palettes() -> list[list[str]]:
+    """Palettes many people liked (top COLOURlovers, via nice-color-palettes, MIT), most central first."""
+    return json.loads(read_data("nice_palettes.json"))["palettes"]
+
+
+@cache
 def known_word_vectors() -> WordVectors:
     """Vectors of every lexicon and survey phrase, loaded once per process."""
     return WordVectors(tuple(load_lexicon().phrases))
@@ -226,6 +232,7 @@ def read_theme(*texts: str) -> ThemeReading:
     for text in texts:
         tokens = tokenize(text[:MAX_TEXT_CHARS])
         wanted: list[tuple[Anchor, ...]] = []
+        run: list[tuple[Anchor, ...]] = []  # phrases side by side: "pine forest cabin"
         negating = False
         position = 0
         while position < len(tokens):
@@ -236,6 +243,9 @@ def read_theme(*texts: str) -> ThemeReading:
                 match = (1, entry) if entry is not None else None
                 if entry is not None:
                     read_as.append((token, entry.phrase))
+            if match is None or negating:
+                wanted.extend(_head_first(run))
+                run = []
             if match is None:
                 position += 1
                 if token in _SCOPE_BREAKS:
@@ -253,9 +263,10 @@ def read_theme(*texts: str) -> ThemeReading:
             elif negating:
                 unknown.append(entry.phrase)  # "no grey": no hue to steer clear of
             else:
-                wanted.append(entry.anchors)
+                run.append(entry.anchors)
                 understood.append(entry.phrase)
                 tone = tone.combine(entry.tone) if entry.tone else tone
+        wanted.extend(_head_first(run))
         wanted_by_text.append(wanted)
     avoided_names = {anchor.name for anchor in avoided}
     ordered = dict.fromkeys(anchor for wanted in wanted_by_text for anchor in _interleave(wanted))
@@ -282,6 +293,12 @@ def _readable(token: str) -> bool:
         and token not in _NEGATIONS
         and token not in _SCOPE_BREAKS
     )
+
+
+def _head_first(run: list[tuple[Anchor, ...]]) -> list[tuple[Anchor, ...]]:
+    """Phrases side by side, last first: English compounds end in their head ("spring cherry
+    blossoms" are blossoms, "pine forest cabin" a cabin), so its colours lead."""
+    return run[::-1]
 
 
 def _interleave(groups: list[tuple[Anchor, ...]]) -> list[Anchor]:

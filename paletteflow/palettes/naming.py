@@ -91,6 +91,12 @@ def nearest_colour_name(colour: str) -> str:
     return names[int(np.argmin(distances))].title()
 
 
+def designer_order(colours: list[str]) -> list[str]:
+    """Swatches as a designer lays them out: a strip from the darkest to the lightest."""
+    lightness = hex_to_oklch(colours)[:, 0]
+    return [colours[i] for i in sorted(range(len(colours)), key=lambda i: (lightness[i], colours[i]))]
+
+
 def _article(word: str) -> str:
     return "An" if word[:1].lower() in "aeiou" else "A"
 

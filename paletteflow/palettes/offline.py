@@ -11,14 +11,26 @@ or a random generator.
 from __future__ import annotations
 
 import hashlib
+import math
 from collections.abc import Mapping, Sequence
 
+from paletteflow.color import hex_to_oklch
 from paletteflow.models import GeneratorSettings, Lock, Palette
 from paletteflow.palettes.image_seeded import image_palette_count, image_palettes
-from paletteflow.palettes.lexicon import Anchor, ThemeReading, Tone, load_lexicon, read_theme
+from paletteflow.palettes.lexicon import (
+    MAX_TEXT_CHARS,
+    Anchor,
+    ThemeReading,
+    Tone,
+    known_word_vectors,
+    load_lexicon,
+    nice_palettes,
+    read_theme,
+)
 from paletteflow.palettes.locks import assign_roles
 from paletteflow.palettes.naming import (
     describe,
+    designer_order,
     join_words,
     nearest_colour_name,
     palette_name,
@@ -39,7 +51,16 @@ from paletteflow.palettes.schemes import SCHEMES, Base, Scheme, pick, role_inten
 SOURCE = "offline"
 _NEUTRAL_ANCHORS = ("navy", "slate", "denim", "charcoal", "steel")
 _NEUTRAL_TONE = Tone(chroma=0.8)
+_CENTRAL_PALETTES = 12
 _ATTEMPTS = 8
+# Only the last attempts turn the lead hue, and only this far per attempt: never to unasked hues.
+_HUE_TURN_FROM = 5
+_HUE_TURN = 15.0
+_ROUND_LIGHTNESS = 0.15
+# OKLab distance at which two theme colours count as unlike (another family or lightness).
+_UNLIKE = 0.1
+# Palettes take turns leading with the theme's first few unlike colours, not with every anchor.
+_LEADS = 3
 
 
 class OfflineGenerator:
@@ -62,9 +83,10 @@ class OfflineGenerator:
 
 
 def warm_up() -> None:
-    """Load the lexicon and colour names now, so the first palettes come as fast as later ones."""
+    """Load the lexicon, colour names and word vectors now, so first palettes come as fast as later ones."""
     load_lexicon()
     nearest_colour_name("#808080")
+    known_word_vectors()
 
 
 def generate_offline(
@@ -87,11 +109,12 @@ def generate_offline(
 def design_palettes(theme: str, logo: str, n: int, locked: Mapping[str, str]) -> list[Palette]:
     reading = read_theme(theme, logo)
     seed = hashlib.sha256(f"{theme}\x00{logo}".encode()).digest()
-    anchors, tone = _anchors_and_tone(reading, seed)
+    sources, tone = _anchors_and_tone(reading, seed)
     palettes: list[Palette] = []
     used: set[str] = set()
     for index in range(n):
         scheme = SCHEMES[index % len(SCHEMES)]
+        anchors = sources[index % len(sources)]
         fit = _fit_unlike_previous(index, scheme, anchors, tone, reading, locked, seed, palettes)
         name = palette_name(
             _prefixes(index, reading, fit.roles["primary"]), _nouns(index, scheme), used
@@ -100,7 +123,7 @@ def design_palettes(theme: str, logo: str, n: int, locked: Mapping[str, str]) ->
         palettes.append(
             Palette(
                 name=name,
-                colors=list(fit.roles.values()),
+                colors=designer_order(list(fit.roles.values())),
                 roles=fit.roles,
                 description=_description(scheme, fit.roles["primary"], reading, locked),
                 source=SOURCE,
@@ -110,22 +133,43 @@ def design_palettes(theme: str, logo: str, n: int, locked: Mapping[str, str]) ->
     return palettes
 
 
-def _anchors_and_tone(reading: ThemeReading, seed: bytes) -> tuple[tuple[Anchor, ...], Tone]:
-    """The theme's anchors; a neutral brand set for empty text; hues from the words when none matched."""
+def _anchors_and_tone(
+    reading: ThemeReading, seed: bytes
+) -> tuple[list[tuple[Anchor, ...]], Tone]:
+    """Where palettes take their colours from (palette i from source i mod count), and the tone.
+
+    The theme's anchors when words matched; a neutral brand set for empty text.
+    With nothing to go on, the safest colours are those of palettes many people
+    liked that are most like the rest (`nice_palettes`, most central first): the
+    text's hash picks where to start among the most central few, and each
+    palette takes the next one, so the set covers more than one loved palette.
+    """
     if reading.anchors:
         allowed = tuple(
             anchor for anchor in reading.anchors if not _avoided(anchor, reading.avoided)
         )
-        return allowed or reading.anchors, reading.tone
+        return [allowed or reading.anchors], reading.tone
     if reading.empty:
         known = load_lexicon().themes
         by_name = {anchor.name: anchor for entry in known.values() for anchor in entry.anchors}
-        return tuple(by_name[name] for name in _NEUTRAL_ANCHORS), _NEUTRAL_TONE
-    hue = int.from_bytes(seed[:2], "big") % 360
-    return (
-        Anchor("text", (hue, hue + 25), (0.42, 0.55), (0.10, 0.15)),
-        Anchor("text", (hue + 137, hue + 162), (0.45, 0.6), (0.08, 0.13)),
-    ), reading.tone
+        return [tuple(by_name[name] for name in _NEUTRAL_ANCHORS)], _NEUTRAL_TONE
+    loved = nice_palettes()[:_CENTRAL_PALETTES]
+    start = int.from_bytes(seed[:4], "big")
+    return [
+        tuple(_around(colour) for colour in loved[(start + step) % len(loved)])
+        for step in range(len(loved))
+    ], reading.tone
+
+
+def _around(colour: str) -> Anchor:
+    """A small anchor around one colour of a loved palette, named by its hex."""
+    lightness, chroma, hue = (float(v) for v in hex_to_oklch([colour])[0])
+    return Anchor(
+        colour,
+        ((hue - 3) % 360, (hue + 3) % 360),
+        (max(0.0, lightness - 0.02), min(1.0, lightness + 0.02)),
+        (chroma * 0.95, chroma * 1.05),
+    )
 
 
 def _avoided(anchor: Anchor, avoided: tuple[Anchor, ...]) -> bool:
@@ -146,8 +190,8 @@ def _clear_of(hue: float, avoided: tuple[Anchor, ...]) -> float:
     return hue
 
 
-def _fractions(seed: bytes, index: int, attempt: int) -> tuple[float, float, float]:
-    digest = hashlib.sha256(seed + bytes([index, attempt])).digest()
+def _fractions(seed: bytes, index: int, draw: int) -> tuple[float, float, float]:
+    digest = hashlib.sha256(seed + index.to_bytes(2, "big") + draw.to_bytes(2, "big")).digest()
     return tuple(int.from_bytes(digest[i : i + 4], "big") / 2**32 for i in (0, 4, 8))
 
 
@@ -161,30 +205,25 @@ def _fit_unlike_previous(
     seed: bytes,
     previous: list[Palette],
 ) -> Fit:
-    """Fit the scheme, varying anchor, ground, hue and chroma while the result looks like an earlier one.
+    """Fit the scheme, varying lead colour, ground and tones while the result looks like an earlier one.
 
-    Later attempts stray further from the theme, so they only run when the
-    closer ones came out too like a palette already made; if every attempt
-    does, the one least like the others among those meeting the rules is kept.
+    Every attempt stays with the theme's colours: later attempts take another
+    lead anchor, another point inside each anchor and the other kind of ground,
+    and only the last ones turn the lead hue a little. If every attempt looks
+    like a palette already made, the one least like the others among those
+    meeting the rules is kept.
     """
     best: tuple[bool, float, Fit] | None = None
     for attempt in range(_ATTEMPTS):
-        anchor = anchors[(index + attempt) % len(anchors)]
-        lightness, chroma, hue = pick(anchor, _fractions(seed, index, attempt))
-        cycle = index // len(SCHEMES) + attempt
-        if cycle >= 1:
-            hue = (hue + 47.0 * cycle) % 360
-        if attempt >= 3:
-            chroma = max(chroma, 0.1)
-        if attempt >= 4:
-            hue = (hue + 137.5 * (attempt - 3)) % 360
-        hue = _clear_of(hue, reading.avoided)
+        leads = _unlike_first(anchors[0], anchors)[:_LEADS]
+        turn = index // len(SCHEMES) + attempt if scheme.one_hue else index + attempt
+        lead = leads[turn % len(leads)]
+        base = _base(anchors, lead, seed, index, attempt, reading)
         # The last attempts drop the mood's chroma and lightness shifts: pastel themes
         # otherwise leave too little room between palettes.
         mood = tone if attempt < 5 else Tone(dark_ground=tone.dark_ground)
-        partner = anchors[(index + attempt + 1) % len(anchors)] if len(anchors) > 1 else None
         dark = tone.dark_ground != (attempt >= 2 and attempt % 2 == 0)
-        intents = role_intents(scheme, Base(lightness, chroma, hue, partner), mood, dark)
+        intents = role_intents(scheme, base, mood, dark)
         fit = fit_roles(intents, locked, min_contrast=scheme.min_contrast, avoid=reading.avoided)
         if scheme.min_contrast > MIN_CONTRAST and not all(check_roles(fit.roles).values()):
             fit = fit_roles(intents, locked, avoid=reading.avoided)
@@ -196,6 +235,49 @@ def _fit_unlike_previous(
             break
     assert best is not None
     return best[2]
+
+
+def _base(
+    anchors: tuple[Anchor, ...],
+    lead: Anchor,
+    seed: bytes,
+    index: int,
+    attempt: int,
+    reading: ThemeReading,
+) -> Base:
+    """The theme's colours for one attempt, each a point inside its anchor, lead anchor first."""
+    ordered = _unlike_first(lead, anchors)
+    colours = []
+    for rank, anchor in enumerate(ordered):
+        lightness, chroma, hue = pick(anchor, _fractions(seed, index, attempt * 8 + rank))
+        side = 1 if index % 2 else -1
+        if rank == 0 and attempt >= _HUE_TURN_FROM:
+            hue += _HUE_TURN * (attempt - _HUE_TURN_FROM + 1) * side
+        if rank == 0 and index >= len(SCHEMES):  # a second round of schemes: lighter or darker
+            lightness = min(0.92, max(0.3, lightness + _ROUND_LIGHTNESS * side))
+        colours.append((lightness, chroma, _clear_of(hue % 360, reading.avoided)))
+    return Base(tuple(colours))
+
+
+def _unlike_first(lead: Anchor, anchors: tuple[Anchor, ...]) -> list[Anchor]:
+    """The lead, then the theme's anchors in order with those unlike the ones before them first.
+
+    A palette shows the lead and the next two as themselves, so "pine forest
+    cabin" should bring the cabin's brown before a second green.
+    """
+    centres = {anchor: _oklab(pick(anchor, (0.5, 0.5, 0.5))) for anchor in anchors}
+    ordered = [lead]
+    for anchor in anchors:
+        if anchor not in ordered and all(
+            math.dist(centres[anchor], centres[other]) >= _UNLIKE for other in ordered
+        ):
+            ordered.append(anchor)
+    return ordered + [anchor for anchor in anchors if anchor not in ordered]
+
+
+def _oklab(lch: tuple[float, float, float]) -> tuple[float, float, float]:
+    lightness, chroma, hue = lch
+    return lightness, chroma * math.cos(math.radians(hue)), chroma * math.sin(math.radians(hue))
 
 
 def _prefixes(index: int, reading: ThemeReading, primary: str) -> list[str]:
@@ -218,15 +300,19 @@ def _description(
 ) -> str:
     if reading.understood:
         relation = f"drawn from {join_words(reading.understood[:4])}"
+        notes = [f"{word} read as {phrase}" for word, phrase in reading.read_as[:3]]
         if reading.unknown:
             count = len(reading.unknown)
-            relation += f" ({count} other word{'s' if count > 1 else ''} not recognised)"
+            notes.append(f"{count} other word{'s' if count > 1 else ''} not recognised")
+        relation += f" ({'; '.join(notes)})" if notes else ""
     elif reading.empty:
         relation = "as a neutral brand set, since no theme or logo text was given"
     else:
         relation = (
-            "with hues taken from the text itself, as none of its words matched the colour lexicon"
+            "with colours from a well-liked palette, as none of its words matched the colour lexicon"
         )
     extras = [f"avoiding {join_words(reading.negated)}"] if reading.negated else []
     extras += [f"keeping the locked {colour} as {role}" for role, colour in locked.items()]
+    if reading.truncated:
+        extras.append(f"reading only the first {MAX_TEXT_CHARS} characters of the text")
     return describe(scheme.name, scheme.clause, primary, relation, extras)
