@@ -53,9 +53,11 @@ _NEUTRAL_ANCHORS = ("navy", "slate", "denim", "charcoal", "steel")
 _NEUTRAL_TONE = Tone(chroma=0.8)
 _CENTRAL_PALETTES = 12
 _ATTEMPTS = 8
-# Only the last attempts turn the lead hue, and only this far per attempt: never to unasked hues.
+# Only the last attempts turn the lead hue (15, 60, then 135 degrees), when every closer one came
+# out like a palette already made: crowded themes (few anchors, an avoided hue, many palettes).
 _HUE_TURN_FROM = 5
 _HUE_TURN = 15.0
+_TURNED_CHROMA = 0.08
 _ROUND_LIGHTNESS = 0.15
 # OKLab distance at which two theme colours count as unlike (another family or lightness).
 _UNLIKE = 0.1
@@ -207,9 +209,9 @@ def _fit_unlike_previous(
 ) -> Fit:
     """Fit the scheme, varying lead colour, ground and tones while the result looks like an earlier one.
 
-    Every attempt stays with the theme's colours: later attempts take another
-    lead anchor, another point inside each anchor and the other kind of ground,
-    and only the last ones turn the lead hue a little. If every attempt looks
+    Attempts stay with the theme's colours: later ones take another lead
+    anchor, another point inside each anchor and the other kind of ground, and
+    only the last ones turn the lead hue, further each time. If every attempt looks
     like a palette already made, the one least like the others among those
     meeting the rules is kept.
     """
@@ -252,7 +254,8 @@ def _base(
         lightness, chroma, hue = pick(anchor, _fractions(seed, index, attempt * 8 + rank))
         side = 1 if index % 2 else -1
         if rank == 0 and attempt >= _HUE_TURN_FROM:
-            hue += _HUE_TURN * (attempt - _HUE_TURN_FROM + 1) * side
+            hue += _HUE_TURN * (attempt - _HUE_TURN_FROM + 1) ** 2 * side
+            chroma = max(chroma, _TURNED_CHROMA)  # a grey lead has no hue to turn
         if rank == 0 and index >= len(SCHEMES):  # a second round of schemes: lighter or darker
             lightness = min(0.92, max(0.3, lightness + _ROUND_LIGHTNESS * side))
         colours.append((lightness, chroma, _clear_of(hue % 360, reading.avoided)))
