@@ -49,7 +49,7 @@ from paletteflow.palettes.quality import (
 from paletteflow.palettes.schemes import SCHEMES, Base, Scheme, pick, role_intents
 
 SOURCE = "offline"
-_NEUTRAL_ANCHORS = ("navy", "slate", "denim", "charcoal", "steel")
+_NEUTRAL_ANCHORS = ("navy", "taupe", "slate", "sage", "charcoal")
 _NEUTRAL_TONE = Tone(chroma=0.8)
 _CENTRAL_PALETTES = 12
 _ATTEMPTS = 8

@@ -34,10 +34,10 @@ LIGHT_GROUND = 0.8
 DARK_GROUND = 0.42
 # Grounds and inks no further apart than contrast needs: palettes people love rarely span
 # from near-black to near-white (see docs/palettes.md); fit_roles moves the ink if it must.
-LIGHT_TINT = (0.9, 0.04)
-DARK_TINT = (0.3, 0.045)
-DARK_INK = 0.42
-LIGHT_INK = 0.88
+LIGHT_TINT = (0.88, 0.07)
+DARK_TINT = (0.3, 0.07)
+DARK_INK = 0.56
+LIGHT_INK = 0.8
 # A fill turned this far from the lead is the scheme's harmony hue, and gets at least this chroma.
 HARMONY_TURN = 90.0
 HARMONY_CHROMA = 0.1
@@ -67,17 +67,18 @@ class Scheme:
     one_hue: bool = False
     min_contrast: float = MIN_CONTRAST
     tint: float = 1.0  # chroma scale for soft variants
+    lift: float = 0.0  # lightness shift of every fill: lighter or deeper variants of the theme
 
 
 SCHEMES = (
     Scheme("white-ground", "on a white ground", ("Paper", "Linen", "Morning"), "white",
            (Fill(0), Fill(1, -30), Fill(2, 40, 0.15))),
     Scheme("monochromatic", "in lightnesses of one hue", ("Mist", "Veil", "Haze"), "tint",
-           (Fill(0), Fill(None, 0, -0.2), Fill(None, 0, 0.2)), one_hue=True),
+           (Fill(0), Fill(None, 0, -0.2), Fill(None, 0, 0.2)), one_hue=True, lift=0.15),
     Scheme("complementary", "with the opposite hue as its accent", ("Spark", "Flare", "Glow"),
            "tint", (Fill(0), Fill(None, 180), Fill(1, 25, 0.15))),
     Scheme("high-contrast", "on a dark ground at AAA contrast", ("Night", "Nocturne", "Noir"),
-           "dark", (Fill(0), Fill(1, 30), Fill(2, -30, -0.1)), min_contrast=AAA_CONTRAST),
+           "dark", (Fill(0), Fill(1, 30), Fill(2, -30, -0.1)), min_contrast=AAA_CONTRAST, lift=-0.15),
     Scheme("analogous", "with neighbouring hues", ("Drift", "Breeze", "Current"), "signature",
            (Fill(1, 30), Fill(None, -35), Fill(2, 60, 0.15))),
     Scheme("triadic", "with hues a third of the wheel apart", ("Prism", "Carnival", "Mosaic"),
@@ -131,21 +132,27 @@ def role_intents(scheme: Scheme, base: Base, tone: Tone, dark_mood: bool) -> dic
     ground = ground_kind(scheme, base.lead, dark_mood)
     dark = ground == "dark" or (ground == "signature" and lightness <= DARK_GROUND)
     scale = tone.chroma * scheme.tint
+    deep = None if scheme.one_hue else _deep_colour(base)
+    fills = Base(tuple(c for c in base.colours if c != deep)) if deep else base
     if ground == "white":
         background = Intent.of_hex(WHITE, hue_free=False)
     elif ground == "signature":
         background = Intent(lightness, chroma, hue, hue_free=False)
+    elif dark and deep:
+        background = Intent(*deep, hue_free=False)  # the theme's own deep colour as the ground
     else:
         background = Intent(*(DARK_TINT if dark else LIGHT_TINT), hue, hue_free=False)
     ink_hue = base.colours[1][2] if scheme.ground == "white" and len(base.colours) > 1 else hue
     ink_chroma = min(chroma, 0.12) * scale
-    primary = (
-        Intent(LIGHT_INK, min(ink_chroma * 0.4, 0.05), ink_hue)
-        if dark
-        else Intent(DARK_INK + tone.lightness / 3, ink_chroma, ink_hue)
-    )
+    if dark:
+        primary = Intent(LIGHT_INK, min(ink_chroma * 0.4, 0.05), ink_hue)
+    elif deep:
+        primary = Intent(*deep)  # the theme's own deep colour as the ink
+    else:
+        primary = Intent(DARK_INK + tone.lightness / 3, ink_chroma, ink_hue)
     secondary, accent, highlight = (
-        _fill(fill, base, tone, scale, fixed_hue=scheme.one_hue) for fill in scheme.fills
+        _fill(fill, fills, tone.lightness + scheme.lift, scale, fixed_hue=scheme.one_hue)
+        for fill in scheme.fills
     )
     return {
         "primary": primary,
@@ -156,17 +163,23 @@ def role_intents(scheme: Scheme, base: Base, tone: Tone, dark_mood: bool) -> dic
     }
 
 
-def _fill(fill: Fill, base: Base, tone: Tone, scale: float, *, fixed_hue: bool) -> Intent:
+def _deep_colour(base: Base) -> LCh | None:
+    """The darkest of the theme's other colours, if it is dark enough to be an ink or a ground."""
+    deepest = min(base.colours[1:], key=lambda colour: colour[0], default=None)
+    return deepest if deepest is not None and deepest[0] <= DARK_GROUND else None
+
+
+def _fill(fill: Fill, base: Base, shift: float, scale: float, *, fixed_hue: bool) -> Intent:
     if fill.source is not None and fill.source < len(base.colours):
         lightness, chroma, hue = base.colours[fill.source]
-        return Intent(lightness + tone.lightness, chroma * scale, hue)
+        return Intent(lightness + shift, chroma * scale, hue)
     lightness, chroma, hue = base.lead
     if abs(fill.offset) >= HARMONY_TURN:
         # A grey or near-white complement would be no harmony at all.
         chroma = max(chroma, HARMONY_CHROMA)
         lightness = min(max(lightness, HARMONY_LIGHTNESS[0]), HARMONY_LIGHTNESS[1])
     return Intent(
-        min(0.95, max(0.2, lightness + fill.lighter + tone.lightness)),
+        min(0.95, max(0.2, lightness + fill.lighter + shift)),
         chroma * scale,
         (hue + fill.offset) % 360,
         hue_free=not fixed_hue,
