@@ -8,8 +8,11 @@
 2. Theme families (`theme_families`): share of 7 palettes per theme carrying
    every family a person expects.
 3. Rules: share of all palettes made above that pass every check.
-4. Time for n = 7: the first call in a process (loads the lexicon, the colour
-   survey and the word vectors once), then warm calls, median and worst.
+4. Loved-likeness (`loved_likeness`) of those palettes beside loved, random and
+   PAT human palettes.
+5. Time for n = 7: loading the lexicon, colour survey and word vectors once,
+   the first call, then warm calls, median and worst, as wall and CPU time
+   (CPU time is the steadier figure when other work shares the cores).
 Writes bench-results/palettes.json. `--quick` scores every fifth text.
 """
 
@@ -19,8 +22,12 @@ import json
 import statistics
 import sys
 import time
+from functools import partial
 from pathlib import Path
 
+import numpy as np
+
+from benchmarks.loved_likeness import LovedLikeness
 from benchmarks.text_palettes import (
     BEST_OF,
     Lab,
@@ -52,28 +59,34 @@ RESULTS = Path("bench-results")
 
 
 class RuleTally:
-    """Counts palettes and those passing every check, as the designer makes them."""
+    """Counts palettes and those passing every check as the designer makes them, and keeps them."""
 
     def __init__(self) -> None:
         self.palettes = 0
         self.passing = 0
+        self.labs: list[Lab] = []
 
     def add(self, palettes: list[Palette]) -> list[Palette]:
         self.palettes += len(palettes)
         self.passing += sum(all(p.checks.values()) for p in palettes)
+        self.labs += [lab_of(p) for p in palettes]
         return palettes
+
+
+def lab_of(palette: Palette) -> Lab:
+    return srgb_rows_to_lab([hex_to_rgb(c) for c in palette.colors])
 
 
 def offline_suggester(tally: RuleTally):
     def suggest(entry: TextPalettes) -> list[Lab]:
-        palettes = tally.add(generate_offline(entry.text, "", BEST_OF))
-        return [srgb_rows_to_lab([hex_to_rgb(c) for c in p.colors]) for p in palettes]
+        return [lab_of(p) for p in tally.add(generate_offline(entry.text, "", BEST_OF))]
 
     return suggest
 
 
-def text_scores(step: int, tally: RuleTally) -> dict[str, dict[str, float]]:
-    train, validation = load_split("train"), load_split("val")[::step]
+def text_scores(
+    train: list[TextPalettes], validation: list[TextPalettes], tally: RuleTally
+) -> dict[str, dict[str, float]]:
     rows = {
         "chance": score(chance(train), validation),
         "retrieval": score(retrieval(train), validation),
@@ -92,43 +105,65 @@ def theme_scores(tally: RuleTally) -> dict[str, float]:
     return family_shares(palettes_for)
 
 
+def loved_likeness(
+    validation: list[TextPalettes], on_texts: RuleTally, on_themes: RuleTally
+) -> dict[str, float]:
+    model = LovedLikeness()
+    rng = np.random.default_rng(1)
+    rows = {
+        "loved palettes (held out)": model.held_out,
+        "random sRGB palettes": [model.random_palette(rng) for _ in range(500)],
+        "PAT human palettes": [p for entry in validation for p in entry.palettes],
+        "offline, PAT texts": on_texts.labs,
+        "offline, theme table": on_themes.labs,
+    }
+    return {name: round(model.score(labs), 3) for name, labs in rows.items()}
+
+
+def timed(call) -> tuple[float, float]:
+    """Wall and CPU milliseconds of one call; CPU time holds steady when other work shares the cores."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    call()
+    return (time.perf_counter() - wall) * 1000, (time.process_time() - cpu) * 1000
+
+
 def timings() -> dict[str, float]:
-    started = time.perf_counter()
-    warm_up()
-    load_ms = (time.perf_counter() - started) * 1000
-    started = time.perf_counter()
-    generate_offline(*TIMED[0], COUNT)
-    first_ms = (time.perf_counter() - started) * 1000
+    load_wall, load_cpu = timed(warm_up)
+    first_wall, first_cpu = timed(lambda: generate_offline(*TIMED[0], COUNT))
     plain, locked = [], []
     lock = [parse_lock("#1a73e8")]
     for theme, logo in TIMED:
         for _ in range(REPEATS):
             for locks, into in (([], plain), (lock, locked)):
-                started = time.perf_counter()
-                generate_offline(theme, logo, COUNT, locks=locks)
-                into.append((time.perf_counter() - started) * 1000)
-    return {
-        "load_ms": round(load_ms, 1),
-        "first_call_ms": round(first_ms, 1),
-        "warm_median_ms": round(statistics.median(plain), 1),
-        "warm_max_ms": round(max(plain), 1),
-        "locked_median_ms": round(statistics.median(locked), 1),
-        "locked_max_ms": round(max(locked), 1),
+                into.append(timed(partial(generate_offline, theme, logo, COUNT, locks=locks)))
+    summary = {
+        "load_ms": load_wall,
+        "load_cpu_ms": load_cpu,
+        "first_call_ms": first_wall,
+        "first_call_cpu_ms": first_cpu,
     }
+    for name, runs in (("warm", plain), ("locked", locked)):
+        for kind, values in (("", [w for w, _ in runs]), ("_cpu", [c for _, c in runs])):
+            summary[f"{name}_median{kind}_ms"] = statistics.median(values)
+            summary[f"{name}_max{kind}_ms"] = max(values)
+    return {key: round(value, 1) for key, value in summary.items()}
 
 
 def main() -> None:
     step = 5 if "--quick" in sys.argv[1:] else 1
     times = timings()
-    tally = RuleTally()
-    texts = text_scores(step, tally)
-    shares = theme_scores(tally)
+    train, validation = load_split("train"), load_split("val")[::step]
+    on_texts, on_themes = RuleTally(), RuleTally()
+    texts = text_scores(train, validation, on_texts)
+    shares = theme_scores(on_themes)
+    passing, made = on_texts.passing + on_themes.passing, on_texts.palettes + on_themes.palettes
     summary = {
         "pat_validation": texts,
         "theme_family_share": round(statistics.mean(shares.values()), 3),
         "themes_below_full": {t: round(s, 2) for t, s in shares.items() if s < 1},
-        "rules_pass_share": round(tally.passing / tally.palettes, 4),
-        "palettes_checked": tally.palettes,
+        "rules_pass_share": round(passing / made, 4),
+        "palettes_checked": made,
+        "loved_likeness": loved_likeness(validation, on_texts, on_themes),
         "time_n7": times,
     }
     print(f"PAT validation ({texts['offline']['texts']} texts): distance to human palettes")
@@ -138,7 +173,10 @@ def main() -> None:
     print(f"theme families ({len(THEME_FAMILIES)} themes x {COUNT}): {summary['theme_family_share']}")
     for theme, share in summary["themes_below_full"].items():
         print(f"  {share:.2f}  {theme}")
-    print(f"rules: {tally.passing}/{tally.palettes} palettes pass every check")
+    print(f"rules: {passing}/{made} palettes pass every check")
+    print("loved-likeness (0-1, a stand-in for a rating model; see benchmarks/loved_likeness.py)")
+    for name, value in summary["loved_likeness"].items():
+        print(f"  {value:.3f}  {name}")
     for key, value in times.items():
         print(f"{key:18s} {value}")
     RESULTS.mkdir(exist_ok=True)

@@ -29,7 +29,9 @@ from paletteflow.color import ciede2000, linear_to_cielab, srgb_to_linear
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "text-palettes"
 BEST_OF = 5
 # Words too common to say anything about colour; the retrieval baseline ignores them.
-_FILLER = frozenset("a an the and or of in on at to for with by is my your".split())
+_FILLER = frozenset(
+    ["a", "an", "the", "and", "or", "of", "in", "on", "at", "to", "for", "with", "by", "is", "my"]
+)
 
 Lab = np.ndarray  # (colours, 3) CIELAB
 
