@@ -232,7 +232,6 @@ def read_theme(*texts: str) -> ThemeReading:
     for text in texts:
         tokens = tokenize(text[:MAX_TEXT_CHARS])
         wanted: list[tuple[Anchor, ...]] = []
-        run: list[tuple[Anchor, ...]] = []  # phrases side by side: "pine forest cabin"
         negating = False
         position = 0
         while position < len(tokens):
@@ -243,9 +242,6 @@ def read_theme(*texts: str) -> ThemeReading:
                 match = (1, entry) if entry is not None else None
                 if entry is not None:
                     read_as.append((token, entry.phrase))
-            if match is None or negating:
-                wanted.extend(_head_first(run))
-                run = []
             if match is None:
                 position += 1
                 if token in _SCOPE_BREAKS:
@@ -263,10 +259,10 @@ def read_theme(*texts: str) -> ThemeReading:
             elif negating:
                 unknown.append(entry.phrase)  # "no grey": no hue to steer clear of
             else:
-                run.append(entry.anchors)
+                wanted.append(entry.anchors)
+                if entry.tone and entry.phrase not in understood:  # "retro, retro" is one mood
+                    tone = tone.combine(entry.tone)
                 understood.append(entry.phrase)
-                tone = tone.combine(entry.tone) if entry.tone else tone
-        wanted.extend(_head_first(run))
         wanted_by_text.append(wanted)
     avoided_names = {anchor.name for anchor in avoided}
     ordered = dict.fromkeys(anchor for wanted in wanted_by_text for anchor in _interleave(wanted))
@@ -293,12 +289,6 @@ def _readable(token: str) -> bool:
         and token not in _NEGATIONS
         and token not in _SCOPE_BREAKS
     )
-
-
-def _head_first(run: list[tuple[Anchor, ...]]) -> list[tuple[Anchor, ...]]:
-    """Phrases side by side, last first: English compounds end in their head ("spring cherry
-    blossoms" are blossoms, "pine forest cabin" a cabin), so its colours lead."""
-    return run[::-1]
 
 
 def _interleave(groups: list[tuple[Anchor, ...]]) -> list[Anchor]:

@@ -5,8 +5,8 @@ model distilled to 256 dimensions), shipped inside its wheel: loading them reads
 two files from the installed package and never touches the network. A word's
 vector is the mean of its tokens' vectors. A word the tokenizer keeps whole has
 a vector that carries meaning, so its nearest known phrase is believed when
-near enough, unless one merely begins with the other ("mar" and "marsh": the
-shared token, not the sense). A word split into pieces ("mer|ma|id") has a
+near enough, unless a short one merely begins the other ("mar" and "marsh":
+the shared token, not the sense). A word split into pieces ("mer|ma|id") has a
 vector that mostly carries spelling, so only a near neighbour sharing its stem
 is believed ("grieving" -> grief, "oceanic" -> ocean, not "anime" -> lime).
 """
@@ -74,7 +74,9 @@ class WordVectors:
 
 
 def _not_a_prefix(word: str, phrase: str) -> bool:
-    return not (word.startswith(phrase) or phrase.startswith(word))
+    """False for "mar" and "marsh": a short shared start is spelling ("cheer", "cheerful" is not)."""
+    shorter = min(len(word), len(phrase))
+    return shorter >= STEM_LETTERS or not (word.startswith(phrase) or phrase.startswith(word))
 
 
 def _same_stem(word: str, phrase: str) -> bool:

@@ -11,10 +11,9 @@ or a random generator.
 from __future__ import annotations
 
 import hashlib
-import math
 from collections.abc import Mapping, Sequence
 
-from paletteflow.color import hex_to_oklch
+from paletteflow.color import hex_to_oklch, oklch_to_hex
 from paletteflow.models import GeneratorSettings, Lock, Palette
 from paletteflow.palettes.image_seeded import image_palette_count, image_palettes
 from paletteflow.palettes.lexicon import (
@@ -29,6 +28,7 @@ from paletteflow.palettes.lexicon import (
 )
 from paletteflow.palettes.locks import assign_roles
 from paletteflow.palettes.naming import (
+    colour_family,
     describe,
     designer_order,
     join_words,
@@ -59,8 +59,9 @@ _HUE_TURN_FROM = 5
 _HUE_TURN = 15.0
 _TURNED_CHROMA = 0.08
 _ROUND_LIGHTNESS = 0.15
-# OKLab distance at which two theme colours count as unlike (another family or lightness).
-_UNLIKE = 0.1
+_CENTRE = (0.5, 0.5, 0.5)
+_PALE = 0.85
+_NEUTRAL_CHROMA = 0.05
 # Palettes take turns leading with the theme's first few unlike colours, not with every anchor.
 _LEADS = 3
 
@@ -216,8 +217,8 @@ def _fit_unlike_previous(
     meeting the rules is kept.
     """
     best: tuple[bool, float, Fit] | None = None
+    leads = _leads(anchors)
     for attempt in range(_ATTEMPTS):
-        leads = _unlike_first(anchors[0], anchors)[:_LEADS]
         turn = index // len(SCHEMES) + attempt if scheme.one_hue else index + attempt
         lead = leads[turn % len(leads)]
         base = _base(anchors, lead, seed, index, attempt, reading)
@@ -262,25 +263,32 @@ def _base(
     return Base(tuple(colours))
 
 
+def _leads(anchors: tuple[Anchor, ...]) -> list[Anchor]:
+    """The anchors palettes take turns to lead with: the theme's first few unlike colours,
+    leaving out pale neutrals (cream, ivory) when it has colours with more to say."""
+    unlike = _unlike_first(anchors[0], anchors)
+    telling = [anchor for anchor in unlike if not _pale_neutral(pick(anchor, _CENTRE))]
+    return (telling or unlike)[:_LEADS]
+
+
+def _pale_neutral(lch: tuple[float, float, float]) -> bool:
+    lightness, chroma, _ = lch
+    return lightness >= _PALE and chroma < _NEUTRAL_CHROMA
+
+
 def _unlike_first(lead: Anchor, anchors: tuple[Anchor, ...]) -> list[Anchor]:
-    """The lead, then the theme's anchors in order with those unlike the ones before them first.
+    """The lead, then the theme's anchors in order with each new colour family first.
 
     A palette shows the lead and the next two as themselves, so "pine forest
     cabin" should bring the cabin's brown before a second green.
     """
-    centres = {anchor: _oklab(pick(anchor, (0.5, 0.5, 0.5))) for anchor in anchors}
-    ordered = [lead]
+    family = {anchor: colour_family(oklch_to_hex(*pick(anchor, _CENTRE))) for anchor in anchors}
+    ordered, seen = [lead], {family[lead]}
     for anchor in anchors:
-        if anchor not in ordered and all(
-            math.dist(centres[anchor], centres[other]) >= _UNLIKE for other in ordered
-        ):
+        if family[anchor] not in seen:
             ordered.append(anchor)
+            seen.add(family[anchor])
     return ordered + [anchor for anchor in anchors if anchor not in ordered]
-
-
-def _oklab(lch: tuple[float, float, float]) -> tuple[float, float, float]:
-    lightness, chroma, hue = lch
-    return lightness, chroma * math.cos(math.radians(hue)), chroma * math.sin(math.radians(hue))
 
 
 def _prefixes(index: int, reading: ThemeReading, primary: str) -> list[str]:

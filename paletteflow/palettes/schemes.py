@@ -42,6 +42,8 @@ LIGHT_INK = 0.8
 HARMONY_TURN = 90.0
 HARMONY_CHROMA = 0.1
 HARMONY_LIGHTNESS = (0.45, 0.75)
+HARMONY_MUTING = 0.5  # the least a mood may scale a harmony colour's chroma floor
+COMPLEMENT = 180.0
 
 
 @dataclass(frozen=True)
@@ -67,7 +69,7 @@ class Scheme:
     one_hue: bool = False
     min_contrast: float = MIN_CONTRAST
     tint: float = 1.0  # chroma scale for soft variants
-    lift: float = 0.0  # lightness shift of every fill: lighter or deeper variants of the theme
+    lift: float = 0.0  # lightness shift of the fills the scheme derives (theme colours keep theirs)
 
 
 SCHEMES = (
@@ -132,8 +134,9 @@ def role_intents(scheme: Scheme, base: Base, tone: Tone, dark_mood: bool) -> dic
     ground = ground_kind(scheme, base.lead, dark_mood)
     dark = ground == "dark" or (ground == "signature" and lightness <= DARK_GROUND)
     scale = tone.chroma * scheme.tint
-    deep = None if scheme.one_hue else _deep_colour(base)
-    fills = Base(tuple(c for c in base.colours if c != deep)) if deep else base
+    # The theme colour shown as the ink or the ground itself; the fills show the others.
+    deep = base.lead if ground == "signature" and dark else _deep_colour(scheme, base)
+    own = tuple(colour for colour in base.colours if colour != deep)
     if ground == "white":
         background = Intent.of_hex(WHITE, hue_free=False)
     elif ground == "signature":
@@ -151,7 +154,7 @@ def role_intents(scheme: Scheme, base: Base, tone: Tone, dark_mood: bool) -> dic
     else:
         primary = Intent(DARK_INK + tone.lightness / 3, ink_chroma, ink_hue)
     secondary, accent, highlight = (
-        _fill(fill, fills, tone.lightness + scheme.lift, scale, fixed_hue=scheme.one_hue)
+        _fill(fill, own, base.lead, tone.lightness, scheme.lift, scale, fixed_hue=scheme.one_hue)
         for fill in scheme.fills
     )
     return {
@@ -163,24 +166,46 @@ def role_intents(scheme: Scheme, base: Base, tone: Tone, dark_mood: bool) -> dic
     }
 
 
-def _deep_colour(base: Base) -> LCh | None:
-    """The darkest of the theme's other colours, if it is dark enough to be an ink or a ground."""
-    deepest = min(base.colours[1:], key=lambda colour: colour[0], default=None)
-    return deepest if deepest is not None and deepest[0] <= DARK_GROUND else None
+def _deep_colour(scheme: Scheme, base: Base) -> LCh | None:
+    """The theme colour dark enough to be the ink or the ground as itself, if there is one.
+
+    One-hue schemes make their own tones of the lead. Complementary schemes
+    are defined against the ink's hue, so only the lead itself may be their ink.
+    """
+    if scheme.one_hue:
+        return None
+    complementary = any(fill.offset == COMPLEMENT for fill in scheme.fills)
+    candidates = base.colours[:1] if complementary else base.colours
+    deepest = min(candidates, key=lambda colour: colour[0])
+    return deepest if deepest[0] <= DARK_GROUND else None
 
 
-def _fill(fill: Fill, base: Base, shift: float, scale: float, *, fixed_hue: bool) -> Intent:
-    if fill.source is not None and fill.source < len(base.colours):
-        lightness, chroma, hue = base.colours[fill.source]
-        return Intent(lightness + shift, chroma * scale, hue)
-    lightness, chroma, hue = base.lead
+def _fill(
+    fill: Fill,
+    own: tuple[LCh, ...],
+    lead: LCh,
+    shift: float,
+    lift: float,
+    scale: float,
+    *,
+    fixed_hue: bool,
+) -> Intent:
+    """The theme's `source`-th colour (of those not already the ink or ground), else the lead moved."""
+    if fill.source is not None and fill.source < len(own):
+        lightness, chroma, hue = own[fill.source]
+        # A light theme colour is never shown darker: darkened, lemon turns olive and blush mauve;
+        # a mid or deep one stays itself a shade deeper.
+        deeper_ok = lift > 0 or lightness < LIGHT_GROUND
+        return Intent(lightness + shift + (lift if deeper_ok else 0.0), chroma * scale, hue)
+    lightness, chroma, hue = lead
+    chroma *= scale
     if abs(fill.offset) >= HARMONY_TURN:
-        # A grey or near-white complement would be no harmony at all.
-        chroma = max(chroma, HARMONY_CHROMA)
+        # A grey or near-white complement would be no harmony at all, however muted the mood.
+        chroma = max(chroma, HARMONY_CHROMA * max(scale, HARMONY_MUTING))
         lightness = min(max(lightness, HARMONY_LIGHTNESS[0]), HARMONY_LIGHTNESS[1])
     return Intent(
-        min(0.95, max(0.2, lightness + fill.lighter + shift)),
-        chroma * scale,
+        min(0.95, max(0.2, lightness + fill.lighter + shift + lift)),
+        chroma,
         (hue + fill.offset) % 360,
         hue_free=not fixed_hue,
     )

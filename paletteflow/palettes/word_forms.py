@@ -9,7 +9,7 @@ first candidate its lexicon knows, so over-eager rules cost nothing.
 
 from __future__ import annotations
 
-# (suffix, replacements): "berries" -> "berry", "leaves" -> "leaf", "rusty" -> "rust"/"ruste".
+# (suffix, replacements): "berries" -> "berry", "leaves" -> "leaf", "wintry" -> "winter".
 _RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("iness", ("y",)),
     ("ness", ("",)),
@@ -29,6 +29,7 @@ _RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("est", ("", "e")),
     ("es", ("", "e")),
     ("ly", ("",)),
+    ("ry", ("er",)),
     ("y", ("", "e")),
     ("s", ("",)),
 )
