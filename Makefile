@@ -27,6 +27,7 @@ bench: $(VENV)/.stamp-bench
 	$(BIN)/python -m benchmarks.encoding
 	$(BIN)/python -m benchmarks.pipeline
 	$(BIN)/python -m benchmarks.prefect_overhead
+	$(BIN)/python -m benchmarks.palettes
 
 lock: $(UV)
 	$(UV) pip compile pyproject.toml --all-extras --universal --python-version 3.11 --quiet -o requirements.lock
