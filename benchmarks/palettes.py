@@ -8,9 +8,7 @@
 2. Theme families (`theme_families`): share of 7 palettes per theme carrying
    every family a person expects.
 3. Rules: share of all palettes made above that pass every check.
-4. Loved-likeness (`loved_likeness`) of those palettes beside loved, random and
-   PAT human palettes.
-5. Time for n = 7: loading the lexicon, colour survey and word vectors once,
+4. Time for n = 7: loading the lexicon, colour survey and word vectors once,
    the first call, then warm calls, median and worst, as wall and CPU time
    (CPU time is the steadier figure when other work shares the cores).
 Writes bench-results/palettes.json. `--quick` scores every fifth text.
@@ -25,9 +23,6 @@ import time
 from functools import partial
 from pathlib import Path
 
-import numpy as np
-
-from benchmarks.loved_likeness import LovedLikeness
 from benchmarks.text_palettes import (
     BEST_OF,
     DATA,
@@ -60,17 +55,15 @@ RESULTS = Path("bench-results")
 
 
 class RuleTally:
-    """Counts palettes and those passing every check as the designer makes them, and keeps them."""
+    """Counts palettes and those passing every check, as the designer makes them."""
 
     def __init__(self) -> None:
         self.palettes = 0
         self.passing = 0
-        self.labs: list[Lab] = []
 
     def add(self, palettes: list[Palette]) -> list[Palette]:
         self.palettes += len(palettes)
         self.passing += sum(all(p.checks.values()) for p in palettes)
-        self.labs += [lab_of(p) for p in palettes]
         return palettes
 
 
@@ -104,21 +97,6 @@ def theme_scores(tally: RuleTally) -> dict[str, float]:
         return [p.colors for p in tally.add(generate_offline(theme, "", COUNT))]
 
     return family_shares(palettes_for)
-
-
-def loved_likeness(
-    validation: list[TextPalettes], on_texts: RuleTally, on_themes: RuleTally
-) -> dict[str, float]:
-    model = LovedLikeness()
-    rng = np.random.default_rng(1)
-    rows = {
-        "loved palettes (held out)": model.held_out,
-        "random sRGB palettes": [model.random_palette(rng) for _ in range(500)],
-        "PAT human palettes": [p for entry in validation for p in entry.palettes],
-        "offline, PAT texts": on_texts.labs,
-        "offline, theme table": on_themes.labs,
-    }
-    return {name: round(model.score(labs), 3) for name, labs in rows.items() if labs}
 
 
 def timed(call) -> tuple[float, float]:
@@ -165,7 +143,6 @@ def main() -> None:
         "themes_below_full": {t: round(s, 2) for t, s in shares.items() if s < 1},
         "rules_pass_share": round(passing / made, 4),
         "palettes_checked": made,
-        "loved_likeness": loved_likeness(validation, on_texts, on_themes),
         "time_n7": times,
     }
     if texts:
@@ -179,9 +156,6 @@ def main() -> None:
     for theme, share in summary["themes_below_full"].items():
         print(f"  {share:.2f}  {theme}")
     print(f"rules: {passing}/{made} palettes pass every check")
-    print("loved-likeness (0-1, a stand-in for a rating model; see benchmarks/loved_likeness.py)")
-    for name, value in summary["loved_likeness"].items():
-        print(f"  {value:.3f}  {name}")
     for key, value in times.items():
         print(f"{key:20s} {value}")
     RESULTS.mkdir(exist_ok=True)
