@@ -123,12 +123,12 @@ def theme_prefix(phrase: str) -> str:
 def describe(
     scheme_label: str,
     clause: str,
-    primary: str,
+    lead: str,
     relation: str,
     extras: list[str],
 ) -> str:
     """One sentence: the scheme, the colour it is built around, and how it relates to the theme."""
-    family = colour_family(primary)
+    family = colour_family(lead)
     tail = "".join(f", {extra}" for extra in extras)
     return f"{_article(scheme_label)} {scheme_label} palette around {family} {clause}, {relation}{tail}."
 

@@ -118,9 +118,11 @@ def design_palettes(theme: str, logo: str, n: int, locked: Mapping[str, str]) ->
     for index in range(n):
         scheme = SCHEMES[index % len(SCHEMES)]
         anchors = sources[index % len(sources)]
-        fit = _fit_unlike_previous(index, scheme, anchors, tone, reading, locked, seed, palettes)
+        fit, lead = _fit_unlike_previous(
+            index, scheme, anchors, tone, reading, locked, seed, palettes
+        )
         name = palette_name(
-            _prefixes(index, reading, fit.roles["primary"]), _nouns(index, scheme), used
+            _prefixes(index, reading, lead), _nouns(index, scheme), used
         )
         used.add(name)
         palettes.append(
@@ -128,7 +130,7 @@ def design_palettes(theme: str, logo: str, n: int, locked: Mapping[str, str]) ->
                 name=name,
                 colors=designer_order(list(fit.roles.values())),
                 roles=fit.roles,
-                description=_description(scheme, fit.roles["primary"], reading, locked),
+                description=_description(scheme, lead, reading, locked),
                 source=SOURCE,
                 checks=check_roles(fit.roles),
             )
@@ -207,7 +209,7 @@ def _fit_unlike_previous(
     locked: Mapping[str, str],
     seed: bytes,
     previous: list[Palette],
-) -> Fit:
+) -> tuple[Fit, str]:
     """Fit the scheme, varying lead colour, ground and tones while the result looks like an earlier one.
 
     Attempts stay with the theme's colours: later ones take another lead
@@ -216,7 +218,7 @@ def _fit_unlike_previous(
     like a palette already made, the one least like the others among those
     meeting the rules is kept.
     """
-    best: tuple[bool, float, Fit] | None = None
+    best: tuple[bool, float, Fit, str] | None = None
     leads = _leads(anchors)
     for attempt in range(_ATTEMPTS):
         turn = index // len(SCHEMES) + attempt if scheme.one_hue else index + attempt
@@ -233,11 +235,11 @@ def _fit_unlike_previous(
         passes = all(check_roles(fit.roles).values())
         distance = distance_to_nearest(fit.roles, [p.roles for p in previous])
         if best is None or (passes, distance) > best[:2]:
-            best = (passes, distance, fit)
+            best = (passes, distance, fit, oklch_to_hex(*base.lead))
         if passes and distance >= VARIETY_TARGET:
             break
     assert best is not None
-    return best[2]
+    return best[2], best[3]
 
 
 def _base(
@@ -291,9 +293,9 @@ def _unlike_first(lead: Anchor, anchors: tuple[Anchor, ...]) -> list[Anchor]:
     return ordered + [anchor for anchor in anchors if anchor not in ordered]
 
 
-def _prefixes(index: int, reading: ThemeReading, primary: str) -> list[str]:
-    """Name openers in order: a theme phrase on even palettes, the primary's colour name on odd."""
-    colour_name = nearest_colour_name(primary)
+def _prefixes(index: int, reading: ThemeReading, lead: str) -> list[str]:
+    """Name openers in order: a theme phrase on even palettes, the lead colour's name on odd."""
+    colour_name = nearest_colour_name(lead)
     phrases = [theme_prefix(p) for p in reading.understood]
     if not phrases:
         return [colour_name]
@@ -307,7 +309,7 @@ def _nouns(index: int, scheme: Scheme) -> tuple[str, ...]:
 
 
 def _description(
-    scheme: Scheme, primary: str, reading: ThemeReading, locked: Mapping[str, str]
+    scheme: Scheme, lead: str, reading: ThemeReading, locked: Mapping[str, str]
 ) -> str:
     if reading.understood:
         relation = f"drawn from {join_words(reading.understood[:4])}"
@@ -326,4 +328,4 @@ def _description(
     extras += [f"keeping the locked {colour} as {role}" for role, colour in locked.items()]
     if reading.truncated:
         extras.append(f"reading only the first {MAX_TEXT_CHARS} characters of the text")
-    return describe(scheme.name, scheme.clause, primary, relation, extras)
+    return describe(scheme.name, scheme.clause, lead, relation, extras)
