@@ -152,7 +152,9 @@ def main() -> None:
             print(f"  {name:10s} {row['first']:7.2f} {row['best_of_5']:10.2f}")
     else:
         print(f"PAT validation: no data at {DATA}, so no distance to human palettes")
-    print(f"theme families ({len(THEME_FAMILIES)} themes x {COUNT}): {summary['theme_family_share']}")
+    print(
+        f"theme families ({len(THEME_FAMILIES)} themes x {COUNT}): {summary['theme_family_share']}"
+    )
     for theme, share in summary["themes_below_full"].items():
         print(f"  {share:.2f}  {theme}")
     print(f"rules: {passing}/{made} palettes pass every check")

@@ -57,9 +57,7 @@ def test_emotion_words_are_understood(word):
 
 def _fills(palettes):
     """Lightness and chroma of the colours that are neither ink nor ground."""
-    lch = hex_to_oklch(
-        [p.roles[r] for p in palettes for r in ("secondary", "accent", "highlight")]
-    )
+    lch = hex_to_oklch([p.roles[r] for p in palettes for r in ("secondary", "accent", "highlight")])
     return float(np.mean(lch[:, 0])), float(np.mean(lch[:, 1]))
 
 

@@ -120,7 +120,9 @@ class Lexicon:
     @property
     def phrases(self) -> dict[str, _Entry]:
         """Every phrase as written to its entry; a curated phrase wins over a survey name."""
-        return {entry.phrase: entry for table in (self.colours, self.themes) for entry in table.values()}
+        return {
+            entry.phrase: entry for table in (self.colours, self.themes) for entry in table.values()
+        }
 
 
 def tokenize(text: str) -> list[str]:

@@ -94,7 +94,9 @@ def nearest_colour_name(colour: str) -> str:
 def designer_order(colours: list[str]) -> list[str]:
     """Swatches as a designer lays them out: a strip from the darkest to the lightest."""
     lightness = hex_to_oklch(colours)[:, 0]
-    return [colours[i] for i in sorted(range(len(colours)), key=lambda i: (lightness[i], colours[i]))]
+    return [
+        colours[i] for i in sorted(range(len(colours)), key=lambda i: (lightness[i], colours[i]))
+    ]
 
 
 def _article(word: str) -> str:

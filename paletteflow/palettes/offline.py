@@ -121,9 +121,7 @@ def design_palettes(theme: str, logo: str, n: int, locked: Mapping[str, str]) ->
         fit, lead = _fit_unlike_previous(
             index, scheme, anchors, tone, reading, locked, seed, palettes
         )
-        name = palette_name(
-            _prefixes(index, reading, lead), _nouns(index, scheme), used
-        )
+        name = palette_name(_prefixes(index, reading, lead), _nouns(index, scheme), used)
         used.add(name)
         palettes.append(
             Palette(
@@ -138,9 +136,7 @@ def design_palettes(theme: str, logo: str, n: int, locked: Mapping[str, str]) ->
     return palettes
 
 
-def _anchors_and_tone(
-    reading: ThemeReading, seed: bytes
-) -> tuple[list[tuple[Anchor, ...]], Tone]:
+def _anchors_and_tone(reading: ThemeReading, seed: bytes) -> tuple[list[tuple[Anchor, ...]], Tone]:
     """Where palettes take their colours from (palette i from source i mod count), and the tone.
 
     The theme's anchors when words matched; a neutral brand set for empty text.
@@ -321,9 +317,7 @@ def _description(
     elif reading.empty:
         relation = "as a neutral brand set, since no theme or logo text was given"
     else:
-        relation = (
-            "with colours from a well-liked palette, as none of its words matched the colour lexicon"
-        )
+        relation = "with colours from a well-liked palette, as none of its words matched the colour lexicon"
     extras = [f"avoiding {join_words(reading.negated)}"] if reading.negated else []
     extras += [f"keeping the locked {colour} as {role}" for role, colour in locked.items()]
     if reading.truncated:
