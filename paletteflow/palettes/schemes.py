@@ -136,13 +136,16 @@ def role_intents(scheme: Scheme, base: Base, tone: Tone, dark_mood: bool) -> dic
     scale = tone.chroma * scheme.tint
     # The theme colour shown as the ink or the ground itself; the fills show the others.
     deep = base.lead if ground == "signature" and dark else _deep_colour(scheme, base)
-    own = tuple(colour for colour in base.colours if colour != deep)
+    pale = _pale_colour(scheme, base) if ground == "tint" and not dark else None
+    own = tuple(colour for colour in base.colours if colour not in (deep, pale))
     if ground == "white":
         background = Intent.of_hex(WHITE, hue_free=False)
     elif ground == "signature":
         background = Intent(lightness, chroma, hue, hue_free=False)
     elif dark and deep:
         background = Intent(*deep, hue_free=False)  # the theme's own deep colour as the ground
+    elif pale:
+        background = Intent(*pale, hue_free=False)  # the theme's own pale colour as the ground
     else:
         background = Intent(*(DARK_TINT if dark else LIGHT_TINT), hue, hue_free=False)
     ink_hue = base.colours[1][2] if scheme.ground == "white" and len(base.colours) > 1 else hue
@@ -178,6 +181,14 @@ def _deep_colour(scheme: Scheme, base: Base) -> LCh | None:
     candidates = base.colours[:1] if complementary else base.colours
     deepest = min(candidates, key=lambda colour: colour[0])
     return deepest if deepest[0] <= DARK_GROUND else None
+
+
+def _pale_colour(scheme: Scheme, base: Base) -> LCh | None:
+    """The lightest of the theme's other colours, if it is light enough to be a ground as itself."""
+    if scheme.one_hue:
+        return None
+    palest = max(base.colours[1:], key=lambda colour: colour[0], default=None)
+    return palest if palest is not None and palest[0] >= LIGHT_GROUND else None
 
 
 def _fill(
