@@ -116,7 +116,8 @@ def test_very_long_text_is_capped_and_says_so():
     palettes = generate_offline(text, "", 3)
     assert time.perf_counter() - started < 10  # a bound on runaway work, not a speed figure
     assert all(f"first {MAX_TEXT_CHARS} characters" in p.description for p in palettes)
-    assert "lavender field" in read_theme(text, "").understood
+    reading = read_theme(text, "")
+    assert reading.understood == ("lavender field", "dusk") and reading.unknown == ()  # no cut word
     assert "characters" not in generate_offline("lavender field", "", 1)[0].description
 
 

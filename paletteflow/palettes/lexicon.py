@@ -232,7 +232,7 @@ def read_theme(*texts: str) -> ThemeReading:
     read_as: list[tuple[str, str]] = []
     tone = Tone()
     for text in texts:
-        tokens = tokenize(text[:MAX_TEXT_CHARS])
+        tokens = tokenize(_capped(text))
         wanted: list[tuple[Anchor, ...]] = []
         negating = False
         position = 0
@@ -280,6 +280,17 @@ def read_theme(*texts: str) -> ThemeReading:
         read_as=tuple(dict.fromkeys(read_as)),
         truncated=any(len(text) > MAX_TEXT_CHARS for text in texts),
     )
+
+
+def _capped(text: str) -> str:
+    """The text up to the cap, without the word the cap would cut in two."""
+    if len(text) <= MAX_TEXT_CHARS:
+        return text
+    head = text[:MAX_TEXT_CHARS]
+    before_last_space = re.match(r"(?s)(.*)\s", head)
+    if text[MAX_TEXT_CHARS].isspace() or before_last_space is None:
+        return head
+    return before_last_space.group(1)
 
 
 def _readable(token: str) -> bool:
