@@ -29,6 +29,7 @@ bench: $(VENV)/.stamp-bench
 	$(BIN)/python -m benchmarks.encoding
 	$(BIN)/python -m benchmarks.pipeline
 	$(BIN)/python -m benchmarks.prefect_overhead
+	$(BIN)/python -m benchmarks.palettes
 	$(BIN)/python -m benchmarks.startup
 
 lock: $(UV)

@@ -372,7 +372,7 @@ def palettes(
 
 
 def _show_palettes(made: list[Palette]) -> None:
-    """One row per palette: name and checks, a swatch and hex code per role, the description."""
+    """One row per palette: name and checks, swatches in the palette's order with their roles."""
     table = Table(show_header=True, show_lines=True)
     table.add_column("palette")
     table.add_column("colours", no_wrap=True)
@@ -380,7 +380,8 @@ def _show_palettes(made: list[Palette]) -> None:
     for palette in made:
         failed = [name for name, ok in (palette.checks or {}).items() if not ok]
         verdict = f"fails {', '.join(failed)}" if failed else "all checks pass"
-        labelled = palette.roles.items() if palette.roles else enumerate(palette.colors, 1)
+        role_of = {colour: role for role, colour in (palette.roles or {}).items()}
+        labelled = [(role_of.get(colour, i), colour) for i, colour in enumerate(palette.colors, 1)]
         colours = Text()
         for label, colour in labelled:
             colours.append("   ", style=f"on {colour}").append(f" {colour} {label}\n")

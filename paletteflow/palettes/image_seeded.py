@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 
 from paletteflow.color import hex_to_oklch
 from paletteflow.models import Palette
-from paletteflow.palettes.naming import nearest_colour_name, palette_name
+from paletteflow.palettes.naming import designer_order, nearest_colour_name, palette_name
 from paletteflow.palettes.quality import Intent, check_roles, fit_roles
 
 SOURCE = "image"
@@ -39,7 +39,7 @@ def image_palettes(
         palettes.append(
             Palette(
                 name=name,
-                colors=list(fit.roles.values()),
+                colors=designer_order(list(fit.roles.values())),
                 roles=fit.roles,
                 description=(
                     f"Close to the logo's own colours ({shown}){ground}, "

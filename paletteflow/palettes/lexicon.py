@@ -5,7 +5,9 @@ colour anchors (regions of OkLCh), and the XKCD colour-survey names for direct
 colour words. The longest phrase wins ("cherry blossom" over "cherry", "dusty
 rose" over "rose"); at equal length the curated lexicon wins over a survey name.
 Negation words ("not", "no", "without", ...) turn what follows, up to a comma or
-"but", into colours to avoid.
+"but", into colours to avoid. A word the tables lack is tried in its base forms
+("plummy" -> plum, `word_forms`) and then by its nearness to the words they hold
+(`nearness`); the reading records what each such word was taken as.
 """
 
 from __future__ import annotations
@@ -19,8 +21,12 @@ from importlib import resources
 import numpy as np
 
 from paletteflow.color import hex_to_oklch
+from paletteflow.palettes.nearness import WordVectors
+from paletteflow.palettes.word_forms import base_forms
 
 MAX_PHRASE_WORDS = 5
+# Longer text is cut here (and the reading says so): the designer reads a theme, not a book.
+MAX_TEXT_CHARS = 500
 COLOURFUL_CHROMA = 0.05
 
 _NEGATIONS = {"not", "no", "without", "avoid", "avoiding", "except", "never", "minus", "non", "nor"}
@@ -86,6 +92,8 @@ class ThemeReading:
     negated: tuple[str, ...] = ()
     unknown: tuple[str, ...] = ()
     empty: bool = True
+    read_as: tuple[tuple[str, str], ...] = ()  # (word in the text, lexicon phrase it was taken as)
+    truncated: bool = False
 
 
 @dataclass(frozen=True)
@@ -109,10 +117,17 @@ class Lexicon:
     categories: dict[str, int]
     survey_names: dict[str, str]
 
+    @property
+    def phrases(self) -> dict[str, _Entry]:
+        """Every phrase as written to its entry; a curated phrase wins over a survey name."""
+        return {
+            entry.phrase: entry for table in (self.colours, self.themes) for entry in table.values()
+        }
+
 
 def tokenize(text: str) -> list[str]:
     """Words and scope-breaking punctuation, lower case, apostrophes dropped, synonyms folded."""
-    tokens = re.findall(r"[a-z0-9]+|[,.;!?]", text.lower().replace("'", "").replace("\u2019", ""))
+    tokens = re.findall(r"[^\W_]+|[,.;!?]", text.lower().replace("'", "").replace("\u2019", ""))
     return [_SYNONYMS.get(token, token) for token in tokens]
 
 
@@ -182,6 +197,30 @@ def _match_at(tokens: list[str], start: int, lexicon: Lexicon) -> tuple[int, _En
     return None
 
 
+def _infer(token: str, lexicon: Lexicon) -> _Entry | None:
+    """The entry for a word the tables lack: a base form's, else the nearest known phrase's."""
+    for form in base_forms(token):
+        for table in (lexicon.themes, lexicon.colours):
+            if (form,) in table:
+                return table[(form,)]
+    if not token.isalpha():
+        return None
+    neighbour = known_word_vectors().nearest([token])[0]
+    return lexicon.phrases[neighbour.phrase] if neighbour is not None else None
+
+
+@cache
+def nice_palettes() -> list[list[str]]:
+    """Palettes many people liked (top COLOURlovers, via nice-color-palettes, MIT), most central first."""
+    return json.loads(read_data("nice_palettes.json"))["palettes"]
+
+
+@cache
+def known_word_vectors() -> WordVectors:
+    """Vectors of every lexicon and survey phrase, loaded once per process."""
+    return WordVectors(tuple(load_lexicon().phrases))
+
+
 def read_theme(*texts: str) -> ThemeReading:
     """Understand the theme and logo text; the first text's colours lead. Same text, same reading."""
     lexicon = load_lexicon()
@@ -190,35 +229,42 @@ def read_theme(*texts: str) -> ThemeReading:
     understood: list[str] = []
     negated: list[str] = []
     unknown: list[str] = []
+    read_as: list[tuple[str, str]] = []
     tone = Tone()
     for text in texts:
-        tokens = tokenize(text)
+        tokens = tokenize(_capped(text))
         wanted: list[tuple[Anchor, ...]] = []
         negating = False
         position = 0
         while position < len(tokens):
             token = tokens[position]
             match = _match_at(tokens, position, lexicon)
-            if match is not None:
-                length, entry = match
-                position += length
-                if negating and entry.colourful:
-                    avoided.extend(entry.anchors)
-                    negated.append(entry.phrase)
-                elif negating:
-                    unknown.append(entry.phrase)  # "no grey": no hue to steer clear of
-                else:
-                    wanted.append(entry.anchors)
-                    understood.append(entry.phrase)
-                    tone = tone.combine(entry.tone) if entry.tone else tone
+            if match is None and _readable(token):
+                entry = _infer(token, lexicon)
+                match = (1, entry) if entry is not None else None
+                if entry is not None:
+                    read_as.append((token, entry.phrase))
+            if match is None:
+                position += 1
+                if token in _SCOPE_BREAKS:
+                    negating = False
+                elif token in _NEGATIONS:
+                    negating = True
+                elif _readable(token):
+                    unknown.append(token)
                 continue
-            position += 1
-            if token in _SCOPE_BREAKS:
-                negating = False
-            elif token in _NEGATIONS:
-                negating = True
-            elif token not in _STOPWORDS and not token.isdigit():
-                unknown.append(token)
+            length, entry = match
+            position += length
+            if negating and entry.colourful:
+                avoided.extend(entry.anchors)
+                negated.append(entry.phrase)
+            elif negating:
+                unknown.append(entry.phrase)  # "no grey": no hue to steer clear of
+            else:
+                wanted.append(entry.anchors)
+                if entry.tone and entry.phrase not in understood:  # "retro, retro" is one mood
+                    tone = tone.combine(entry.tone)
+                understood.append(entry.phrase)
         wanted_by_text.append(wanted)
     avoided_names = {anchor.name for anchor in avoided}
     ordered = dict.fromkeys(anchor for wanted in wanted_by_text for anchor in _interleave(wanted))
@@ -231,6 +277,30 @@ def read_theme(*texts: str) -> ThemeReading:
         negated=tuple(dict.fromkeys(negated)),
         unknown=tuple(dict.fromkeys(unknown)),
         empty=not any(text.strip() for text in texts),
+        read_as=tuple(dict.fromkeys(read_as)),
+        truncated=any(len(text) > MAX_TEXT_CHARS for text in texts),
+    )
+
+
+def _capped(text: str) -> str:
+    """The text up to the cap, without the word the cap would cut in two."""
+    if len(text) <= MAX_TEXT_CHARS:
+        return text
+    head = text[:MAX_TEXT_CHARS]
+    before_last_space = re.match(r"(?s)(.*)\s", head)
+    if text[MAX_TEXT_CHARS].isspace() or before_last_space is None:
+        return head
+    return before_last_space.group(1)
+
+
+def _readable(token: str) -> bool:
+    """A word that may carry colour: not punctuation, a number, a filler or a negation."""
+    return (
+        token.isalnum()
+        and not token.isdigit()
+        and token not in _STOPWORDS
+        and token not in _NEGATIONS
+        and token not in _SCOPE_BREAKS
     )
 
 

@@ -91,6 +91,14 @@ def nearest_colour_name(colour: str) -> str:
     return names[int(np.argmin(distances))].title()
 
 
+def designer_order(colours: list[str]) -> list[str]:
+    """Swatches as a designer lays them out: a strip from the darkest to the lightest."""
+    lightness = hex_to_oklch(colours)[:, 0]
+    return [
+        colours[i] for i in sorted(range(len(colours)), key=lambda i: (lightness[i], colours[i]))
+    ]
+
+
 def _article(word: str) -> str:
     return "An" if word[:1].lower() in "aeiou" else "A"
 
@@ -117,12 +125,12 @@ def theme_prefix(phrase: str) -> str:
 def describe(
     scheme_label: str,
     clause: str,
-    primary: str,
+    lead: str,
     relation: str,
     extras: list[str],
 ) -> str:
     """One sentence: the scheme, the colour it is built around, and how it relates to the theme."""
-    family = colour_family(primary)
+    family = colour_family(lead)
     tail = "".join(f", {extra}" for extra in extras)
     return f"{_article(scheme_label)} {scheme_label} palette around {family} {clause}, {relation}{tail}."
 

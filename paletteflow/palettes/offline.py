@@ -1,9 +1,9 @@
 """A deterministic palette designer that needs no network and no key.
 
-The theme and logo text are read against the lexicon (`lexicon.read_theme`);
-each palette takes one harmony scheme (`schemes`) around a colour picked inside
-one of the theme's anchors, and `quality.fit_roles` moves colours only as far
-as the rules need. The same text, n, locks and image colours always give the
+The theme and logo text are read (`lexicon.read_theme`); each palette takes
+the theme's colours for its turn (`theme_colours`) and one harmony scheme
+(`schemes`) places them in roles, and `quality.fit_roles` moves colours only as
+far as the rules need. The same text, n, locks and image colours always give the
 same palettes: every choice comes from a hash of the text, never from a clock
 or a random generator.
 """
@@ -13,20 +13,28 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping, Sequence
 
+from paletteflow.color import oklch_to_hex
 from paletteflow.models import GeneratorSettings, Lock, Palette
 from paletteflow.palettes.image_seeded import image_palette_count, image_palettes
-from paletteflow.palettes.lexicon import Anchor, ThemeReading, Tone, load_lexicon, read_theme
+from paletteflow.palettes.lexicon import (
+    MAX_TEXT_CHARS,
+    Anchor,
+    ThemeReading,
+    Tone,
+    known_word_vectors,
+    load_lexicon,
+    read_theme,
+)
 from paletteflow.palettes.locks import assign_roles
 from paletteflow.palettes.naming import (
     describe,
+    designer_order,
     join_words,
     nearest_colour_name,
     palette_name,
     theme_prefix,
 )
 from paletteflow.palettes.quality import (
-    AVOID_MARGIN,
-    AVOID_MIN_CHROMA,
     MIN_CONTRAST,
     VARIETY_TARGET,
     Fit,
@@ -34,11 +42,10 @@ from paletteflow.palettes.quality import (
     distance_to_nearest,
     fit_roles,
 )
-from paletteflow.palettes.schemes import SCHEMES, Base, Scheme, pick, role_intents
+from paletteflow.palettes.schemes import SCHEMES, Scheme, role_intents
+from paletteflow.palettes.theme_colours import colour_sources, leads, theme_base
 
 SOURCE = "offline"
-_NEUTRAL_ANCHORS = ("navy", "slate", "denim", "charcoal", "steel")
-_NEUTRAL_TONE = Tone(chroma=0.8)
 _ATTEMPTS = 8
 
 
@@ -61,6 +68,13 @@ class OfflineGenerator:
         )
 
 
+def warm_up() -> None:
+    """Load the lexicon, colour names and word vectors now, so first palettes come as fast as later ones."""
+    load_lexicon()
+    nearest_colour_name("#808080")
+    known_word_vectors()
+
+
 def generate_offline(
     theme: str,
     logo: str,
@@ -81,68 +95,28 @@ def generate_offline(
 def design_palettes(theme: str, logo: str, n: int, locked: Mapping[str, str]) -> list[Palette]:
     reading = read_theme(theme, logo)
     seed = hashlib.sha256(f"{theme}\x00{logo}".encode()).digest()
-    anchors, tone = _anchors_and_tone(reading, seed)
+    sources, tone = colour_sources(reading, seed)
     palettes: list[Palette] = []
     used: set[str] = set()
     for index in range(n):
         scheme = SCHEMES[index % len(SCHEMES)]
-        fit = _fit_unlike_previous(index, scheme, anchors, tone, reading, locked, seed, palettes)
-        name = palette_name(
-            _prefixes(index, reading, fit.roles["primary"]), _nouns(index, scheme), used
+        anchors = sources[index % len(sources)]
+        fit, lead = _fit_unlike_previous(
+            index, scheme, anchors, tone, reading, locked, seed, palettes
         )
+        name = palette_name(_prefixes(index, reading, lead), _nouns(index, scheme), used)
         used.add(name)
         palettes.append(
             Palette(
                 name=name,
-                colors=list(fit.roles.values()),
+                colors=designer_order(list(fit.roles.values())),
                 roles=fit.roles,
-                description=_description(scheme, fit.roles["primary"], reading, locked),
+                description=_description(scheme, lead, reading, locked),
                 source=SOURCE,
                 checks=check_roles(fit.roles),
             )
         )
     return palettes
-
-
-def _anchors_and_tone(reading: ThemeReading, seed: bytes) -> tuple[tuple[Anchor, ...], Tone]:
-    """The theme's anchors; a neutral brand set for empty text; hues from the words when none matched."""
-    if reading.anchors:
-        allowed = tuple(
-            anchor for anchor in reading.anchors if not _avoided(anchor, reading.avoided)
-        )
-        return allowed or reading.anchors, reading.tone
-    if reading.empty:
-        known = load_lexicon().themes
-        by_name = {anchor.name: anchor for entry in known.values() for anchor in entry.anchors}
-        return tuple(by_name[name] for name in _NEUTRAL_ANCHORS), _NEUTRAL_TONE
-    hue = int.from_bytes(seed[:2], "big") % 360
-    return (
-        Anchor("text", (hue, hue + 25), (0.42, 0.55), (0.10, 0.15)),
-        Anchor("text", (hue + 137, hue + 162), (0.45, 0.6), (0.08, 0.13)),
-    ), reading.tone
-
-
-def _avoided(anchor: Anchor, avoided: tuple[Anchor, ...]) -> bool:
-    """Whether a colourful anchor's central hue lies in a hue the text said to avoid."""
-    _, chroma, hue = pick(anchor, (0.5, 0.5, 0.5))
-    return chroma > AVOID_MIN_CHROMA and any(a.covers_hue(hue, AVOID_MARGIN) for a in avoided)
-
-
-def _clear_of(hue: float, avoided: tuple[Anchor, ...]) -> float:
-    """The hue moved just past the nearer edge of any avoided hue range it falls in."""
-    for _ in range(len(avoided)):
-        zone = next((a for a in avoided if a.covers_hue(hue, AVOID_MARGIN)), None)
-        if zone is None:
-            break
-        start, end = zone.hue
-        before, after = (start - AVOID_MARGIN - 5) % 360, (end + AVOID_MARGIN + 5) % 360
-        hue = before if (hue - before) % 360 < (after - hue) % 360 else after
-    return hue
-
-
-def _fractions(seed: bytes, index: int, attempt: int) -> tuple[float, float, float]:
-    digest = hashlib.sha256(seed + bytes([index, attempt])).digest()
-    return tuple(int.from_bytes(digest[i : i + 4], "big") / 2**32 for i in (0, 4, 8))
 
 
 def _fit_unlike_previous(
@@ -154,47 +128,44 @@ def _fit_unlike_previous(
     locked: Mapping[str, str],
     seed: bytes,
     previous: list[Palette],
-) -> Fit:
-    """Fit the scheme, varying anchor, ground, hue and chroma while the result looks like an earlier one.
+) -> tuple[Fit, str]:
+    """Fit the scheme, varying lead colour, ground and tones while the result looks like an earlier one.
 
-    Later attempts stray further from the theme, so they only run when the
-    closer ones came out too like a palette already made; if every attempt
-    does, the one least like the others among those meeting the rules is kept.
+    Attempts stay with the theme's colours: later ones take another lead
+    anchor, another point inside each anchor and the other kind of ground, and
+    only the last ones turn the lead hue, further each time. If every attempt looks
+    like a palette already made, the one least like the others among those
+    meeting the rules is kept.
     """
-    best: tuple[bool, float, Fit] | None = None
+    best: tuple[bool, float, Fit, str] | None = None
+    turns = leads(anchors)
     for attempt in range(_ATTEMPTS):
-        anchor = anchors[(index + attempt) % len(anchors)]
-        lightness, chroma, hue = pick(anchor, _fractions(seed, index, attempt))
-        cycle = index // len(SCHEMES) + attempt
-        if cycle >= 1:
-            hue = (hue + 47.0 * cycle) % 360
-        if attempt >= 3:
-            chroma = max(chroma, 0.1)
-        if attempt >= 4:
-            hue = (hue + 137.5 * (attempt - 3)) % 360
-        hue = _clear_of(hue, reading.avoided)
+        turn = index // len(SCHEMES) + attempt if scheme.one_hue else index + attempt
+        lead = turns[turn % len(turns)]
+        base = theme_base(
+            anchors, lead, seed, index, attempt, reading, later_round=index >= len(SCHEMES)
+        )
         # The last attempts drop the mood's chroma and lightness shifts: pastel themes
         # otherwise leave too little room between palettes.
         mood = tone if attempt < 5 else Tone(dark_ground=tone.dark_ground)
-        partner = anchors[(index + attempt + 1) % len(anchors)] if len(anchors) > 1 else None
         dark = tone.dark_ground != (attempt >= 2 and attempt % 2 == 0)
-        intents = role_intents(scheme, Base(lightness, chroma, hue, partner), mood, dark)
+        intents = role_intents(scheme, base, mood, dark)
         fit = fit_roles(intents, locked, min_contrast=scheme.min_contrast, avoid=reading.avoided)
         if scheme.min_contrast > MIN_CONTRAST and not all(check_roles(fit.roles).values()):
             fit = fit_roles(intents, locked, avoid=reading.avoided)
         passes = all(check_roles(fit.roles).values())
         distance = distance_to_nearest(fit.roles, [p.roles for p in previous])
         if best is None or (passes, distance) > best[:2]:
-            best = (passes, distance, fit)
+            best = (passes, distance, fit, oklch_to_hex(*base.lead))
         if passes and distance >= VARIETY_TARGET:
             break
     assert best is not None
-    return best[2]
+    return best[2], best[3]
 
 
-def _prefixes(index: int, reading: ThemeReading, primary: str) -> list[str]:
-    """Name openers in order: a theme phrase on even palettes, the primary's colour name on odd."""
-    colour_name = nearest_colour_name(primary)
+def _prefixes(index: int, reading: ThemeReading, lead: str) -> list[str]:
+    """Name openers in order: a theme phrase on even palettes, the lead colour's name on odd."""
+    colour_name = nearest_colour_name(lead)
     phrases = [theme_prefix(p) for p in reading.understood]
     if not phrases:
         return [colour_name]
@@ -208,19 +179,21 @@ def _nouns(index: int, scheme: Scheme) -> tuple[str, ...]:
 
 
 def _description(
-    scheme: Scheme, primary: str, reading: ThemeReading, locked: Mapping[str, str]
+    scheme: Scheme, lead: str, reading: ThemeReading, locked: Mapping[str, str]
 ) -> str:
     if reading.understood:
         relation = f"drawn from {join_words(reading.understood[:4])}"
+        notes = [f"{word} read as {phrase}" for word, phrase in reading.read_as[:3]]
         if reading.unknown:
             count = len(reading.unknown)
-            relation += f" ({count} other word{'s' if count > 1 else ''} not recognised)"
+            notes.append(f"{count} other word{'s' if count > 1 else ''} not recognised")
+        relation += f" ({'; '.join(notes)})" if notes else ""
     elif reading.empty:
         relation = "as a neutral brand set, since no theme or logo text was given"
     else:
-        relation = (
-            "with hues taken from the text itself, as none of its words matched the colour lexicon"
-        )
+        relation = "with colours from a well-liked palette, as none of its words matched the colour lexicon"
     extras = [f"avoiding {join_words(reading.negated)}"] if reading.negated else []
     extras += [f"keeping the locked {colour} as {role}" for role, colour in locked.items()]
-    return describe(scheme.name, scheme.clause, primary, relation, extras)
+    if reading.truncated:
+        extras.append(f"reading only the first {MAX_TEXT_CHARS} characters of the text")
+    return describe(scheme.name, scheme.clause, lead, relation, extras)

@@ -1,8 +1,19 @@
 """Harmony schemes in OkLCh: where each role's colour should sit before the rules are applied.
 
+A palette is built around the theme's own colours. The fills (secondary,
+accent, highlight) show the theme's signature colours as themselves wherever
+the scheme has room for them, and the scheme's harmony (a complement, a
+neighbouring hue, a lighter or darker tone) only fills the places the theme
+leaves open. The contrast rule is carried by the ink (primary) against the
+ground, a dark or light tone of the lead hue, so a light signature colour
+(lemon, blush) never has to be darkened away to be read. Grounds vary: a pale
+tint, white, a deep shade, or the signature colour itself when it is light or
+dark enough to be one.
+
 The first four schemes are the variety every run of four or more palettes
-gets (monochromatic, complementary, high-contrast, white ground); the rest
-(analogous, triadic, split-complementary, tetradic, ...) join as N grows.
+gets (white ground, monochromatic, complementary, high-contrast); the rest
+join as N grows. The first shows the theme's three leading colours side by
+side, the palette most like what the words ask for.
 """
 
 from __future__ import annotations
@@ -13,10 +24,39 @@ from typing import Literal
 from paletteflow.palettes.lexicon import Anchor, Tone
 from paletteflow.palettes.quality import MIN_CONTRAST, Intent
 
-Ground = Literal["tint", "white", "dark"]
+Ground = Literal["tint", "white", "dark", "signature"]
+LCh = tuple[float, float, float]
 
 WHITE = "#ffffff"
 AAA_CONTRAST = 7.0
+# A signature colour at least this light (or at most the dark one) can be the ground itself.
+LIGHT_GROUND = 0.8
+DARK_GROUND = 0.42
+# Grounds and inks no further apart than contrast needs: palettes people love rarely span
+# from near-black to near-white (see docs/palettes.md); fit_roles moves the ink if it must.
+LIGHT_TINT = (0.88, 0.07)
+DARK_TINT = (0.3, 0.07)
+DARK_INK = 0.56
+LIGHT_INK = 0.8
+# A fill turned this far from the lead is the scheme's harmony hue, and gets at least this chroma.
+HARMONY_TURN = 90.0
+HARMONY_CHROMA = 0.1
+HARMONY_LIGHTNESS = (0.45, 0.75)
+HARMONY_MUTING = 0.5  # the least a mood may scale a harmony colour's chroma floor
+COMPLEMENT = 180.0
+
+
+@dataclass(frozen=True)
+class Fill:
+    """Where a fill comes from: the theme's `source`-th colour as itself, else the lead hue moved.
+
+    Without a `source` (or when the theme has fewer colours) the fill is the
+    lead colour turned by `offset` degrees and made `lighter` (negative: darker).
+    """
+
+    source: int | None
+    offset: float = 0.0
+    lighter: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -25,48 +65,49 @@ class Scheme:
     clause: str  # how the description explains the scheme
     nouns: tuple[str, ...]  # second words for palette names
     ground: Ground
-    offsets: tuple[float, float, float]  # hue offsets of secondary, accent, highlight
-    theme_secondary: bool = False  # secondary takes the theme's next anchor
+    fills: tuple[Fill, Fill, Fill]  # secondary, accent, highlight
     one_hue: bool = False
     min_contrast: float = MIN_CONTRAST
     tint: float = 1.0  # chroma scale for soft variants
+    lift: float = 0.0  # lightness shift of the fills the scheme derives (theme colours keep theirs)
 
 
 SCHEMES = (
-    Scheme("monochromatic", "in lightnesses of one hue", ("Mist", "Veil", "Haze"), "tint",
-           (0, 0, 0), one_hue=True),
-    Scheme("complementary", "with the opposite hue as its accent", ("Spark", "Flare", "Glow"),
-           "tint", (25, 180, 195)),
-    Scheme("high-contrast", "on a dark ground at AAA contrast", ("Night", "Nocturne", "Noir"),
-           "dark", (30, 160, 200), min_contrast=AAA_CONTRAST),
     Scheme("white-ground", "on a white ground", ("Paper", "Linen", "Morning"), "white",
-           (-30, 150, 60), theme_secondary=True),
-    Scheme("analogous", "with neighbouring hues", ("Drift", "Breeze", "Current"), "tint",
-           (30, -35, 60), theme_secondary=True),
+           (Fill(0), Fill(1, -30), Fill(2, 40, 0.15))),
+    Scheme("monochromatic", "in lightnesses of one hue", ("Mist", "Veil", "Haze"), "tint",
+           (Fill(0), Fill(None, 0, -0.2), Fill(None, 0, 0.2)), one_hue=True, lift=0.15),
+    Scheme("complementary", "with the opposite hue as its accent", ("Spark", "Flare", "Glow"),
+           "tint", (Fill(0), Fill(None, 180), Fill(1, 25, 0.15))),
+    Scheme("high-contrast", "on a dark ground at AAA contrast", ("Night", "Nocturne", "Noir"),
+           "dark", (Fill(0), Fill(1, 30), Fill(2, -30, -0.1)), min_contrast=AAA_CONTRAST, lift=-0.15),
+    Scheme("analogous", "with neighbouring hues", ("Drift", "Breeze", "Current"), "signature",
+           (Fill(1, 30), Fill(None, -35), Fill(2, 60, 0.15))),
     Scheme("triadic", "with hues a third of the wheel apart", ("Prism", "Carnival", "Mosaic"),
-           "tint", (120, 240, 60)),
+           "tint", (Fill(0), Fill(None, 120), Fill(1, 240, 0.1))),
     Scheme("split-complementary", "with the two hues beside its complement, on a dark ground",
-           ("Dusk", "Twilight", "Tide"), "dark", (150, 210, 30)),
+           ("Dusk", "Twilight", "Tide"), "dark", (Fill(0), Fill(None, 150), Fill(1, 210))),
     Scheme("tetradic", "with four hues a quarter turn apart", ("Quartet", "Compass", "Atlas"),
-           "tint", (90, 180, 270)),
+           "tint", (Fill(0), Fill(1, 90), Fill(None, 180, 0.1))),
     Scheme("tonal", "in tones of one hue on a dark ground", ("Velvet", "Smoke", "Shadow"), "dark",
-           (0, 0, 0), one_hue=True),
-    Scheme("soft analogous", "in soft neighbouring tints", ("Bloom", "Petal", "Cloud"), "tint",
-           (-25, 40, 20), theme_secondary=True, tint=0.6),
+           (Fill(0), Fill(None, 0, -0.15), Fill(None, 0, 0.15)), one_hue=True),
+    Scheme("soft analogous", "in soft neighbouring tints", ("Bloom", "Petal", "Cloud"), "signature",
+           (Fill(1, 40), Fill(None, -25, 0.1), Fill(2, 25, 0.15)), tint=0.6),
 )  # fmt: skip
 
 
 @dataclass(frozen=True)
 class Base:
-    """The colour a palette is built around, picked inside a theme anchor, plus the theme's next one."""
+    """The theme's colours for one palette: the lead colour first, then the others in order."""
 
-    lightness: float
-    chroma: float
-    hue: float
-    partner: Anchor | None = None
+    colours: tuple[LCh, ...]
+
+    @property
+    def lead(self) -> LCh:
+        return self.colours[0]
 
 
-def pick(anchor: Anchor, fractions: tuple[float, float, float]) -> tuple[float, float, float]:
+def pick(anchor: Anchor, fractions: tuple[float, float, float]) -> LCh:
     """A point inside an anchor's region: hue, lightness and chroma each `fraction` of the way across."""
     hue_f, lightness_f, chroma_f = fractions
     low_l, high_l = anchor.lightness
@@ -78,37 +119,47 @@ def pick(anchor: Anchor, fractions: tuple[float, float, float]) -> tuple[float, 
     )
 
 
-def role_intents(scheme: Scheme, base: Base, tone: Tone, dark_ground: bool) -> dict[str, Intent]:
+def ground_kind(scheme: Scheme, lead: LCh, dark_mood: bool) -> Ground:
+    """The scheme's ground for this lead colour: a signature ground needs a light or dark lead."""
+    if scheme.ground == "signature":
+        if lead[0] >= LIGHT_GROUND or lead[0] <= DARK_GROUND:
+            return "signature"
+        return "dark" if dark_mood else "tint"
+    return "dark" if dark_mood and scheme.ground == "tint" else scheme.ground
+
+
+def role_intents(scheme: Scheme, base: Base, tone: Tone, dark_mood: bool) -> dict[str, Intent]:
     """Where each role's colour should sit for this scheme, before the rules move anything."""
-    ground = "dark" if dark_ground and scheme.ground == "tint" else scheme.ground
-    dark = ground == "dark"
-    hue, chroma = base.hue, base.chroma * tone.chroma * scheme.tint
-    shift = tone.lightness
-    second, third, fourth = ((hue + offset) % 360 for offset in scheme.offsets)
-    vivid = max(chroma, 0.11 * tone.chroma * scheme.tint)
+    lightness, chroma, hue = base.lead
+    ground = ground_kind(scheme, base.lead, dark_mood)
+    dark = ground == "dark" or (ground == "signature" and lightness <= DARK_GROUND)
+    scale = tone.chroma * scheme.tint
+    # The theme colour shown as the ink or the ground itself; the fills show the others.
+    deep = base.lead if ground == "signature" and dark else _deep_colour(scheme, base)
+    pale = _pale_colour(scheme, base) if ground == "tint" and not dark else None
+    own = tuple(colour for colour in base.colours if colour not in (deep, pale))
     if ground == "white":
         background = Intent.of_hex(WHITE, hue_free=False)
+    elif ground == "signature":
+        background = Intent(lightness, chroma, hue, hue_free=False)
+    elif dark and deep:
+        background = Intent(*deep, hue_free=False)  # the theme's own deep colour as the ground
+    elif pale:
+        background = Intent(*pale, hue_free=False)  # the theme's own pale colour as the ground
     else:
-        background = Intent(0.19 if dark else 0.975, 0.025 if dark else 0.012, hue, hue_free=False)
-    # A light anchor (blush, lavender) darkened to read on a light ground turns muddy unless its
-    # chroma grows as its lightness falls; a dark ground keeps light anchors as they are.
-    deepened = max(chroma, 0.12 * tone.chroma * scheme.tint) if base.lightness > 0.6 else chroma
-    primary = (
-        Intent(max(base.lightness, 0.82), chroma, hue)
-        if dark
-        else Intent(base.lightness + shift, deepened, hue)
+        background = Intent(*(DARK_TINT if dark else LIGHT_TINT), hue, hue_free=False)
+    ink_hue = base.colours[1][2] if scheme.ground == "white" and len(base.colours) > 1 else hue
+    ink_chroma = min(chroma, 0.12) * scale
+    if dark:
+        primary = Intent(LIGHT_INK, min(ink_chroma * 0.4, 0.05), ink_hue)
+    elif deep:
+        primary = Intent(*deep)  # the theme's own deep colour as the ink
+    else:
+        primary = Intent(DARK_INK + tone.lightness / 3, ink_chroma, ink_hue)
+    secondary, accent, highlight = (
+        _fill(fill, own, base.lead, tone.lightness, scheme.lift, scale, fixed_hue=scheme.one_hue)
+        for fill in scheme.fills
     )
-    if scheme.one_hue:
-        lightness = (0.6, 0.72, 0.4) if dark else (0.58, 0.72, 0.87)
-        chromas = (chroma * 0.8, vivid, chroma * (0.8 if dark else 0.45))
-        secondary, accent, highlight = (
-            Intent(level + (0 if dark else shift), c, hue, hue_free=False)
-            for level, c in zip(lightness, chromas, strict=True)
-        )
-    else:
-        secondary = _secondary(scheme, base, tone, second, chroma, dark, shift)
-        accent = Intent((0.72 if dark else 0.7) + shift / 2, vivid * 1.1, third)
-        highlight = Intent(0.45 if dark else 0.9, chroma if dark else 0.05, fourth)
     return {
         "primary": primary,
         "secondary": secondary,
@@ -118,10 +169,54 @@ def role_intents(scheme: Scheme, base: Base, tone: Tone, dark_ground: bool) -> d
     }
 
 
-def _secondary(
-    scheme: Scheme, base: Base, tone: Tone, hue: float, chroma: float, dark: bool, shift: float
+def _deep_colour(scheme: Scheme, base: Base) -> LCh | None:
+    """The theme colour dark enough to be the ink or the ground as itself, if there is one.
+
+    One-hue schemes make their own tones of the lead. Complementary schemes
+    are defined against the ink's hue, so only the lead itself may be their ink.
+    """
+    if scheme.one_hue:
+        return None
+    complementary = any(fill.offset == COMPLEMENT for fill in scheme.fills)
+    candidates = base.colours[:1] if complementary else base.colours
+    deepest = min(candidates, key=lambda colour: colour[0])
+    return deepest if deepest[0] <= DARK_GROUND else None
+
+
+def _pale_colour(scheme: Scheme, base: Base) -> LCh | None:
+    """The lightest of the theme's other colours, if it is light enough to be a ground as itself."""
+    if scheme.one_hue:
+        return None
+    palest = max(base.colours[1:], key=lambda colour: colour[0], default=None)
+    return palest if palest is not None and palest[0] >= LIGHT_GROUND else None
+
+
+def _fill(
+    fill: Fill,
+    own: tuple[LCh, ...],
+    lead: LCh,
+    shift: float,
+    lift: float,
+    scale: float,
+    *,
+    fixed_hue: bool,
 ) -> Intent:
-    if scheme.theme_secondary and base.partner is not None:
-        lightness, partner_chroma, partner_hue = pick(base.partner, (0.5, 0.5, 0.5))
-        return Intent(lightness + shift, partner_chroma * tone.chroma * scheme.tint, partner_hue)
-    return Intent((0.6 if dark else 0.62) + shift, chroma * 0.8, hue)
+    """The theme's `source`-th colour (of those not already the ink or ground), else the lead moved."""
+    if fill.source is not None and fill.source < len(own):
+        lightness, chroma, hue = own[fill.source]
+        # A light theme colour is never shown darker: darkened, lemon turns olive and blush mauve;
+        # a mid or deep one stays itself a shade deeper.
+        deeper_ok = lift > 0 or lightness < LIGHT_GROUND
+        return Intent(lightness + shift + (lift if deeper_ok else 0.0), chroma * scale, hue)
+    lightness, chroma, hue = lead
+    chroma *= scale
+    if abs(fill.offset) >= HARMONY_TURN:
+        # A grey or near-white complement would be no harmony at all, however muted the mood.
+        chroma = max(chroma, HARMONY_CHROMA * max(scale, HARMONY_MUTING))
+        lightness = min(max(lightness, HARMONY_LIGHTNESS[0]), HARMONY_LIGHTNESS[1])
+    return Intent(
+        min(0.95, max(0.2, lightness + fill.lighter + shift + lift)),
+        chroma,
+        (hue + fill.offset) % 360,
+        hue_free=not fixed_hue,
+    )
