@@ -1,0 +1,132 @@
+"""Lightness structure: strong edges keep their light-to-dark order and most of their contrast.
+
+A drawing stays legible while its outlines stay darker (or lighter) than what
+they surround and touching regions keep their light-to-dark order; Chang et
+al. 2015 keep a palette's lightness monotonic for the same reason. Every pair
+of touching keys whose OKLab lightness differs by STRONG_EDGE or more (about
+25 in CIELAB L*) becomes a constraint on the lightness of their families'
+colours: the lighter key stays lighter by KEPT_SHARE of its original
+difference. The assignment prefers hand-outs of palette colours that meet the
+constraints already (`shortfall`); what a palette cannot carry by itself
+(five salmons, five pastels) `keep_contrast` meets by deriving darker or
+lighter steps of the assigned colours, moving the smallest regions first, so
+large fills stay on their palette colours and a thin outline takes the step.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from paletteflow.color import linear_to_srgb, oklch_to_linear_in_gamut, srgb_to_oklab
+
+STRONG_EDGE = 0.2
+# The edge-contrast measure asks for half (in CIELAB L*, which is linear in OKLab L for greys);
+# the margin covers chromatic colours and the antialiased pixels along an edge.
+KEPT_SHARE = 0.55
+_TOLERANCE = 1e-4
+_SWEEPS = 40
+
+
+@dataclass(frozen=True)
+class Constraints:
+    """T[lighter] - T[darker] >= need for family lightnesses T; weight is the border's length."""
+
+    lighter: np.ndarray
+    darker: np.ndarray
+    need: np.ndarray
+    weight: np.ndarray
+
+
+def edge_constraints(
+    keys_lab: np.ndarray,
+    key_family: np.ndarray,
+    leads: np.ndarray,
+    adjacent: np.ndarray,
+    border_lengths: np.ndarray,
+) -> Constraints:
+    """One constraint per pair of families that meet along a strong edge, the strictest of them.
+
+    A key sits at its family colour's lightness plus its own offset from the
+    family's lead (shading follows the lead), so the need is corrected by the
+    two keys' offsets.
+    """
+    lightness = keys_lab[:, 0]
+    first, second = adjacent[:, 0], adjacent[:, 1]
+    difference = lightness[first] - lightness[second]
+    strong = (np.abs(difference) >= STRONG_EDGE) & (key_family[first] != key_family[second])
+    first, second, difference = first[strong], second[strong], difference[strong]
+    swap = difference < 0
+    lighter, darker = np.where(swap, second, first), np.where(swap, first, second)
+    offset = lightness - lightness[leads[key_family]]
+    need = KEPT_SHARE * np.abs(difference) - offset[lighter] + offset[darker]
+    pairs: dict[tuple[int, int], tuple[float, float]] = {}
+    for up, down, amount, length in zip(
+        key_family[lighter], key_family[darker], need, border_lengths[strong], strict=True
+    ):
+        previous = pairs.get((int(up), int(down)), (-np.inf, 0.0))
+        pairs[(int(up), int(down))] = (max(previous[0], float(amount)), previous[1] + length)
+    if not pairs:
+        empty = np.zeros(0, dtype=np.int64)
+        return Constraints(empty, empty, np.zeros(0), np.zeros(0))
+    families = np.array(list(pairs), dtype=np.int64)
+    needs, weights = np.array(list(pairs.values()), dtype=np.float64).T
+    return Constraints(families[:, 0], families[:, 1], needs, weights)
+
+
+def shortfall(constraints: Constraints, lightness: np.ndarray) -> np.ndarray:
+    """(C,) border-weighted share of the needed contrast each row of (C, F) `lightness` misses."""
+    if not len(constraints.need):
+        return np.zeros(len(lightness))
+    have = lightness[:, constraints.lighter] - lightness[:, constraints.darker]
+    need = np.maximum(constraints.need, _TOLERANCE)
+    missing = np.clip((need - have) / need, 0.0, 1.0)
+    return (missing * constraints.weight).sum(axis=1) / constraints.weight.sum()
+
+
+def keep_contrast(
+    lightness: np.ndarray, cost: np.ndarray, fixed: np.ndarray, constraints: Constraints
+) -> np.ndarray:
+    """Family lightnesses moved as little as needed to meet the constraints, cheapest first.
+
+    An edge whose colours already turn its order round by at least half the
+    need (a dark `background` role under a drawing made on white) is kept
+    turned round: the palette asked for it, and the contrast is what makes
+    it legible. Each unmet constraint is closed by moving the family that
+    costs less to move (the smaller one) as far as lightness allows, then the
+    other: the fewest pixels leave their palette colours. Sweeps until every
+    constraint holds or none can be helped; constraints that contradict each
+    other (or need more than the lightness range) are met as far as it allows.
+    """
+    lightness = lightness.astype(np.float64).copy()
+    have = lightness[constraints.lighter] - lightness[constraints.darker]
+    turned = have <= -0.5 * constraints.need
+    lighter = np.where(turned, constraints.darker, constraints.lighter)
+    darker = np.where(turned, constraints.lighter, constraints.darker)
+    rows = list(zip(lighter.tolist(), darker.tolist(), constraints.need.tolist(), strict=True))
+    for _ in range(_SWEEPS):
+        moved = False
+        for up, down, need in rows:
+            missing = need - (lightness[up] - lightness[down])
+            if missing <= _TOLERANCE:
+                continue
+            for family in sorted((up, down), key=lambda f: cost[f]):
+                if fixed[family] or missing <= _TOLERANCE:
+                    continue
+                room = 1.0 - lightness[family] if family == up else lightness[family]
+                step = min(missing, room)
+                lightness[family] += step if family == up else -step
+                missing -= step
+                moved = moved or step > _TOLERANCE
+        if not moved:
+            break
+    return lightness
+
+
+def at_lightness(colours_lab: np.ndarray, lightness: np.ndarray) -> np.ndarray:
+    """OKLab colours moved to new lightnesses, keeping hue and as much chroma as sRGB can show."""
+    chroma = np.hypot(colours_lab[:, 1], colours_lab[:, 2])
+    hue = np.degrees(np.arctan2(colours_lab[:, 2], colours_lab[:, 1]))
+    linear = oklch_to_linear_in_gamut(lightness, chroma, hue)
+    return srgb_to_oklab(linear_to_srgb(linear))
