@@ -84,6 +84,7 @@ def assign_targets(
     leads = np.array([m[np.argmax(key_shares[m])] for m in members])
     shares = np.array([key_shares[m].sum() for m in members])
     kept = kept_keys(keys_lab, keep)
+    kept_family = kept.kept[leads]
     ground = None if background is None else int(key_family[background])
     family_borders = [
         (int(key_family[i]), int(key_family[j]), float(length))
@@ -105,9 +106,13 @@ def assign_targets(
         shaded_sides,
         ground,
         palette,
-        Colours(palette_lab, kept[leads], constraints),
+        Colours(palette_lab, kept_family, constraints),
     )
-    lightness = keep_contrast(lead_targets[:, 0], shares, kept[leads], constraints)
+    # A kept black may deepen and a kept white brighten at no cost: they stay black and white.
+    cost = np.where(kept_family, 0.0, shares)
+    lightness = keep_contrast(
+        lead_targets[:, 0], cost, kept.lowest[leads], kept.highest[leads], constraints
+    )
     stepped = np.abs(lightness - lead_targets[:, 0]) > 1e-6
     if stepped.any():
         lead_targets[stepped] = at_lightness(lead_targets[stepped], lightness[stepped])
@@ -120,7 +125,8 @@ def assign_targets(
             spread = float(_de00(moved[fills], lead[fills]).max())
             moved = lead + (moved - lead) * min(1.0, FAMILY_FILL_SPREAD_DE00 / max(spread, 1e-9))
         targets[keys] = moved
-    targets[kept] = keys_lab[kept]
+    unmoved = kept.kept & ~stepped[key_family]
+    targets[unmoved] = keys_lab[unmoved]
     return targets
 
 
@@ -333,7 +339,9 @@ def _background_colour(
     else:
         artwork = 0.5
     lightness = colours.palette_lab[:, 0]
-    by_lightness = int(np.argmax(lightness) if leads_lab[ground, 0] >= artwork else np.argmin(lightness))
+    by_lightness = int(
+        np.argmax(lightness) if leads_lab[ground, 0] >= artwork else np.argmin(lightness)
+    )
     role_colour = palette.role_colour("background")
     if role_colour is None:
         return by_lightness

@@ -86,7 +86,11 @@ def shortfall(constraints: Constraints, lightness: np.ndarray) -> np.ndarray:
 
 
 def keep_contrast(
-    lightness: np.ndarray, cost: np.ndarray, fixed: np.ndarray, constraints: Constraints
+    lightness: np.ndarray,
+    cost: np.ndarray,
+    lowest: np.ndarray,
+    highest: np.ndarray,
+    constraints: Constraints,
 ) -> np.ndarray:
     """Family lightnesses moved as little as needed to meet the constraints, cheapest first.
 
@@ -94,10 +98,11 @@ def keep_contrast(
     need (a dark `background` role under a drawing made on white) is kept
     turned round: the palette asked for it, and the contrast is what makes
     it legible. Each unmet constraint is closed by moving the family that
-    costs less to move (the smaller one) as far as lightness allows, then the
-    other: the fewest pixels leave their palette colours. Sweeps until every
-    constraint holds or none can be helped; constraints that contradict each
-    other (or need more than the lightness range) are met as far as it allows.
+    costs less to move (the smaller one) as far as its range [lowest,
+    highest] allows, then the other: the fewest pixels leave their palette
+    colours. Sweeps until every constraint holds or none can be helped;
+    constraints that contradict each other (or need more than the ranges
+    give) are met as far as they allow.
     """
     lightness = lightness.astype(np.float64).copy()
     have = lightness[constraints.lighter] - lightness[constraints.darker]
@@ -112,11 +117,16 @@ def keep_contrast(
             if missing <= _TOLERANCE:
                 continue
             for family in sorted((up, down), key=lambda f: cost[f]):
-                if fixed[family] or missing <= _TOLERANCE:
-                    continue
-                room = 1.0 - lightness[family] if family == up else lightness[family]
-                step = min(missing, room)
-                lightness[family] += step if family == up else -step
+                if missing <= _TOLERANCE:
+                    break
+                rising = family == up
+                room = (
+                    highest[family] - lightness[family]
+                    if rising
+                    else lightness[family] - lowest[family]
+                )
+                step = max(0.0, min(missing, room))
+                lightness[family] += step if rising else -step
                 missing -= step
                 moved = moved or step > _TOLERANCE
         if not moved:
