@@ -37,7 +37,7 @@ def parse_keep(value: str | Iterable[str] | None) -> tuple[Neutral, ...]:
         if word not in NEUTRALS:
             raise InputError(
                 f"cannot keep {name!r}: name black, white or grey, comma-separated "
-                "(--keep black,white), or none"
+                "(black,white), or none"
             )
         wanted.add(word)
     return tuple(neutral for neutral in NEUTRALS if neutral in wanted)

@@ -57,6 +57,7 @@ from paletteflow.recolor.contrast import (
     keep_contrast,
     shortfall,
 )
+from paletteflow.recolor.keys import FAMILY_FILLS_DE00
 from paletteflow.recolor.neutrals import kept_keys
 from paletteflow.recolor.transfer import shade
 
@@ -69,6 +70,8 @@ ROLE_PENALTY = 0.25
 RANK_PENALTY = 0.1
 MAX_ORDERINGS = 5040
 DISTINCT_DE00 = 5.5
+STEP_STRIDE = 0.01
+_STEP_TRIES = 25
 _LIGHTNESS_STEPS = np.linspace(0.004, 0.6, 150)
 _CHROMA_FACTORS = np.linspace(0.98, 0.0, 50)
 
@@ -114,8 +117,14 @@ def assign_targets(
         lead_targets[:, 0], cost, kept.lowest[leads], kept.highest[leads], constraints
     )
     stepped = np.abs(lightness - lead_targets[:, 0]) > 1e-6
-    if stepped.any():
-        lead_targets[stepped] = at_lightness(lead_targets[stepped], lightness[stepped])
+    for family in np.flatnonzero(stepped):
+        lead_targets[family] = _stepped_apart(
+            family,
+            lead_targets,
+            lightness[family],
+            (kept.lowest[leads[family]], kept.highest[leads[family]]),
+            keys_lab[leads],
+        )
     targets = np.empty_like(keys_lab)
     for family, keys in enumerate(members):
         lead = np.repeat(lead_targets[family][None], len(keys), axis=0)
@@ -137,6 +146,38 @@ class Colours:
     palette_lab: np.ndarray
     kept_family: np.ndarray
     constraints: Constraints
+
+
+def _stepped_apart(
+    family: int,
+    targets: np.ndarray,
+    lightness: float,
+    allowed: tuple[float, float],
+    leads_lab: np.ndarray,
+) -> np.ndarray:
+    """The family's colour at `lightness`, or the nearest lightness that lands on no other's.
+
+    A step darker or lighter can land on the colour of another family that
+    was distinct in the original and apart before the step. Then the nearest
+    lightness, in STEP_STRIDE strides, that is DISTINCT_DE00 clear of every
+    such colour is taken: further on the same way within `allowed`, or back
+    towards the palette colour (giving up a little of the contrast gained).
+    """
+    others = np.flatnonzero(np.arange(len(targets)) != family)
+    distinct = _de00(np.repeat(leads_lab[family][None], len(others), 0), leads_lab[others])
+    apart = _de00(np.repeat(targets[family][None], len(others), 0), targets[others])
+    others = others[(distinct > FAMILY_FILLS_DE00) & (apart > DISTINCT_DE00)]
+    step = lightness - targets[family, 0]
+    offsets = STEP_STRIDE * np.arange(_STEP_TRIES) * np.sign(step)
+    offsets = np.concatenate([offsets, -offsets[1:][np.abs(offsets[1:]) < abs(step)]])
+    offsets = offsets[np.argsort(np.abs(offsets), kind="stable")]
+    reach = np.clip(lightness + offsets, *allowed)
+    candidates = at_lightness(np.repeat(targets[family][None], len(reach), 0), reach)
+    if not len(others):
+        return candidates[0]
+    gaps = _de00(np.repeat(candidates, len(others), 0), np.tile(targets[others], (len(reach), 1)))
+    clear = np.flatnonzero(gaps.reshape(len(reach), len(others)).min(axis=1) > DISTINCT_DE00)
+    return candidates[clear[0] if len(clear) else 0]
 
 
 def _de00(first: np.ndarray, second: np.ndarray) -> np.ndarray:
