@@ -183,9 +183,7 @@ def render_variation(
     if not reused:
         image, analysis = BASE_IMAGES.analysed(storage, base)
         started = time.perf_counter()
-        recoloured = recolor_image(
-            image, palette, strength=strength, keep=keep, analysis=analysis
-        )
+        recoloured = recolor_image(image, palette, strength=strength, keep=keep, analysis=analysis)
         recolor_s = time.perf_counter() - started
         started = time.perf_counter()
         data = encode_image(recoloured, image_format)

@@ -5,7 +5,7 @@ import pytest
 from PIL import Image, ImageDraw
 
 from benchmarks.recolor_quality import measure, prepare_source
-from paletteflow.color import linear_to_cielab, srgb_to_linear, srgb_to_oklab
+from paletteflow.color import linear_to_cielab, rgb_to_hex, srgb_to_linear, srgb_to_oklab
 from paletteflow.errors import InputError
 from paletteflow.models import VariationRequest
 from paletteflow.neutrals import DEFAULT_KEEP, parse_keep
@@ -84,7 +84,7 @@ def test_keeping_white_keeps_the_white_ground_and_not_keeping_it_gives_it_a_pale
     assert (kept[white] == 255).all()
     recoloured = recolor_image(source, SALMONS, keep="black")
     ground = np.asarray(recoloured)[2, 2]
-    assert "#%02x%02x%02x" % tuple(ground) in SALMONS
+    assert rgb_to_hex(ground) in SALMONS
 
 
 def test_keeping_grey_keeps_a_grey_fill_exactly():
@@ -167,4 +167,3 @@ def test_the_flow_request_takes_keep_as_a_list_or_a_string_and_the_form_offers_t
     assert schema["items"]["enum"] == ["black", "white", "grey"]
     with pytest.raises(ValueError, match="cannot keep 'pink'"):
         VariationRequest(image="x", keep=["pink"])
-

@@ -56,6 +56,7 @@ from paletteflow.recolor.contrast import (
     edge_constraints,
     keep_contrast,
     shortfall,
+    step_ranges,
 )
 from paletteflow.recolor.keys import FAMILY_FILLS_DE00
 from paletteflow.recolor.neutrals import kept_keys
@@ -111,18 +112,24 @@ def assign_targets(
         palette,
         Colours(palette_lab, kept_family, constraints),
     )
+    lowest, highest = step_ranges(
+        lead_targets[:, 0],
+        shares,
+        kept.lowest[leads],
+        kept.highest[leads],
+        constraints,
+        palette_lab[:, 0],
+    )
     # A kept black may deepen and a kept white brighten at no cost: they stay black and white.
     cost = np.where(kept_family, 0.0, shares)
-    lightness = keep_contrast(
-        lead_targets[:, 0], cost, kept.lowest[leads], kept.highest[leads], constraints
-    )
+    lightness = keep_contrast(lead_targets[:, 0], cost, lowest, highest, constraints)
     stepped = np.abs(lightness - lead_targets[:, 0]) > 1e-6
     for family in np.flatnonzero(stepped):
         lead_targets[family] = _stepped_apart(
             family,
             lead_targets,
             lightness[family],
-            (kept.lowest[leads[family]], kept.highest[leads[family]]),
+            (lowest[family], highest[family]),
             keys_lab[leads],
         )
     targets = np.empty_like(keys_lab)

@@ -25,6 +25,10 @@ STRONG_EDGE = 0.2
 # The edge-contrast measure asks for half (in CIELAB L*, which is linear in OKLab L for greys);
 # the margin covers chromatic colours and the antialiased pixels along an edge.
 KEPT_SHARE = 0.55
+# With a palette that spans the lightness the edges need, families over LARGE_SHARE of the image
+# step at most LARGE_STEP (about 4 CIEDE2000): still their palette colour.
+LARGE_SHARE = 0.1
+LARGE_STEP = 0.04
 _TOLERANCE = 1e-4
 _SWEEPS = 40
 
@@ -83,6 +87,31 @@ def shortfall(constraints: Constraints, lightness: np.ndarray) -> np.ndarray:
     need = np.maximum(constraints.need, _TOLERANCE)
     missing = np.clip((need - have) / need, 0.0, 1.0)
     return (missing * constraints.weight).sum(axis=1) / constraints.weight.sum()
+
+
+def step_ranges(
+    lightness: np.ndarray,
+    shares: np.ndarray,
+    lowest: np.ndarray,
+    highest: np.ndarray,
+    constraints: Constraints,
+    palette_lightness: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """How far each family's lightness may step, within [lowest, highest] (what keeping allows).
+
+    A palette that spans the lightness the strongest edge needs can carry the
+    image's contrast by the choice of colours; then the few steps still needed
+    are left to small regions, and large fills stay on their palette colours.
+    A palette that cannot (five salmons, five pastels) gets steps wherever the
+    edges need them: a legible picture outranks a palette-true one.
+    """
+    if not len(constraints.need) or np.ptp(palette_lightness) < constraints.need.max():
+        return lowest, highest
+    large = shares > LARGE_SHARE
+    return (
+        np.where(large, np.maximum(lowest, lightness - LARGE_STEP), lowest),
+        np.where(large, np.minimum(highest, lightness + LARGE_STEP), highest),
+    )
 
 
 def keep_contrast(
