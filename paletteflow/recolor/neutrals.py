@@ -1,10 +1,11 @@
 """Which key colours are black, white or grey, so a recolour can keep them as they are.
 
-A key is neutral when its CIELAB chroma is under NEUTRAL_CHROMA (it reads as
-grey, not as a tinted colour: art's "black" is often a blue-black such as
-Twemoji's #292f33); black up to BLACK_UP_TO in L*, white from WHITE_FROM,
-grey between. A kept black may still deepen and a kept white brighten, when
-an edge needs the contrast (a near-black outline against a dark palette): it
+Black and white are the colours within CIEDE2000 NEUTRAL_DE00 of pure black
+and pure white: what reads as black ink and white paper, the same tolerance
+as "on a palette colour". Grey is the rest of the colours whose CIELAB
+chroma is under GREY_CHROMA (they read as grey, not as a tint). A dark
+blue-grey such as Twemoji's #292f33 is a grey, not a black. A kept black may
+still deepen and a kept white brighten, when an edge needs the contrast: it
 stays black, or white; a kept grey stays exactly as it is.
 """
 
@@ -15,12 +16,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from paletteflow.color import linear_to_cielab, oklab_to_linear
+from paletteflow.color import ciede2000, linear_to_cielab, oklab_to_linear
 from paletteflow.neutrals import Neutral
 
-NEUTRAL_CHROMA = 8.0
-BLACK_UP_TO = 25.0
-WHITE_FROM = 90.0
+NEUTRAL_DE00 = 8.0
+GREY_CHROMA = 8.0
+_BLACK_AND_WHITE = np.array([[0.0, 0.0, 0.0], [100.0, 0.0, 0.0]])
 
 
 @dataclass(frozen=True)
@@ -39,11 +40,11 @@ def kept_keys(keys_lab: np.ndarray, keep: Sequence[Neutral]) -> Kept:
     if not keep or not count:
         return Kept(kept, lowest, highest)
     lab = linear_to_cielab(np.clip(oklab_to_linear(keys_lab), 0.0, 1.0))
-    neutral = np.hypot(lab[:, 1], lab[:, 2]) < NEUTRAL_CHROMA
-    lightness = lab[:, 0]
-    black = neutral & (lightness <= BLACK_UP_TO) & ("black" in keep)
-    white = neutral & (lightness >= WHITE_FROM) & ("white" in keep)
-    grey = neutral & (lightness > BLACK_UP_TO) & (lightness < WHITE_FROM) & ("grey" in keep)
+    is_black, is_white = (ciede2000(lab[:, None], _BLACK_AND_WHITE[None]) <= NEUTRAL_DE00).T
+    is_grey = (np.hypot(lab[:, 1], lab[:, 2]) < GREY_CHROMA) & ~is_black & ~is_white
+    black = is_black & ("black" in keep)
+    white = is_white & ("white" in keep)
+    grey = is_grey & ("grey" in keep)
     own = keys_lab[:, 0]
     lowest = np.where(white | grey, own, 0.0)
     highest = np.where(black | grey, own, 1.0)
