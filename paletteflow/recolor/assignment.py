@@ -113,7 +113,7 @@ def assign_targets(
         Colours(palette_lab, kept_family, constraints),
     )
     lowest, highest = step_ranges(
-        lead_targets[:, 0],
+        lead_targets,
         shares,
         kept.lowest[leads],
         kept.highest[leads],

@@ -19,16 +19,24 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from paletteflow.color import linear_to_srgb, oklch_to_linear_in_gamut, srgb_to_oklab
+from paletteflow.color import (
+    ciede2000,
+    linear_to_cielab,
+    linear_to_srgb,
+    oklab_to_linear,
+    oklch_to_linear_in_gamut,
+    srgb_to_oklab,
+)
 
 STRONG_EDGE = 0.2
 # The edge-contrast measure asks for half (in CIELAB L*, which is linear in OKLab L for greys);
 # the margin covers chromatic colours and the antialiased pixels along an edge.
 KEPT_SHARE = 0.55
 # With a palette that spans the lightness the edges need, families over LARGE_SHARE of the image
-# step at most LARGE_STEP (about 4 CIEDE2000): still their palette colour.
+# step only as far as their colour stays within LARGE_STEP_DE00: still their palette colour.
 LARGE_SHARE = 0.1
-LARGE_STEP = 0.04
+LARGE_STEP_DE00 = 5.0
+_LARGE_STEPS = np.linspace(-0.08, 0.08, 17)
 _TOLERANCE = 1e-4
 _SWEEPS = 40
 
@@ -90,7 +98,7 @@ def shortfall(constraints: Constraints, lightness: np.ndarray) -> np.ndarray:
 
 
 def step_ranges(
-    lightness: np.ndarray,
+    colours_lab: np.ndarray,
     shares: np.ndarray,
     lowest: np.ndarray,
     highest: np.ndarray,
@@ -107,11 +115,15 @@ def step_ranges(
     """
     if not len(constraints.need) or np.ptp(palette_lightness) < constraints.need.max():
         return lowest, highest
-    large = shares > LARGE_SHARE
-    return (
-        np.where(large, np.maximum(lowest, lightness - LARGE_STEP), lowest),
-        np.where(large, np.minimum(highest, lightness + LARGE_STEP), highest),
-    )
+    lowest, highest = lowest.copy(), highest.copy()
+    for family in np.flatnonzero(shares > LARGE_SHARE):
+        colour = colours_lab[family]
+        reach = np.clip(colour[0] + _LARGE_STEPS, 0.0, 1.0)
+        steps = at_lightness(np.repeat(colour[None], len(reach), 0), reach)
+        near = reach[_de00(steps, colour) <= LARGE_STEP_DE00]
+        lowest[family] = max(lowest[family], min(near.min(), colour[0]))
+        highest[family] = min(highest[family], max(near.max(), colour[0]))
+    return lowest, highest
 
 
 def keep_contrast(
@@ -161,6 +173,12 @@ def keep_contrast(
         if not moved:
             break
     return lightness
+
+
+def _de00(colours_lab: np.ndarray, colour_lab: np.ndarray) -> np.ndarray:
+    """CIEDE2000 from each of (N, 3) OKLab colours to one, as painted (gamut-clipped)."""
+    lab = linear_to_cielab(np.clip(oklab_to_linear(np.vstack([colours_lab, colour_lab])), 0, 1))
+    return ciede2000(lab[:-1], lab[-1])
 
 
 def at_lightness(colours_lab: np.ndarray, lightness: np.ndarray) -> np.ndarray:
