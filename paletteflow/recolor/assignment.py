@@ -124,6 +124,7 @@ def assign_targets(
     cost = np.where(kept_family, 0.0, shares)
     lightness = keep_contrast(lead_targets[:, 0], cost, lowest, highest, constraints)
     stepped = np.abs(lightness - lead_targets[:, 0]) > 1e-6
+    given = lead_targets.copy()
     for family in np.flatnonzero(stepped):
         lead_targets[family] = _stepped_apart(
             family,
@@ -138,8 +139,11 @@ def assign_targets(
         moved = shade(keys_lab[keys], np.repeat(keys_lab[leads[family]][None], len(keys), 0), lead)
         fills = keys < fill_count
         if fills.sum() > 1:
+            # Around a stepped lead, less room is left for the fills to stay near the given colour.
+            step = float(_de00(lead[:1], given[family][None])[0])
+            room = max(FAMILY_FILL_SPREAD_DE00 - step, FAMILY_FILL_SPREAD_DE00 / 3)
             spread = float(_de00(moved[fills], lead[fills]).max())
-            moved = lead + (moved - lead) * min(1.0, FAMILY_FILL_SPREAD_DE00 / max(spread, 1e-9))
+            moved = lead + (moved - lead) * min(1.0, room / max(spread, 1e-9))
         targets[keys] = moved
     unmoved = kept.kept & ~stepped[key_family]
     targets[unmoved] = keys_lab[unmoved]

@@ -29,8 +29,10 @@ from paletteflow.color import (
 )
 
 STRONG_EDGE = 0.2
-# The edge-contrast measure asks for half (in CIELAB L*, which is linear in OKLab L for greys);
-# the margin covers chromatic colours and the antialiased pixels along an edge.
+# The edge-contrast measure asks for half (in CIELAB L*, which is linear in OKLab L for greys).
+# An edge that keeps MET_SHARE is left alone; one that does not is given KEPT_SHARE, the margin
+# covering chromatic colours and the antialiased pixels along the edge.
+MET_SHARE = 0.5
 KEPT_SHARE = 0.55
 # With a palette that spans the lightness the edges need, families over LARGE_SHARE of the image
 # step only as far as their colour stays within LARGE_STEP_DE00: still their palette colour.
@@ -135,6 +137,7 @@ def keep_contrast(
 ) -> np.ndarray:
     """Family lightnesses moved as little as needed to meet the constraints, cheapest first.
 
+    An edge that already keeps MET_SHARE of its contrast is left as it is.
     An edge whose colours already turn its order round by at least half the
     need (a dark `background` role under a drawing made on white) is kept
     turned round: the palette asked for it, and the contrast is what makes
@@ -155,10 +158,9 @@ def keep_contrast(
         moved = False
         for up, down, need in rows:
             missing = need - (lightness[up] - lightness[down])
-            if missing <= _TOLERANCE:
-                continue
+            enough = need * (1 - MET_SHARE / KEPT_SHARE)
             for family in sorted((up, down), key=lambda f: cost[f]):
-                if missing <= _TOLERANCE:
+                if missing <= enough:
                     break
                 rising = family == up
                 room = (
