@@ -5,9 +5,15 @@ import pytest
 from PIL import Image, ImageDraw
 
 from benchmarks.recolor_quality import measure, prepare_source
-from paletteflow.color import linear_to_cielab, rgb_to_hex, srgb_to_linear, srgb_to_oklab
+from paletteflow.color import (
+    delta_e,
+    linear_to_cielab,
+    rgb_to_hex,
+    srgb_to_linear,
+    srgb_to_oklab,
+)
 from paletteflow.errors import InputError
-from paletteflow.models import VariationRequest
+from paletteflow.models import Palette, VariationRequest
 from paletteflow.neutrals import DEFAULT_KEEP, parse_keep
 from paletteflow.recolor import analyze, recolor_image
 from paletteflow.recolor.contrast import Constraints, keep_contrast
@@ -85,6 +91,23 @@ def test_keeping_white_keeps_the_white_ground_and_not_keeping_it_gives_it_a_pale
     recoloured = recolor_image(source, SALMONS, keep="black")
     ground = np.asarray(recoloured)[2, 2]
     assert rgb_to_hex(ground) in SALMONS
+
+
+def test_a_dark_background_role_gives_way_so_kept_black_outlines_stay_visible():
+    source = outlined_drawing()
+    palette = Palette(
+        name="night",
+        colors=["#ffaf79", "#a27900", "#02b8d5", "#1d1109", "#0054a3"],
+        roles={"primary": "#ffaf79", "background": "#1d1109"},
+    )
+    result = recolor_image(source, palette, keep="black")
+    assert (np.asarray(result)[2, 2] != (0x1D, 0x11, 0x09)).any()
+    assert measure(prepare_source(source), result, palette.colors).edge_contrast >= 0.9
+    free = recolor_image(source, palette, keep="none")  # nothing kept: the role holds
+    assert delta_e(rgb_to_hex(np.asarray(free)[2, 2]), "#1d1109") <= 5
+    # The outline turns light against the dark ground; this drawing's outline is too large a
+    # share of it to leave its palette colour far, so it keeps less than with black kept.
+    assert measure(prepare_source(source), free, palette.colors).edge_contrast >= 0.6
 
 
 def test_keeping_grey_keeps_a_grey_fill_exactly():

@@ -34,6 +34,9 @@ STRONG_EDGE = 0.2
 # covering chromatic colours and the antialiased pixels along the edge.
 MET_SHARE = 0.5
 KEPT_SHARE = 0.55
+# Colours that turn an edge round by this share of its need or more were meant to (a dark ground
+# role under art drawn on white); a smaller reversal is an accident of near-equal colours.
+TURNED_SHARE = 0.25
 # With a palette that spans the lightness the edges need, families over LARGE_SHARE of the image
 # step only as far as their colour stays within LARGE_STEP_DE00: still their palette colour.
 LARGE_SHARE = 0.1
@@ -138,8 +141,8 @@ def keep_contrast(
     """Family lightnesses moved as little as needed to meet the constraints, cheapest first.
 
     An edge that already keeps MET_SHARE of its contrast is left as it is.
-    An edge whose colours already turn its order round by at least half the
-    need (a dark `background` role under a drawing made on white) is kept
+    An edge whose colours already turn its order round by TURNED_SHARE of the
+    need or more (a dark `background` role under a drawing made on white) is kept
     turned round: the palette asked for it, and the contrast is what makes
     it legible. Each unmet constraint is closed by moving the family that
     costs less to move (the smaller one) as far as its range [lowest,
@@ -150,7 +153,7 @@ def keep_contrast(
     """
     lightness = lightness.astype(np.float64).copy()
     have = lightness[constraints.lighter] - lightness[constraints.darker]
-    turned = have <= -0.5 * constraints.need
+    turned = have <= -TURNED_SHARE * constraints.need
     lighter = np.where(turned, constraints.darker, constraints.lighter)
     darker = np.where(turned, constraints.lighter, constraints.darker)
     rows = list(zip(lighter.tolist(), darker.tolist(), constraints.need.tolist(), strict=True))
