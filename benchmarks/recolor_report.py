@@ -132,6 +132,12 @@ def summary_rows(runs: Sequence[ImageRun]) -> list[Row]:
         ("speed-up over the old approach, median image", statistics.median(speedups), 100, True),
         ("speed-up over the old approach, worst image", min(speedups), 100, True),
         ("analyze ms (once an image), median", statistics.median(analyses), None, False),
+        (
+            "single call without shared analysis, ms, median image",
+            statistics.median(run.single_call_ms for run in runs),
+            80,
+            False,
+        ),
         ("analyze ms (once an image), slowest", max(analyses), None, False),
         (
             "peak extra memory x image, recolour, worst",
