@@ -166,15 +166,14 @@ def test_kept_neutrals_reach_the_recolour_and_name_their_own_variations(
     keep_white = VariationRequest(
         image=str(image_path), theme="lagoon", n=1, storage=memory_storage_url, keep="white"
     )
-    keep_none = keep_white.model_copy(update={"keep": []})
-    white, none = palette_variations(keep_white)[0], palette_variations(keep_none)[0]
     storage = Storage(memory_storage_url)
+    white = palette_variations(keep_white)[0]
+    assert json.loads(storage.read(white["manifest_path"]))["request"]["keep"] == ["white"]
+    none = palette_variations(keep_white.model_copy(update={"keep": []}))[0]
     assert white["image_path"] != none["image_path"]
     kept = np.asarray(decode_image(storage.read(white["image_path"])))
     recoloured = np.asarray(decode_image(storage.read(none["image_path"])))
     assert (kept[1, 1] == 255).all() and not (recoloured[1, 1] == 255).all()
-    manifest = json.loads(storage.read(white["manifest_path"]))
-    assert manifest["request"]["keep"] == ["white"]
 
 
 def test_artifacts_show_progress_table_and_previews(
