@@ -59,7 +59,7 @@ from paletteflow.recolor.contrast import (
     step_ranges,
 )
 from paletteflow.recolor.keys import FAMILY_FILLS_DE00
-from paletteflow.recolor.neutrals import kept_keys
+from paletteflow.recolor.neutrals import Kept, kept_keys
 from paletteflow.recolor.transfer import shade
 
 ROLE_ORDER = ("primary", "secondary", "accent", "highlight")
@@ -112,27 +112,11 @@ def assign_targets(
         palette,
         Colours(palette_lab, kept_family, constraints),
     )
-    lowest, highest = step_ranges(
-        lead_targets,
-        shares,
-        kept.lowest[leads],
-        kept.highest[leads],
-        constraints,
-        palette_lab[:, 0],
+    given = lead_targets
+    lead_targets = _with_contrast(
+        given, keys_lab[leads], shares, kept, leads, constraints, palette_lab
     )
-    # A kept black may deepen and a kept white brighten at no cost: they stay black and white.
-    cost = np.where(kept_family, 0.0, shares)
-    lightness = keep_contrast(lead_targets[:, 0], cost, lowest, highest, constraints)
-    stepped = np.abs(lightness - lead_targets[:, 0]) > 1e-6
-    given = lead_targets.copy()
-    for family in np.flatnonzero(stepped):
-        lead_targets[family] = _stepped_apart(
-            family,
-            lead_targets,
-            lightness[family],
-            (lowest[family], highest[family]),
-            keys_lab[leads],
-        )
+    stepped = (lead_targets != given).any(axis=1)
     targets = np.empty_like(keys_lab)
     for family, keys in enumerate(members):
         lead = np.repeat(lead_targets[family][None], len(keys), axis=0)
@@ -147,6 +131,30 @@ def assign_targets(
         targets[keys] = moved
     unmoved = kept.kept & ~stepped[key_family]
     targets[unmoved] = keys_lab[unmoved]
+    return targets
+
+
+def _with_contrast(
+    given: np.ndarray,
+    leads_lab: np.ndarray,
+    shares: np.ndarray,
+    kept: Kept,
+    leads: np.ndarray,
+    constraints: Constraints,
+    palette_lab: np.ndarray,
+) -> np.ndarray:
+    """Rule 5: the lead colours, with darker or lighter steps where strong edges need them."""
+    lowest, highest = step_ranges(
+        given, shares, kept.lowest[leads], kept.highest[leads], constraints, palette_lab[:, 0]
+    )
+    # A kept black may deepen and a kept white brighten at no cost: they stay black and white.
+    cost = np.where(kept.kept[leads], 0.0, shares)
+    lightness = keep_contrast(given[:, 0], cost, lowest, highest, constraints)
+    targets = given.copy()
+    for family in np.flatnonzero(np.abs(lightness - given[:, 0]) > 1e-6):
+        targets[family] = _stepped_apart(
+            family, targets, lightness[family], (lowest[family], highest[family]), leads_lab
+        )
     return targets
 
 
