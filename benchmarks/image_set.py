@@ -1,12 +1,16 @@
-"""The images the recolour benchmark runs on: shipped Twemoji plus images made here, all 1024x1024.
+"""The images the recolour benchmark runs on: shipped open art plus images made here, all 1024x1024.
 
 Real art is what breaks recolouring (thin outlines, many small regions,
-antialiased edges), so most of the set is Twemoji rendered once by
-scripts/render_twemoji.py (credits in images/CREDITS.md). The rest is made in
-code, deterministically, to cover what the emoji lack: the project's own
-sample logo; opaque RGB logos whose background touches the border (two on
-white, one on a coloured ground); a smooth multi-hue gradient; and a photo-like
-image with smooth fields, soft shapes and noise, where no pixel is flat.
+antialiased edges, gradients), so most of the set is open art rendered once by
+scripts/render_art.py (credits in images/CREDITS.md), in three groups judged
+apart: flat Twemoji; outlined OpenMoji (thick black outlines round every
+shape); devicon's real logos (multi-stop gradients, translucent overlaps,
+shapes touching the border). Outlined art and logos come on their transparent
+ground and again on white. The rest is made in code, deterministically, to
+cover what the art lacks: the project's own sample logo; opaque RGB logos
+whose background touches the border (two on white, one on a coloured ground);
+a smooth multi-hue gradient; and a photo-like image with smooth fields, soft
+shapes and noise, where no pixel is flat.
 """
 
 from __future__ import annotations
@@ -24,6 +28,9 @@ SIDE = 1024
 IMAGES = Path(__file__).resolve().parent / "images"
 # (emoji, ground colour): the logo scaled to this share of the side, centred on an opaque ground.
 ON_GROUND = (("fox", "#ffffff"), ("house", "#ffffff"), ("bee", "#bfe3f2"))
+# Art whose file name starts with one of these belongs to that group, and comes on white too.
+GROUPS = {"openmoji-": "outlined", "devicon-": "logos"}
+OTHER_GROUP = "twemoji and generated"
 _LOGO_SHARE = 0.8
 # Corner colours of the gradient: four hues far apart, so it sweeps through many in between.
 _GRADIENT_CORNERS = ("#e63946", "#f4d35e", "#2a9d8f", "#5b3f9e")
@@ -39,9 +46,19 @@ def load_image_set() -> list[tuple[str, Image.Image]]:
         (f"{name}-on-{ground.lstrip('#')}", on_ground(emoji[name], ground))
         for name, ground in ON_GROUND
     )
+    images.extend(
+        (f"{name}-on-ffffff", on_ground(art, "#ffffff"))
+        for name, art in emoji.items()
+        if group_of(name) != OTHER_GROUP
+    )
     images.append(("gradient", gradient()))
     images.append(("photo-like", photo_like()))
     return images
+
+
+def group_of(name: str) -> str:
+    """Which group of the set an image (by its name in `load_image_set`) is judged in."""
+    return next((group for prefix, group in GROUPS.items() if name.startswith(prefix)), OTHER_GROUP)
 
 
 def _at_side(image: Image.Image) -> Image.Image:

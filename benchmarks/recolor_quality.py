@@ -1,4 +1,4 @@
-"""Five measures of a recolour's quality, the ones issue 3 judges the engine by.
+"""Six measures of a recolour's quality, the ones issues 3 and 15 judge the engine by.
 
 Inputs: the source S (taken as the engine takes it: RGBA if it has alpha, else
 RGB), the result R and the palette P (hex colours). Colour difference is
@@ -30,6 +30,12 @@ an RGB source). A result without alpha counts as alpha 255 everywhere.
    the most common colour of R over its flat pixels. Over the pairs of regions
    whose source colours differ by more than dE00 10, the share whose output
    colours differ by more than dE00 5. None when there are no such pairs.
+6. edge_contrast: over every horizontal and vertical pair of neighbours that
+   are both opaque in S and whose CIELAB lightness L* differs by at least 25
+   in S (outlines, strokes, one fill against another), the mean of
+   min(1, |dL* in R| / (0.5 |dL* in S|)): 1 when every such edge kept at
+   least half its lightness contrast, 0 when every one went flat. None when
+   there are no such pairs.
 
 Everything is vectorised, and colour differences are taken between unique
 colours rather than pixels, so one 1024x1024 case measures in a small fraction
@@ -59,6 +65,8 @@ REGION_MERGE = 10.0
 USED_SHARE = 0.02
 DISTINCT_SHARE = 0.001
 DISTINCT_OUTPUT = 5.0
+STRONG_EDGE_L = 25.0
+EDGE_KEPT_SHARE = 0.5
 NEUTRALS = ("#000000", "#ffffff")
 _COLOURS = 1 << 24
 
@@ -70,6 +78,15 @@ class Regions:
     lab: np.ndarray
     member_codes: np.ndarray
     member_region: np.ndarray
+
+
+@dataclass(frozen=True)
+class Edges:
+    """The source's strong lightness edges: flat indices of each pair's pixels and its |dL*|."""
+
+    first: np.ndarray
+    second: np.ndarray
+    contrast: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -86,6 +103,7 @@ class Source:
     before: np.ndarray
     used_regions: Regions
     distinct_regions: Regions
+    edges: Edges
 
 
 @dataclass(frozen=True)
@@ -98,6 +116,7 @@ class Quality:
     colours_used_share: float
     smoothness: float | None
     distinct: float | None
+    edge_contrast: float | None
 
 
 def prepare_source(image: Image.Image) -> Source:
@@ -114,6 +133,7 @@ def prepare_source(image: Image.Image) -> Source:
     horizontal = visible[:, 1:] & visible[:, :-1]
     vertical = visible[1:] & visible[:-1]
     opaque_count = int(opaque.sum())
+    unique, inverse = unique_colours(codes.ravel())
     return Source(
         size=image.size,
         alpha=alpha.ravel(),
@@ -122,14 +142,17 @@ def prepare_source(image: Image.Image) -> Source:
         flat_codes=flat_codes,
         horizontal=horizontal,
         vertical=vertical,
-        before=_neighbour_distances(_oklab_image(codes), horizontal, vertical),
+        before=_neighbour_distances(
+            _oklab_colours(unique)[inverse].reshape((*codes.shape, 3)), horizontal, vertical
+        ),
         used_regions=_regions(flat_codes, opaque_count, USED_SHARE),
         distinct_regions=_regions(flat_codes, opaque_count, DISTINCT_SHARE),
+        edges=_strong_edges(_cielab(unique)[inverse, 0].reshape(codes.shape), opaque),
     )
 
 
 def measure(source: Source, result: Image.Image, palette: Sequence[str]) -> Quality:
-    """The five measures of one result against its prepared source and palette."""
+    """The six measures of one result against its prepared source and palette."""
     result = to_working_mode(result)
     if result.size != source.size:
         raise ValueError(f"result is {result.size}, source is {source.size}")
@@ -150,6 +173,7 @@ def measure(source: Source, result: Image.Image, palette: Sequence[str]) -> Qual
         colours_used_share=used_share,
         smoothness=_smoothness(source, _oklab_colours(unique)[inverse].reshape((*codes.shape, 3))),
         distinct=_distinct(source.distinct_regions, flat_pairs, flat_counts),
+        edge_contrast=_edge_contrast(source.edges, _cielab(unique)[:, 0][inverse]),
     )
 
 
@@ -180,11 +204,6 @@ def _cielab(codes: np.ndarray) -> np.ndarray:
 
 def _oklab_colours(codes: np.ndarray) -> np.ndarray:
     return srgb_to_oklab(_srgb(codes)).astype(np.float32)
-
-
-def _oklab_image(codes: np.ndarray) -> np.ndarray:
-    unique, inverse = unique_colours(codes.ravel())
-    return _oklab_colours(unique)[inverse].reshape((*codes.shape, 3))
 
 
 def _flat_interior(codes: np.ndarray, opaque: np.ndarray) -> np.ndarray:
@@ -303,3 +322,24 @@ def _distinct(regions: Regions, flat_pairs: np.ndarray, flat_counts: np.ndarray)
         return None
     changed = ciede2000(output_lab[upper[0]], output_lab[upper[1]]) > DISTINCT_OUTPUT
     return float(changed[apart].mean())
+
+
+def _strong_edges(lightness: np.ndarray, opaque: np.ndarray) -> Edges:
+    """Neighbour pairs, both opaque, whose L* differs by at least STRONG_EDGE_L."""
+    index = np.arange(lightness.size, dtype=np.int64).reshape(lightness.shape)
+    firsts, seconds, contrasts = [], [], []
+    for first, second in ((np.s_[:, :-1], np.s_[:, 1:]), (np.s_[:-1], np.s_[1:])):
+        difference = np.abs(lightness[first] - lightness[second])
+        strong = opaque[first] & opaque[second] & (difference >= STRONG_EDGE_L)
+        firsts.append(index[first][strong])
+        seconds.append(index[second][strong])
+        contrasts.append(difference[strong])
+    return Edges(np.concatenate(firsts), np.concatenate(seconds), np.concatenate(contrasts))
+
+
+def _edge_contrast(edges: Edges, result_lightness: np.ndarray) -> float | None:
+    """Mean share of half its source contrast that each strong edge keeps, capped at 1."""
+    if edges.contrast.size == 0:
+        return None
+    kept = np.abs(result_lightness[edges.first] - result_lightness[edges.second])
+    return float(np.minimum(1.0, kept / (EDGE_KEPT_SHARE * edges.contrast)).mean())

@@ -65,7 +65,12 @@ def _reuse_or_remake(
     if storage.exists(variation.image_path):
         return as_reused(variation)
     return recolor_variation.with_options(refresh_cache=True)(
-        palette, base, request.storage_settings(), request.strength, request.format
+        palette,
+        base,
+        request.storage_settings(),
+        request.strength,
+        request.format,
+        tuple(request.keep),
     )
 
 
@@ -169,6 +174,7 @@ def _recolour_all(
         storage=unmapped(request.storage_settings()),
         strength=unmapped(request.strength),
         image_format=unmapped(request.format),
+        keep=unmapped(tuple(request.keep)),
     )
     position = {future.task_run_id: index for index, future in enumerate(futures)}
     outcomes: dict[int, Variation | Failure] = {}

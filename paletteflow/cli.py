@@ -40,6 +40,7 @@ from paletteflow.imageio import (
 )
 from paletteflow.local_server import LocalServer, Status
 from paletteflow.models import DEFAULT_STORAGE, GeneratorSettings, Palette, VariationRequest
+from paletteflow.neutrals import DEFAULT_KEEP, parse_keep
 from paletteflow.palettes import check_palette_count, get_generator
 from paletteflow.palettes.locks import assign_roles
 from paletteflow.progress import reporting_to
@@ -181,6 +182,14 @@ ImageFormatOption = Annotated[
         "--format", help="File format of the variations: png, or webp (lossless and smaller)."
     ),
 ]
+KeepOption = Annotated[
+    str,
+    typer.Option(
+        "--keep",
+        help="Neutrals left as they are: black, white, grey, comma-separated, or none.",
+    ),
+]
+DEFAULT_KEEP_OPTION = ",".join(DEFAULT_KEEP)
 GeneratorOption = Annotated[
     str, typer.Option("--generator", help="Palette generator: offline, openai or jigsawstack.")
 ]
@@ -226,6 +235,7 @@ def demo(
     storage: StorageOption = DEFAULT_STORAGE,
     n: CountOption = 7,
     image_format: ImageFormatOption = "png",
+    keep: KeepOption = DEFAULT_KEEP_OPTION,
     as_json: JsonOption = False,
     quiet: QuietOption = False,
 ) -> None:
@@ -240,6 +250,7 @@ def demo(
             n=n,
             storage=storage,
             format=image_format,
+            keep=keep,
         )
         _finish_run(request, as_json, quiet)
 
@@ -254,6 +265,7 @@ def run(
     user_id: Annotated[str, typer.Option("--user-id")] = "anonymous",
     concept_id: Annotated[str | None, typer.Option("--concept-id")] = None,
     strength: Annotated[float, typer.Option("--strength", help="0 keeps the original.")] = 1.0,
+    keep: KeepOption = DEFAULT_KEEP_OPTION,
     image_format: ImageFormatOption = "png",
     generator: GeneratorOption = "offline",
     lock: LockOption = [],  # noqa: B006 (typer reads the default, never mutates it)
@@ -312,6 +324,7 @@ def run(
             user_id=user_id,
             concept_id=concept_id,
             strength=strength,
+            keep=keep,
             format=image_format,
             generator=generator,
             generator_settings=settings,
@@ -402,13 +415,15 @@ def recolor(
         Path, typer.Option("-o", "--output", help="Where to write: a .png or .webp file.")
     ],
     strength: Annotated[float, typer.Option("--strength")] = 1.0,
+    keep: KeepOption = DEFAULT_KEEP_OPTION,
 ) -> None:
     """Recolour one image to the given colours and write a PNG, or a lossless WebP for .webp."""
     with user_errors():
         image_format = _format_of(output)
+        kept = parse_keep(keep)
         palette = Palette(name="custom", colors=[c for c in colors.split(",") if c.strip()])
         source = decode_image(read_image_source(image))
-        result = recolor_image(source, palette, strength=strength)
+        result = recolor_image(source, palette, strength=strength, keep=kept)
         write_local_atomically(output, encode_image(result, image_format))
         out.print(f"wrote {output}", highlight=False)
 

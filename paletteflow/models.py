@@ -21,6 +21,7 @@ from pydantic import (
 )
 
 from paletteflow.color import normalize_hex
+from paletteflow.errors import InputError
 from paletteflow.imageio import (
     DEFAULT_MAX_BYTES,
     DEFAULT_MAX_PIXELS,
@@ -28,6 +29,7 @@ from paletteflow.imageio import (
     ImageFormat,
     check_image_format,
 )
+from paletteflow.neutrals import DEFAULT_KEEP, Neutral, parse_keep
 from paletteflow.secrets import credential_option_names, url_secrets
 from paletteflow.storage import PRESIGN_EXPIRY_S, StorageSettings
 
@@ -55,6 +57,16 @@ def _check_safe_id(value: str) -> str:
 def _check_format(value: Any) -> Any:
     """Any case is taken ("WebP"); a name that is no output format fails with the choices."""
     return check_image_format(value) if isinstance(value, str) else value
+
+
+def _check_keep(value: Any) -> Any:
+    """A comma-separated string or a list; any order and case, in canonical order after."""
+    if isinstance(value, str | list | tuple):
+        try:
+            return list(parse_keep(value))
+        except InputError as error:
+            raise ValueError(str(error)) from None
+    return value
 
 
 SafeId = Annotated[str, AfterValidator(_check_safe_id)]
@@ -245,6 +257,11 @@ class VariationRequest(BaseModel):
     )
     strength: float = Field(
         default=1.0, ge=0.0, le=1.0, description="0 keeps the original, 1 is the full recolour."
+    )
+    keep: Annotated[list[Neutral], BeforeValidator(_check_keep)] = Field(
+        default_factory=lambda: list(DEFAULT_KEEP),
+        description="Neutrals left as they are when recolouring: black, white, grey (empty: "
+        "recolour them too).",
     )
     format: Annotated[ImageFormat, BeforeValidator(_check_format)] = Field(
         default="png",

@@ -12,6 +12,7 @@ import hashlib
 import json
 import re
 import time
+from collections.abc import Sequence
 
 import numpy as np
 from pydantic import ValidationError
@@ -37,6 +38,7 @@ from paletteflow.models import (
     VariationRequest,
     VariationTimings,
 )
+from paletteflow.neutrals import DEFAULT_KEEP, Neutral
 from paletteflow.recolor import RECOLOR_VERSION, recolor_image
 from paletteflow.sheet_tiles import TILES
 from paletteflow.storage import Storage
@@ -131,7 +133,11 @@ def base_image_notes(base: BaseImage) -> list[str]:
 
 
 def variation_key(
-    base: BaseImage, palette: Palette, strength: float, image_format: ImageFormat = "png"
+    base: BaseImage,
+    palette: Palette,
+    strength: float,
+    image_format: ImageFormat = "png",
+    keep: Sequence[Neutral] = DEFAULT_KEEP,
 ) -> str:
     """Where a variation is stored: named by everything that decides its pixels, and its format.
 
@@ -144,6 +150,7 @@ def variation_key(
             "colors": palette.colors,
             "roles": palette.roles,
             "strength": round(strength, 6),
+            "keep": list(keep),
             "recolor": RECOLOR_VERSION,
             "format": image_format,
         },
@@ -161,6 +168,7 @@ def render_variation(
     *,
     strength: float = 1.0,
     image_format: ImageFormat = "png",
+    keep: Sequence[Neutral] = DEFAULT_KEEP,
 ) -> Variation:
     """Recolour, encode and store one palette's image, unless that exact result is already stored.
 
@@ -168,14 +176,14 @@ def render_variation(
     Prefect persists task results, and a presigned URL can carry a session
     token. `openable` makes the URL a caller hands out.
     """
-    key = variation_key(base, palette, strength, image_format)
+    key = variation_key(base, palette, strength, image_format, keep)
     recolor_s = encode_s = 0.0
     started = time.perf_counter()
     reused = storage.exists(key)
     if not reused:
         image, analysis = BASE_IMAGES.analysed(storage, base)
         started = time.perf_counter()
-        recoloured = recolor_image(image, palette, strength=strength, analysis=analysis)
+        recoloured = recolor_image(image, palette, strength=strength, keep=keep, analysis=analysis)
         recolor_s = time.perf_counter() - started
         started = time.perf_counter()
         data = encode_image(recoloured, image_format)

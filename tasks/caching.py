@@ -19,6 +19,7 @@ from typing import Any
 
 from prefect.context import TaskRunContext
 
+from paletteflow.neutrals import DEFAULT_KEEP
 from paletteflow.variations import variation_key
 
 CACHE_EXPIRATION = timedelta(days=1)
@@ -34,6 +35,7 @@ def recolor_cache_key(context: TaskRunContext, parameters: dict[str, Any]) -> st
         parameters["palette"],
         parameters["strength"],
         parameters["image_format"],
+        parameters.get("keep", DEFAULT_KEEP),
     )
     return _digest("recolor", parameters["storage"].model_dump_json(), key)
 

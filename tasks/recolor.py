@@ -8,6 +8,7 @@ from prefect import get_run_logger, task
 
 from paletteflow.imageio import ImageFormat
 from paletteflow.models import BaseImage, Palette, Variation
+from paletteflow.neutrals import DEFAULT_KEEP, Neutral
 from paletteflow.storage import StorageSettings
 from paletteflow.variations import render_variation
 from tasks.caching import CACHE_EXPIRATION, recolor_cache_key
@@ -31,10 +32,16 @@ def recolor_variation(
     storage: StorageSettings,
     strength: float,
     image_format: ImageFormat = "png",
+    keep: tuple[Neutral, ...] = DEFAULT_KEEP,
 ) -> Variation:
     """Storage is opened from its settings in the task, so only paths and small models travel."""
     variation = render_variation(
-        open_storage(storage), base, palette, strength=strength, image_format=image_format
+        open_storage(storage),
+        base,
+        palette,
+        strength=strength,
+        image_format=image_format,
+        keep=keep,
     )
     timings = variation.timings
     get_run_logger().info(

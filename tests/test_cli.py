@@ -258,6 +258,11 @@ def test_an_expected_failure_under_the_progress_bar_is_one_line_with_exit_code_2
             ["recolor", "x.png", "--colors", "#264653,#2a9d8f,#e9c46a", "-o", "o.gif"],
             "output o.gif must end in .png or .webp",
         ),
+        (
+            ["recolor", "x.png", "--colors", "#264653,#2a9d8f", "-o", "o.png", "--keep", "blak"],
+            "cannot keep 'blak': name black, white or grey",
+        ),
+        (["demo", "--keep", "black,pink"], "invalid keep: cannot keep 'pink'"),
     ],
 )
 def test_user_errors_are_one_line_with_exit_code_2(args, message):

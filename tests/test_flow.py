@@ -155,6 +155,27 @@ def test_webp_run_stores_the_png_runs_pixels_in_the_same_bytes_every_time(
     assert storage.read(again[0]["image_path"]) == first_bytes
 
 
+def test_kept_neutrals_reach_the_recolour_and_name_their_own_variations(
+    prefect_api, memory_storage_url, tmp_path
+):
+    image = Image.new("RGB", (96, 96), "#ffffff")
+    image.paste(flat_logo(64), (16, 16), flat_logo(64))
+    image.paste((0, 0, 0), (40, 4, 56, 12))
+    image_path = tmp_path / "logo.png"
+    image.save(image_path)
+    keep_white = VariationRequest(
+        image=str(image_path), theme="lagoon", n=1, storage=memory_storage_url, keep="white"
+    )
+    storage = Storage(memory_storage_url)
+    white = palette_variations(keep_white)[0]
+    assert json.loads(storage.read(white["manifest_path"]))["request"]["keep"] == ["white"]
+    none = palette_variations(keep_white.model_copy(update={"keep": []}))[0]
+    assert white["image_path"] != none["image_path"]
+    kept = np.asarray(decode_image(storage.read(white["image_path"])))
+    recoloured = np.asarray(decode_image(storage.read(none["image_path"])))
+    assert (kept[1, 1] == 255).all() and not (recoloured[1, 1] == 255).all()
+
+
 def test_artifacts_show_progress_table_and_previews(
     prefect_api, memory_storage_url, sample_logo_png, tmp_path
 ):

@@ -71,10 +71,16 @@ def test_a_run_too_wide_for_webp_is_refused_before_it_starts(tmp_path):
         check_inputs(VariationRequest(image=str(image), format="webp"), storage)
 
 
-def test_png_keys_are_the_ones_stored_before_formats_could_be_chosen():
-    """The fingerprint of a PNG variation is unchanged, so stored variations are still found."""
-    assert variation_key(BASE, PALETTE, 1.0) == "u/c/variations/harbor-dusk-d0c36a316e2b.png"
+def test_png_keys_change_only_with_what_decides_the_pixels():
+    """The fingerprint is pinned: the format adds to it only for WebP, and kept neutrals count.
+
+    It last changed with recolour version 3 and the kept neutrals, which change the pixels.
+    """
+    assert variation_key(BASE, PALETTE, 1.0) == "u/c/variations/harbor-dusk-2e756470a692.png"
     assert variation_key(BASE, PALETTE, 1.0, "webp").endswith(".webp")
+    assert variation_key(BASE, PALETTE, 1.0, keep=("black", "white")) != variation_key(
+        BASE, PALETTE, 1.0
+    )
 
 
 def test_key_extension_and_media_type_follow_the_format(bucket, sample_logo_png):

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from benchmarks.image_set import IMAGES, SIDE, gradient, load_image_set, photo_like
+from benchmarks.image_set import (
+    IMAGES,
+    OTHER_GROUP,
+    SIDE,
+    gradient,
+    group_of,
+    load_image_set,
+    photo_like,
+)
 
 
 def test_every_image_is_1024_square_in_the_engines_modes_and_emoji_are_credited() -> None:
@@ -16,7 +24,7 @@ def test_every_image_is_1024_square_in_the_engines_modes_and_emoji_are_credited(
     assert all(image.size == (SIDE, SIDE) for image in images.values())
     assert all(images[name.removesuffix(".png")].mode == "RGBA" for name in shipped)
     opaque = [name for name in images if "-on-" in name]
-    assert len(opaque) == 3
+    assert len(opaque) == 3 + sum(group_of(name) != OTHER_GROUP for name in shipped)
     for name in opaque:
         border = np.asarray(images[name])[0]
         assert images[name].mode == "RGB"

@@ -150,7 +150,10 @@ def test_regions_beyond_the_palette_stay_distinct_as_tints_and_shades():
     palette = ["#0b6e4f", "#e4572e", "#ffc914"]
     quality = measure(prepare_source(source), recolor_image(source, palette), palette)
     assert quality.distinct == 1.0
-    assert quality.palette_true >= 0.97
+    # One band (gold on white, turned yellow on a yellow ground) steps a little past its tint
+    # to keep half its contrast with the ground: an edge kept outranks that band's palette-trueness.
+    assert quality.palette_true >= 0.9
+    assert quality.edge_contrast >= 0.95
 
 
 def test_antialiased_edges_stay_smooth(sample_logo):
@@ -182,7 +185,7 @@ def test_an_edge_pixel_between_two_fills_mixes_their_new_colours():
     pixels[:, :20], pixels[:, 21:] = hex_to_rgb("#1d3557"), hex_to_rgb("#f1faee")
     pixels[:, 20] = (pixels[0, 0].astype(int) + pixels[0, 39]) // 2
     source = Image.fromarray(pixels)
-    palette = ["#e63946", "#2a9d8f", "#264653"]
+    palette = ["#e63946", "#a8dadc", "#264653"]  # enough contrast for the edge: no derived step
     result = np.asarray(recolor_image(source, palette)).astype(int)
     expected = (result[0, 0] + result[0, 39]) / 2
     assert np.abs(result[0, 20] - expected).max() <= 2
@@ -202,8 +205,11 @@ def test_opaque_background_takes_the_background_role():
     ("ground", "expected"), [((255, 255, 255), "#f5f0e1"), ((12, 12, 20), "#29335c")]
 )
 def test_without_roles_a_light_ground_stays_light_and_a_dark_one_dark(ground, expected):
-    corner = np.asarray(recolor_image(flat_logo(96, background=ground), PALETTE))[0, 0, :3]
+    source = flat_logo(96, background=ground)
+    corner = np.asarray(recolor_image(source, PALETTE, keep="none"))[0, 0, :3]
     assert rgb_to_hex(corner) == expected
+    kept = np.asarray(recolor_image(source, PALETTE, keep="black,white"))[0, 0, :3]
+    assert tuple(kept) == ground
 
 
 def test_largest_regions_take_primary_and_secondary():

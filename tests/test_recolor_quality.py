@@ -129,3 +129,24 @@ def test_unique_colours_matches_numpy() -> None:
     expected, expected_inverse = np.unique(codes, return_inverse=True)
     np.testing.assert_array_equal(unique, expected)
     np.testing.assert_array_equal(inverse, expected_inverse)
+
+
+def test_edge_contrast_counts_only_strong_edges_and_half_their_contrast_is_enough() -> None:
+    # Black | white | light grey: only the black/white seam (dL* 100) counts; white against
+    # the light grey differs by about 9, under the 25 that makes an edge strong.
+    source = prepare_source(rgb(blocks([(0, 0, 0), (255, 255, 255), (230, 230, 230)])))
+    kept = rgb(blocks([(0, 0, 0), (255, 255, 255), (0, 0, 0)]))
+    assert measure(source, kept, PALETTE).edge_contrast == 1.0
+    half = rgb(blocks([(119, 119, 119), (255, 255, 255), (0, 0, 0)]))  # L* 50 against 100
+    assert measure(source, half, PALETTE).edge_contrast == pytest.approx(1.0, abs=0.01)
+    quarter = rgb(blocks([(0, 0, 0), (59, 59, 59), (0, 0, 0)]))  # L* 0 against 25
+    assert measure(source, quarter, PALETTE).edge_contrast == pytest.approx(0.5, abs=0.02)
+    flat = rgb(blocks([(200, 80, 60)] * 3))
+    assert measure(source, flat, PALETTE).edge_contrast == 0.0
+
+
+def test_edge_contrast_ignores_edges_against_transparent_pixels() -> None:
+    pixels = np.zeros((10, 20, 4), np.uint8)
+    pixels[:, :10] = (0, 0, 0, 255)
+    source = Image.fromarray(pixels, "RGBA")  # black beside transparent black: no counted edge
+    assert measure(prepare_source(source), source, PALETTE).edge_contrast is None

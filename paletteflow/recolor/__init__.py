@@ -9,7 +9,10 @@ two keys, or as a shade near one. Per palette, `recolor_image` gives each key
 a palette colour by role, area and lightness (see `assignment`) and moves
 every colour with its keys (see `transfer`): fills land exactly on palette
 colours, antialiased edges become the edges the new colours would have drawn,
-shading follows in OKLab, and alpha is never touched.
+shading follows in OKLab, and alpha is never touched. Strong edges keep their
+light-to-dark order and most of their contrast, with darker or lighter steps
+of the palette's colours where the palette alone cannot carry them (see
+`contrast`); black, white and grey can be kept as they are (`keep`).
 
 Output mode: RGBA stays RGBA (alpha bit-identical), RGB stays RGB; other
 modes are recoloured as the RGB(A) they show: P, L, CMYK and 16-bit become
@@ -20,7 +23,7 @@ applied first.
 from __future__ import annotations
 
 import numbers
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 from PIL import Image
@@ -29,11 +32,12 @@ from paletteflow.color import oklab_to_srgb, srgb_to_oklab
 from paletteflow.errors import InputError
 from paletteflow.imageio import DEFAULT_MAX_PIXELS
 from paletteflow.models import Palette
+from paletteflow.neutrals import parse_keep
 from paletteflow.recolor.analysis import Analysis, analyze, prepare
 from paletteflow.recolor.assignment import assign_targets
 from paletteflow.recolor.transfer import interpolate, move
 
-RECOLOR_VERSION = "2"
+RECOLOR_VERSION = "3"
 
 __all__ = ["RECOLOR_VERSION", "Analysis", "analyze", "recolor_image"]
 
@@ -43,16 +47,20 @@ def recolor_image(
     palette: Palette | Sequence[str],
     *,
     strength: float = 1.0,
+    keep: str | Iterable[str] | None = None,
     analysis: Analysis | None = None,
     max_pixels: int = DEFAULT_MAX_PIXELS,
 ) -> Image.Image:
     """The image in the palette's colours; `strength` 0 gives the input back, 1 the full recolour.
 
+    `keep` names the neutrals left as they are ("black,white", a list of
+    black, white and grey, or "none"); None keeps `paletteflow.neutrals.DEFAULT_KEEP`.
     Pass the `analyze` result of this image when recolouring it to several
     palettes; it must come from the same image.
     """
     if not (isinstance(strength, numbers.Real) and 0.0 <= strength <= 1.0):
         raise InputError(f"strength {strength!r} is outside [0, 1]; use a value from 0 to 1")
+    kept = parse_keep(keep)
     palette = _as_palette(palette)
     image = prepare(image, max_pixels)
     if strength == 0.0:
@@ -60,12 +68,14 @@ def recolor_image(
     analysis = analysis or analyze(image, max_pixels=max_pixels)
     if analysis.size != image.size or analysis.mode != image.mode:
         raise InputError("the analysis belongs to another image; analyse this image first")
-    targets = assign_targets(analysis, palette)
+    targets = assign_targets(analysis, palette, kept)
     moved = move(analysis.support_lab, analysis.support, analysis.keys_lab, targets)
     if analysis.lut_steps is not None:
         moved = interpolate(moved, analysis.lut_steps, analysis.unique_srgb)
     fills = analysis.key_unique >= 0
     moved[analysis.key_unique[fills]] = np.clip(oklab_to_srgb(targets[fills]), 0.0, 1.0)
+    unchanged = analysis.key_unique[fills & (targets == analysis.keys_lab).all(axis=1)]
+    moved[unchanged] = analysis.unique_srgb[unchanged]
     if strength < 1.0:
         lab = analysis.unique_lab + strength * (srgb_to_oklab(moved) - analysis.unique_lab)
         moved = np.clip(oklab_to_srgb(lab), 0.0, 1.0)

@@ -27,7 +27,13 @@ from paletteflow.recolor.keys import (
     flat_keys,
     nearest_key,
 )
-from paletteflow.recolor.support import Support, blend_all, locate, primitive_pairs
+from paletteflow.recolor.support import (
+    Support,
+    blend_all,
+    locate,
+    primitive_pairs,
+    through_keys_dropped,
+)
 from paletteflow.recolor.transfer import lut_grid
 
 MAX_EXACT_COLOURS = 65536
@@ -110,16 +116,18 @@ def analyze(image: Image.Image, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> Anal
     background = background_key(key_of_pixel, alpha, len(keys_lab))
     adjacent, border_lengths = adjacent_pairs(key_of_pixel, visible, len(keys_lab))
     del key_of_pixel, visible, mass, flat_counts
-    pairs = primitive_pairs(len(keys_lab), adjacent)
+    width = _influence_width(keys_srgb)
+    pairs = primitive_pairs(len(keys_lab), through_keys_dropped(keys_srgb, adjacent, 2 * width))
     if len(unique) <= MAX_EXACT_COLOURS:
         points_srgb, support_lab, lut_steps = unique_srgb, unique_lab, None
     else:
         points_srgb = lut_grid(LUT_STEPS)
         support_lab, lut_steps = srgb_to_oklab(points_srgb), LUT_STEPS
-    if len(fills):
-        support = locate(points_srgb, keys_srgb, pairs, _influence_width(keys_srgb))
-    else:
-        support = blend_all(support_lab, keys_lab)
+    support = (
+        locate(points_srgb, keys_srgb, pairs, width)
+        if len(fills)
+        else blend_all(support_lab, keys_lab)
+    )
     return Analysis(
         size=image.size,
         mode=image.mode,

@@ -29,33 +29,57 @@ colour, so each still reads as that palette colour.
    distinct from it, yet still reading as that palette colour. Each colour
    offers those three variants (less the sides its own family's fills
    already occupy) before any takes a second step.
+5. Strong edges keep their lightness order and most of their contrast
+   (`contrast`): rule 3's score counts what the palette colours miss, and
+   whatever is still missing is made up by darker or lighter steps of the
+   colours of the smallest families involved.
+
+Kept neutrals (`keep`: black, white, grey) stay as they are: their families
+take no palette colour, and count as fixed colours in rules 3 and 5.
 """
 
 from __future__ import annotations
 
 import itertools
 import math
+from dataclasses import dataclass
 
 import numpy as np
 
 from paletteflow.color import ciede2000, hex_to_oklab, linear_to_cielab, oklab_to_linear
 from paletteflow.models import Palette
+from paletteflow.neutrals import DEFAULT_KEEP, Neutral
 from paletteflow.recolor.analysis import Analysis
+from paletteflow.recolor.contrast import (
+    Constraints,
+    at_lightness,
+    edge_constraints,
+    keep_contrast,
+    shortfall,
+    step_ranges,
+)
+from paletteflow.recolor.keys import FAMILY_FILLS_DE00
+from paletteflow.recolor.neutrals import Kept, kept_keys
 from paletteflow.recolor.transfer import shade
 
 ROLE_ORDER = ("primary", "secondary", "accent", "highlight")
 TINT_STEP_DE00 = 6.5
 FAMILY_FILL_SPREAD_DE00 = 7.5
 ORDER_WEIGHT = 0.5
+CONTRAST_WEIGHT = 3.0
 ROLE_PENALTY = 0.25
 RANK_PENALTY = 0.1
 MAX_ORDERINGS = 5040
 DISTINCT_DE00 = 5.5
+STEP_STRIDE = 0.01
+_STEP_TRIES = 25
 _LIGHTNESS_STEPS = np.linspace(0.004, 0.6, 150)
 _CHROMA_FACTORS = np.linspace(0.98, 0.0, 50)
 
 
-def assign_targets(analysis: Analysis, palette: Palette) -> np.ndarray:
+def assign_targets(
+    analysis: Analysis, palette: Palette, keep: tuple[Neutral, ...] = DEFAULT_KEEP
+) -> np.ndarray:
     """(K, 3) OKLab target for each key: each family's lead gets a colour, the rest follow it."""
     keys_lab, key_shares, key_family = analysis.keys_lab, analysis.key_shares, analysis.key_family
     fill_count, background = analysis.fill_count, analysis.background
@@ -63,6 +87,8 @@ def assign_targets(analysis: Analysis, palette: Palette) -> np.ndarray:
     members = [np.flatnonzero(key_family == f) for f in range(int(key_family.max()) + 1)]
     leads = np.array([m[np.argmax(key_shares[m])] for m in members])
     shares = np.array([key_shares[m].sum() for m in members])
+    kept = kept_keys(keys_lab, keep)
+    kept_family = kept.kept[leads]
     ground = None if background is None else int(key_family[background])
     family_borders = [
         (int(key_family[i]), int(key_family[j]), float(length))
@@ -74,19 +100,103 @@ def assign_targets(analysis: Analysis, palette: Palette) -> np.ndarray:
         for key in keys
         if key < fill_count and key != leads[family]
     }
-    lead_targets = _family_targets(
-        keys_lab[leads], shares, family_borders, shaded_sides, ground, palette, palette_lab
+    constraints = edge_constraints(
+        keys_lab, key_family, leads, analysis.adjacent, analysis.border_lengths
     )
+    lead_targets = _family_targets(
+        keys_lab[leads],
+        shares,
+        family_borders,
+        shaded_sides,
+        ground,
+        palette,
+        Colours(palette_lab, kept_family, constraints),
+    )
+    given = lead_targets
+    lead_targets = _with_contrast(
+        given, keys_lab[leads], shares, kept, leads, constraints, palette_lab
+    )
+    stepped = (lead_targets != given).any(axis=1)
     targets = np.empty_like(keys_lab)
     for family, keys in enumerate(members):
         lead = np.repeat(lead_targets[family][None], len(keys), axis=0)
         moved = shade(keys_lab[keys], np.repeat(keys_lab[leads[family]][None], len(keys), 0), lead)
         fills = keys < fill_count
         if fills.sum() > 1:
+            # Around a stepped lead, less room is left for the fills to stay near the given colour.
+            step = float(_de00(lead[:1], given[family][None])[0])
+            room = max(FAMILY_FILL_SPREAD_DE00 - step, FAMILY_FILL_SPREAD_DE00 / 3)
             spread = float(_de00(moved[fills], lead[fills]).max())
-            moved = lead + (moved - lead) * min(1.0, FAMILY_FILL_SPREAD_DE00 / max(spread, 1e-9))
+            moved = lead + (moved - lead) * min(1.0, room / max(spread, 1e-9))
         targets[keys] = moved
+    unmoved = kept.kept & ~stepped[key_family]
+    targets[unmoved] = keys_lab[unmoved]
     return targets
+
+
+def _with_contrast(
+    given: np.ndarray,
+    leads_lab: np.ndarray,
+    shares: np.ndarray,
+    kept: Kept,
+    leads: np.ndarray,
+    constraints: Constraints,
+    palette_lab: np.ndarray,
+) -> np.ndarray:
+    """Rule 5: the lead colours, with darker or lighter steps where strong edges need them."""
+    lowest, highest = step_ranges(
+        given, shares, kept.lowest[leads], kept.highest[leads], constraints, palette_lab[:, 0]
+    )
+    # A kept black may deepen and a kept white brighten at no cost: they stay black and white.
+    cost = np.where(kept.kept[leads], 0.0, shares)
+    lightness = keep_contrast(given[:, 0], cost, lowest, highest, constraints)
+    targets = given.copy()
+    for family in np.flatnonzero(np.abs(lightness - given[:, 0]) > 1e-6):
+        targets[family] = _stepped_apart(
+            family, targets, lightness[family], (lowest[family], highest[family]), leads_lab
+        )
+    return targets
+
+
+@dataclass(frozen=True)
+class Colours:
+    """The palette's colours in OKLab, the families kept as they are, and the edges to respect."""
+
+    palette_lab: np.ndarray
+    kept_family: np.ndarray
+    constraints: Constraints
+
+
+def _stepped_apart(
+    family: int,
+    targets: np.ndarray,
+    lightness: float,
+    allowed: tuple[float, float],
+    leads_lab: np.ndarray,
+) -> np.ndarray:
+    """The family's colour at `lightness`, or the nearest lightness that lands on no other's.
+
+    A step darker or lighter can land on the colour of another family that
+    was distinct in the original and apart before the step. Then the nearest
+    lightness, in STEP_STRIDE strides, that is DISTINCT_DE00 clear of every
+    such colour is taken: further on the same way within `allowed`, or back
+    towards the palette colour (giving up a little of the contrast gained).
+    """
+    others = np.flatnonzero(np.arange(len(targets)) != family)
+    distinct = _de00(np.repeat(leads_lab[family][None], len(others), 0), leads_lab[others])
+    apart = _de00(np.repeat(targets[family][None], len(others), 0), targets[others])
+    others = others[(distinct > FAMILY_FILLS_DE00) & (apart > DISTINCT_DE00)]
+    step = lightness - targets[family, 0]
+    offsets = STEP_STRIDE * np.arange(_STEP_TRIES) * np.sign(step)
+    offsets = np.concatenate([offsets, -offsets[1:][np.abs(offsets[1:]) < abs(step)]])
+    offsets = offsets[np.argsort(np.abs(offsets), kind="stable")]
+    reach = np.clip(lightness + offsets, *allowed)
+    candidates = at_lightness(np.repeat(targets[family][None], len(reach), 0), reach)
+    if not len(others):
+        return candidates[0]
+    gaps = _de00(np.repeat(candidates, len(others), 0), np.tile(targets[others], (len(reach), 1)))
+    clear = np.flatnonzero(gaps.reshape(len(reach), len(others)).min(axis=1) > DISTINCT_DE00)
+    return candidates[clear[0] if len(clear) else 0]
 
 
 def _de00(first: np.ndarray, second: np.ndarray) -> np.ndarray:
@@ -102,27 +212,32 @@ def _family_targets(
     shaded_sides: set[tuple[int, int]],
     ground: int | None,
     palette: Palette,
-    palette_lab: np.ndarray,
+    colours: Colours,
 ) -> np.ndarray:
-    """Lead colours; `shaded_sides` are (family, lighter 1 / darker -1) its own fills occupy."""
-    targets = np.zeros_like(leads_lab)
+    """Lead colours; `shaded_sides` are (family, lighter 1 / darker -1) its own fills occupy.
+
+    Kept families take their own colour, as extra rows after the palette's, so
+    the scoring sees them as the fixed colours they are.
+    """
+    kept = [int(f) for f in np.flatnonzero(colours.kept_family)]
+    table = np.vstack([colours.palette_lab, leads_lab[kept]])
     order = _colour_order(palette)
-    fixed: dict[int, int] = {}
-    if ground is not None:
-        colour = _background_colour(leads_lab, shares, ground, palette, palette_lab)
+    fixed = {family: len(colours.palette_lab) + row for row, family in enumerate(kept)}
+    if ground is not None and ground not in fixed:
+        colour = _background_colour(leads_lab, shares, ground, palette, colours)
         fixed[ground] = colour
         order.remove(colour)
-    foreground = [int(k) for k in np.argsort(-shares, kind="stable") if int(k) != ground]
+    foreground = [int(k) for k in np.argsort(-shares, kind="stable") if int(k) not in fixed]
     main, extras = foreground[: len(order)], foreground[len(order) :]
     assigned = fixed | _best_assignment(
-        main, order, leads_lab, borders, fixed, palette, palette_lab
+        main, order, leads_lab, borders, fixed, palette, table, colours.constraints
     )
-    for family, colour in assigned.items():
-        targets[family] = palette_lab[colour]
+    targets = table[[assigned.get(f, 0) for f in range(len(leads_lab))]]
+    free = {family: colour for family, colour in assigned.items() if family not in kept}
     steps_taken = {side: 1 for side in shaded_sides}
-    done = list(assigned)
+    done = list(free) + kept
     for family in extras:
-        targets[family] = _variant_for(family, assigned, leads_lab, targets[done], steps_taken)
+        targets[family] = _variant_for(family, free, leads_lab, targets[done], steps_taken)
         done.append(family)
     return targets
 
@@ -135,6 +250,7 @@ def _best_assignment(
     fixed: dict[int, int],
     palette: Palette,
     palette_lab: np.ndarray,
+    constraints: Constraints,
 ) -> dict[int, int]:
     """The colour for each main family that best keeps the picture's contrasts, roles permitting.
 
@@ -142,10 +258,11 @@ def _best_assignment(
     families distinct colours is scored at once: how well the contrast across
     each border between families correlates with the original's (weighted by
     border length), plus how many borders keep their lightness order, minus a
-    penalty when the two largest families miss primary/secondary and a smaller
-    one for each colour taken from beyond the first len(main) in role order.
+    penalty when the two largest families miss primary/secondary, a smaller
+    one for each colour taken from beyond the first len(main) in role order,
+    and the share of the strong edges' needed contrast that the colours miss.
     The tiered lightness match (rules 2 and 3) is the first candidate, so it
-    wins ties.
+    wins ties. `palette_lab` holds the palette's colours, then kept ones.
     """
     if not main:
         return {}
@@ -178,6 +295,15 @@ def _best_assignment(
     )
     target_order = np.sign(palette_lab[colour_of[:, left], 0] - palette_lab[colour_of[:, right], 0])
     score += ORDER_WEIGHT * ((source_order == target_order) * weight).sum(axis=1) / weight.sum()
+    within = np.isin(constraints.lighter, families) & np.isin(constraints.darker, families)
+    if within.any():
+        local = Constraints(
+            np.array([position[f] for f in constraints.lighter[within]], dtype=np.int64),
+            np.array([position[f] for f in constraints.darker[within]], dtype=np.int64),
+            constraints.need[within],
+            constraints.weight[within],
+        )
+        score -= CONTRAST_WEIGHT * shortfall(local, palette_lab[colour_of, 0])
     if palette.roles:
         leading = [
             list(palette.colors).index(c) for r, c in palette.roles.items() if r in ROLE_ORDER[:2]
@@ -254,22 +380,49 @@ def _colour_order(palette: Palette) -> list[int]:
 
 
 def _background_colour(
-    keys_lab: np.ndarray,
-    key_shares: np.ndarray,
-    background: int,
+    leads_lab: np.ndarray,
+    shares: np.ndarray,
+    ground: int,
     palette: Palette,
-    palette_lab: np.ndarray,
+    colours: Colours,
 ) -> int:
-    role_colour = palette.role_colour("background")
-    if role_colour is not None:
-        return list(palette.colors).index(role_colour)
-    others = np.arange(len(keys_lab)) != background
-    if others.any() and key_shares[others].sum() > 0:
-        artwork = np.average(keys_lab[others, 0], weights=key_shares[others] + 1e-12)
+    """The ground's colour: the `background` role's, or by lightness (rule 1).
+
+    The role gives way to the lightness rule when its colour would leave a
+    kept neutral that borders the ground (black outlines round a drawing on
+    white) short of contrast and the other colour would not: what the user
+    asked to keep must stay visible.
+    """
+    others = np.arange(len(leads_lab)) != ground
+    if others.any() and shares[others].sum() > 0:
+        artwork = np.average(leads_lab[others, 0], weights=shares[others] + 1e-12)
     else:
         artwork = 0.5
-    lighter_ground = keys_lab[background, 0] >= artwork
-    return int(np.argmax(palette_lab[:, 0]) if lighter_ground else np.argmin(palette_lab[:, 0]))
+    lightness = colours.palette_lab[:, 0]
+    by_lightness = int(
+        np.argmax(lightness) if leads_lab[ground, 0] >= artwork else np.argmin(lightness)
+    )
+    role_colour = palette.role_colour("background")
+    if role_colour is None:
+        return by_lightness
+    by_role = list(palette.colors).index(role_colour)
+    constraints = colours.constraints
+    kept = colours.kept_family
+    against_kept = ((constraints.lighter == ground) & kept[constraints.darker]) | (
+        (constraints.darker == ground) & kept[constraints.lighter]
+    )
+    if not against_kept.any():
+        return by_role
+    local = Constraints(
+        constraints.lighter[against_kept],
+        constraints.darker[against_kept],
+        constraints.need[against_kept],
+        constraints.weight[against_kept],
+    )
+    candidates = np.repeat(leads_lab[None, :, 0], 2, axis=0)
+    candidates[:, ground] = lightness[[by_role, by_lightness]]
+    role_short, lightness_short = shortfall(local, candidates)
+    return by_lightness if lightness_short < role_short else by_role
 
 
 def _variant_for(

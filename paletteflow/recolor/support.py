@@ -38,6 +38,29 @@ def primitive_pairs(key_count: int, adjacent: np.ndarray) -> np.ndarray:
     return np.concatenate([vertices, adjacent.reshape(-1, 2)]).astype(np.int64)
 
 
+def through_keys_dropped(keys: np.ndarray, adjacent: np.ndarray, width: float) -> np.ndarray:
+    """The touching pairs less those whose segment runs through a third key that touches both.
+
+    The bands of a gradient are keys on one line in sRGB, and each touches
+    several others: a colour between two bands would lie on every segment
+    spanning it and take whichever mixture rounding favours, band by band,
+    which paints stripes. Where key k sits on segment i-j (within `width`,
+    strictly inside) and i-k and k-j are segments themselves, i-j goes: the
+    colour is explained by its nearest bands, so the gradient is interpolated
+    piece by piece along its own path.
+    """
+    touching = {(int(i), int(j)) for i, j in adjacent} | {(int(j), int(i)) for i, j in adjacent}
+    kept = []
+    for i, j in adjacent:
+        others = [k for k in range(len(keys)) if (i, k) in touching and (k, j) in touching]
+        if others:
+            along, gap = segment_distances(keys[others], keys[i], keys[j])
+            if ((gap < width) & (along > 0.02) & (along < 0.98)).any():
+                continue
+        kept.append((i, j))
+    return np.array(kept, dtype=np.int64).reshape(-1, 2)
+
+
 def locate(points: np.ndarray, keys: np.ndarray, pairs: np.ndarray, width: float) -> Support:
     """Support of each sRGB point; `width` is how far (in sRGB) a primitive's influence reaches.
 

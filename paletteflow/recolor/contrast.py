@@ -1,0 +1,194 @@
+"""Lightness structure: strong edges keep their light-to-dark order and most of their contrast.
+
+A drawing stays legible while its outlines stay darker (or lighter) than what
+they surround and touching regions keep their light-to-dark order; Chang et
+al. 2015 keep a palette's lightness monotonic for the same reason. Every pair
+of touching keys whose OKLab lightness differs by STRONG_EDGE or more (about
+25 in CIELAB L*) becomes a constraint on the lightness of their families'
+colours: the lighter key stays lighter by KEPT_SHARE of its original
+difference. The assignment prefers hand-outs of palette colours that meet the
+constraints already (`shortfall`); what a palette cannot carry by itself
+(five salmons, five pastels) `keep_contrast` meets by deriving darker or
+lighter steps of the assigned colours, moving the smallest regions first, so
+large fills stay on their palette colours and a thin outline takes the step.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from paletteflow.color import (
+    ciede2000,
+    linear_to_cielab,
+    linear_to_srgb,
+    oklab_to_linear,
+    oklch_to_linear_in_gamut,
+    srgb_to_oklab,
+)
+
+STRONG_EDGE = 0.2
+# The edge-contrast measure asks for half (in CIELAB L*, which is linear in OKLab L for greys).
+# An edge that keeps MET_SHARE is left alone; one that does not is given KEPT_SHARE, the margin
+# covering chromatic colours and the antialiased pixels along the edge.
+MET_SHARE = 0.5
+KEPT_SHARE = 0.55
+# Colours that turn an edge round by this share of its need or more were meant to (a dark ground
+# role under art drawn on white); a smaller reversal is an accident of near-equal colours.
+TURNED_SHARE = 0.25
+# With a palette that spans the lightness the edges need, families over LARGE_SHARE of the image
+# step only as far as their colour stays within LARGE_STEP_DE00: still their palette colour.
+LARGE_SHARE = 0.1
+LARGE_STEP_DE00 = 5.0
+_LARGE_STEPS = np.linspace(-0.08, 0.08, 17)
+_TOLERANCE = 1e-4
+_SWEEPS = 40
+
+
+@dataclass(frozen=True)
+class Constraints:
+    """T[lighter] - T[darker] >= need for family lightnesses T; weight is the border's length."""
+
+    lighter: np.ndarray
+    darker: np.ndarray
+    need: np.ndarray
+    weight: np.ndarray
+
+
+def edge_constraints(
+    keys_lab: np.ndarray,
+    key_family: np.ndarray,
+    leads: np.ndarray,
+    adjacent: np.ndarray,
+    border_lengths: np.ndarray,
+) -> Constraints:
+    """One constraint per pair of families that meet along a strong edge, the strictest of them.
+
+    A key sits at its family colour's lightness plus its own offset from the
+    family's lead (shading follows the lead), so the need is corrected by the
+    two keys' offsets.
+    """
+    lightness = keys_lab[:, 0]
+    first, second = adjacent[:, 0], adjacent[:, 1]
+    difference = lightness[first] - lightness[second]
+    strong = (np.abs(difference) >= STRONG_EDGE) & (key_family[first] != key_family[second])
+    first, second, difference = first[strong], second[strong], difference[strong]
+    swap = difference < 0
+    lighter, darker = np.where(swap, second, first), np.where(swap, first, second)
+    offset = lightness - lightness[leads[key_family]]
+    need = KEPT_SHARE * np.abs(difference) - offset[lighter] + offset[darker]
+    pairs: dict[tuple[int, int], tuple[float, float]] = {}
+    for up, down, amount, length in zip(
+        key_family[lighter], key_family[darker], need, border_lengths[strong], strict=True
+    ):
+        previous = pairs.get((int(up), int(down)), (-np.inf, 0.0))
+        pairs[(int(up), int(down))] = (max(previous[0], float(amount)), previous[1] + length)
+    if not pairs:
+        empty = np.zeros(0, dtype=np.int64)
+        return Constraints(empty, empty, np.zeros(0), np.zeros(0))
+    families = np.array(list(pairs), dtype=np.int64)
+    needs, weights = np.array(list(pairs.values()), dtype=np.float64).T
+    return Constraints(families[:, 0], families[:, 1], needs, weights)
+
+
+def shortfall(constraints: Constraints, lightness: np.ndarray) -> np.ndarray:
+    """(C,) border-weighted share of the needed contrast each row of (C, F) `lightness` misses."""
+    if not len(constraints.need):
+        return np.zeros(len(lightness))
+    have = lightness[:, constraints.lighter] - lightness[:, constraints.darker]
+    need = np.maximum(constraints.need, _TOLERANCE)
+    missing = np.clip((need - have) / need, 0.0, 1.0)
+    return (missing * constraints.weight).sum(axis=1) / constraints.weight.sum()
+
+
+def step_ranges(
+    colours_lab: np.ndarray,
+    shares: np.ndarray,
+    lowest: np.ndarray,
+    highest: np.ndarray,
+    constraints: Constraints,
+    palette_lightness: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """How far each family's lightness may step, within [lowest, highest] (what keeping allows).
+
+    A palette that spans the lightness the strongest edge needs can carry the
+    image's contrast by the choice of colours; then the few steps still needed
+    are left to small regions, and large fills stay on their palette colours.
+    A palette that cannot (five salmons, five pastels) gets steps wherever the
+    edges need them: a legible picture outranks a palette-true one.
+    """
+    if not len(constraints.need) or np.ptp(palette_lightness) < constraints.need.max():
+        return lowest, highest
+    lowest, highest = lowest.copy(), highest.copy()
+    for family in np.flatnonzero(shares > LARGE_SHARE):
+        colour = colours_lab[family]
+        reach = np.clip(colour[0] + _LARGE_STEPS, 0.0, 1.0)
+        steps = at_lightness(np.repeat(colour[None], len(reach), 0), reach)
+        near = reach[_de00(steps, colour) <= LARGE_STEP_DE00]
+        lowest[family] = max(lowest[family], min(near.min(), colour[0]))
+        highest[family] = min(highest[family], max(near.max(), colour[0]))
+    return lowest, highest
+
+
+def keep_contrast(
+    lightness: np.ndarray,
+    cost: np.ndarray,
+    lowest: np.ndarray,
+    highest: np.ndarray,
+    constraints: Constraints,
+) -> np.ndarray:
+    """Family lightnesses moved as little as needed to meet the constraints, cheapest first.
+
+    An edge that already keeps MET_SHARE of its contrast is left as it is.
+    An edge whose colours already turn its order round by TURNED_SHARE of the
+    need or more (a dark `background` role under a drawing made on white) is kept
+    turned round: the palette asked for it, and the contrast is what makes
+    it legible. Each unmet constraint is closed by moving the family that
+    costs less to move (the smaller one) as far as its range [lowest,
+    highest] allows, then the other: the fewest pixels leave their palette
+    colours. Sweeps until every constraint holds or none can be helped;
+    constraints that contradict each other (or need more than the ranges
+    give) are met as far as they allow.
+    """
+    lightness = lightness.astype(np.float64).copy()
+    have = lightness[constraints.lighter] - lightness[constraints.darker]
+    turned = have <= -TURNED_SHARE * constraints.need
+    lighter = np.where(turned, constraints.darker, constraints.lighter)
+    darker = np.where(turned, constraints.lighter, constraints.darker)
+    rows = list(zip(lighter.tolist(), darker.tolist(), constraints.need.tolist(), strict=True))
+    for _ in range(_SWEEPS):
+        moved = False
+        for up, down, need in rows:
+            missing = need - (lightness[up] - lightness[down])
+            enough = need * (1 - MET_SHARE / KEPT_SHARE)
+            for family in sorted((up, down), key=lambda f: cost[f]):
+                if missing <= enough:
+                    break
+                rising = family == up
+                room = (
+                    highest[family] - lightness[family]
+                    if rising
+                    else lightness[family] - lowest[family]
+                )
+                step = max(0.0, min(missing, room))
+                lightness[family] += step if rising else -step
+                missing -= step
+                moved = moved or step > _TOLERANCE
+        if not moved:
+            break
+    return lightness
+
+
+def _de00(colours_lab: np.ndarray, colour_lab: np.ndarray) -> np.ndarray:
+    """CIEDE2000 from each of (N, 3) OKLab colours to one, as painted (gamut-clipped)."""
+    lab = linear_to_cielab(np.clip(oklab_to_linear(np.vstack([colours_lab, colour_lab])), 0, 1))
+    return ciede2000(lab[:-1], lab[-1])
+
+
+def at_lightness(colours_lab: np.ndarray, lightness: np.ndarray) -> np.ndarray:
+    """OKLab colours moved to new lightnesses, keeping hue and as much chroma as sRGB can show."""
+    chroma = np.hypot(colours_lab[:, 1], colours_lab[:, 2])
+    hue = np.degrees(np.arctan2(colours_lab[:, 2], colours_lab[:, 1]))
+    linear = oklch_to_linear_in_gamut(lightness, chroma, hue)
+    return srgb_to_oklab(linear_to_srgb(linear))

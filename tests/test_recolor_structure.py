@@ -1,0 +1,192 @@
+"""Line art and lightness structure: outlines stay legible, order holds, neutrals can be kept."""
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw
+
+from benchmarks.recolor_quality import measure, prepare_source
+from paletteflow.color import (
+    delta_e,
+    linear_to_cielab,
+    rgb_to_hex,
+    srgb_to_linear,
+    srgb_to_oklab,
+)
+from paletteflow.errors import InputError
+from paletteflow.models import Palette, VariationRequest
+from paletteflow.neutrals import DEFAULT_KEEP, parse_keep
+from paletteflow.recolor import analyze, recolor_image
+from paletteflow.recolor.contrast import Constraints, keep_contrast
+
+SALMONS = ["#fa8072", "#ffa07a", "#e9967a", "#f08080", "#ffb4a2"]
+PASTELS = ["#ffd6e0", "#c1e7ff", "#d7f9d0", "#fff5ba", "#e6d4ff"]
+OUTLINE = 12
+
+
+def outlined_drawing(ground: str = "#ffffff", size: int = 160) -> Image.Image:
+    """A yellow disc and a blue box with thick black outlines, antialiased, on `ground`."""
+    scale = 4
+    big = size * scale
+    mode = "RGBA" if len(ground) == 9 else "RGB"
+    image = Image.new(mode, (big, big), ground)
+    draw = ImageDraw.Draw(image)
+    width = OUTLINE * scale // 2
+    draw.ellipse([0.08 * big, 0.08 * big, 0.6 * big, 0.6 * big], "#fcea2b", "#000000", width)
+    draw.rectangle([0.45 * big, 0.45 * big, 0.92 * big, 0.92 * big], "#61b2e4", "#000000", width)
+    return image.resize((size, size), Image.Resampling.LANCZOS)
+
+
+def striped_flag(size: int = 150) -> Image.Image:
+    """Black, red and gold stripes in a black outline on white: three lightness levels touching."""
+    image = Image.new("RGB", (size, size), "#ffffff")
+    draw = ImageDraw.Draw(image)
+    for row, colour in enumerate(("#000000", "#d22f27", "#f1b31c")):
+        draw.rectangle([15, 30 + row * 30, size - 16, 59 + row * 30], fill=colour)
+    draw.rectangle([15, 30, size - 16, 119], outline="#000000", width=5)
+    return image
+
+
+def lightness(image: Image.Image) -> np.ndarray:
+    """CIELAB L* of every pixel."""
+    rgb = np.asarray(image.convert("RGB"), dtype=np.float64) / 255.0
+    return linear_to_cielab(srgb_to_linear(rgb))[..., 0]
+
+
+@pytest.mark.parametrize("palette", [SALMONS, PASTELS], ids=["salmons", "pastels"])
+@pytest.mark.parametrize("ground", ["#ffffff", "#00000000"], ids=["on-white", "transparent"])
+@pytest.mark.parametrize("keep", ["none", "black"])
+def test_an_outlined_drawing_stays_legible_with_a_palette_that_cannot_carry_it(
+    palette, ground, keep
+):
+    source = outlined_drawing(ground)
+    result = recolor_image(source, palette, keep=keep)
+    quality = measure(prepare_source(source), result, palette)
+    assert quality.edge_contrast >= 0.9
+    # On the outline itself: its pixels stay at least half their original contrast darker
+    # than the fills they surround.
+    before, after = lightness(source), lightness(result)
+    outline = (before < 5) & (np.asarray(source.convert("RGBA"))[..., 3] == 255)
+    disc_centre = (48, 48)
+    assert before[disc_centre] - before[outline].mean() > 80
+    assert after[disc_centre] - after[outline].mean() >= 0.5 * (
+        before[disc_centre] - before[outline].mean()
+    )
+
+
+def test_keeping_black_keeps_black_pixels_exactly_and_not_keeping_it_recolours_them():
+    source = outlined_drawing()
+    black = (np.asarray(source) == 0).all(axis=2)
+    assert black.sum() > 1000
+    kept = np.asarray(recolor_image(source, PASTELS, keep="black"))
+    assert (kept[black] == 0).all()
+    recoloured = np.asarray(recolor_image(source, PASTELS, keep="none"))
+    assert not (recoloured[black] == 0).all(axis=1).any()
+
+
+def test_keeping_white_keeps_the_white_ground_and_not_keeping_it_gives_it_a_palette_colour():
+    source = outlined_drawing()
+    white = (np.asarray(source) == 255).all(axis=2)
+    kept = np.asarray(recolor_image(source, SALMONS, keep="black,white"))
+    assert (kept[white] == 255).all()
+    recoloured = recolor_image(source, SALMONS, keep="black")
+    ground = np.asarray(recoloured)[2, 2]
+    assert rgb_to_hex(ground) in SALMONS
+
+
+def test_a_dark_background_role_gives_way_so_kept_black_outlines_stay_visible():
+    source = outlined_drawing()
+    palette = Palette(
+        name="night",
+        colors=["#ffaf79", "#a27900", "#02b8d5", "#1d1109", "#0054a3"],
+        roles={"primary": "#ffaf79", "background": "#1d1109"},
+    )
+    result = recolor_image(source, palette, keep="black")
+    assert (np.asarray(result)[2, 2] != (0x1D, 0x11, 0x09)).any()
+    assert measure(prepare_source(source), result, palette.colors).edge_contrast >= 0.9
+    free = recolor_image(source, palette, keep="none")  # nothing kept: the role holds
+    assert delta_e(rgb_to_hex(np.asarray(free)[2, 2]), "#1d1109") <= 5
+    # The outline turns light against the dark ground; this drawing's outline is too large a
+    # share of it to leave its palette colour far, so it keeps less than with black kept.
+    assert measure(prepare_source(source), free, palette.colors).edge_contrast >= 0.6
+
+
+def test_keeping_grey_keeps_a_grey_fill_exactly():
+    image = Image.new("RGB", (60, 60), "#ffffff")
+    ImageDraw.Draw(image).rectangle([10, 10, 49, 49], fill="#808080")
+    ImageDraw.Draw(image).rectangle([20, 20, 39, 39], fill="#d22f27")
+    grey = (np.asarray(image) == 128).all(axis=2)
+    kept = np.asarray(recolor_image(image, SALMONS, keep="grey"))
+    assert (kept[grey] == 128).all()
+    assert not (np.asarray(recolor_image(image, SALMONS, keep="none"))[grey] == 128).all()
+
+
+@pytest.mark.parametrize("palette", [SALMONS, PASTELS], ids=["salmons", "pastels"])
+def test_touching_stripes_keep_their_light_to_dark_order(palette):
+    source = striped_flag()
+    result = lightness(recolor_image(source, palette, keep="none"))
+    black, red, gold = (result[45, 75], result[75, 75], result[105, 75])
+    assert black < red < gold
+
+
+def test_a_palette_of_one_light_colour_three_times_still_gets_a_dark_outline():
+    palette = ["#ffd6e0", "#ffdbe4", "#ffd1dc"]
+    source = outlined_drawing()
+    result = recolor_image(source, palette, keep="none")
+    assert measure(prepare_source(source), result, palette).edge_contrast >= 0.9
+
+
+def test_palettes_that_carry_the_contrast_leave_fills_on_their_colours():
+    """Derived steps only where needed: a palette with a dark colour paints the outline with it."""
+    palette = ["#1d3557", "#e63946", "#f1faee", "#a8dadc", "#457b9d"]
+    source = outlined_drawing()
+    result = recolor_image(source, palette, keep="none")
+    quality = measure(prepare_source(source), result, palette)
+    assert quality.palette_true == 1.0
+    assert quality.edge_contrast >= 0.95
+
+
+def test_a_multi_band_gradient_is_interpolated_along_its_path_without_stripes():
+    """8-bit gradients are bands of flat colour; their keys lie on one line in sRGB."""
+    width, height = 240, 40
+    start, end = np.array([17, 74, 139.0]), np.array([60, 203, 244.0])
+    ramp = start + np.linspace(0.0, 1.0, width)[:, None] * (end - start)
+    pixels = np.broadcast_to(np.rint(ramp), (height, width, 3)).astype(np.uint8)
+    source = Image.fromarray(np.ascontiguousarray(pixels), "RGB")
+    palette = ["#ffaf79", "#a27900", "#02b8d5", "#1d1109", "#0054a3"]
+    result = srgb_to_oklab(np.asarray(recolor_image(source, palette)) / 255.0)[height // 2]
+    steps = np.diff(result[:, 0])
+    turns = np.count_nonzero(np.diff(np.sign(steps[np.abs(steps) > 0.003])))
+    assert len(analyze(source).keys_lab) >= 4
+    assert turns <= 4
+
+
+def test_the_contrast_solver_moves_the_cheaper_family_and_respects_ranges():
+    constraints = Constraints(np.array([0]), np.array([1]), np.array([0.5]), np.array([1.0]))
+    lightness = np.array([0.7, 0.7])
+    moved = keep_contrast(lightness, np.array([0.9, 0.1]), np.zeros(2), np.ones(2), constraints)
+    assert moved[0] == pytest.approx(0.7) and moved[1] == pytest.approx(0.2)
+    blocked = keep_contrast(
+        lightness, np.array([0.9, 0.1]), np.array([0.0, 0.7]), np.ones(2), constraints
+    )
+    assert blocked[1] == pytest.approx(0.7) and blocked[0] == pytest.approx(1.0)
+
+
+def test_keep_names_parse_in_any_case_and_order_and_bad_names_are_refused():
+    assert parse_keep(None) == DEFAULT_KEEP
+    assert parse_keep("Gray, white") == ("white", "grey")
+    assert parse_keep(["black", "black"]) == ("black",)
+    assert parse_keep("none") == () and parse_keep("") == ()
+    with pytest.raises(InputError, match="cannot keep 'pink'"):
+        parse_keep("black,pink")
+    with pytest.raises(InputError, match="cannot keep"):
+        recolor_image(outlined_drawing(size=32), SALMONS, keep="blak")
+
+
+def test_the_flow_request_takes_keep_as_a_list_or_a_string_and_the_form_offers_the_three():
+    assert VariationRequest(image="x").keep == list(DEFAULT_KEEP)
+    assert VariationRequest(image="x", keep="white,black").keep == ["black", "white"]
+    assert VariationRequest(image="x", keep=[]).keep == []
+    schema = VariationRequest.model_json_schema()["properties"]["keep"]
+    assert schema["items"]["enum"] == ["black", "white", "grey"]
+    with pytest.raises(ValueError, match="cannot keep 'pink'"):
+        VariationRequest(image="x", keep=["pink"])
