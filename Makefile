@@ -49,7 +49,7 @@ $(VENV)/.stamp-base: pyproject.toml requirements.lock | $(UV)
 	touch $@
 
 $(VENV)/.stamp-test: pyproject.toml requirements.lock | $(UV)
-	$(INSTALL) -e ".[test,dask]"
+	$(INSTALL) -e ".[test,dask,aws]"
 	touch $@
 
 $(VENV)/.stamp-bench: pyproject.toml requirements.lock | $(UV)

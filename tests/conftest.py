@@ -63,6 +63,14 @@ def sample_logo_png(sample_logo: Image.Image) -> bytes:
     return buffer.getvalue()
 
 
+@pytest.fixture
+def logo_file(tmp_path, sample_logo_png) -> Path:
+    """The sample logo as a file of its own test's folder."""
+    path = tmp_path / "logo.png"
+    path.write_bytes(sample_logo_png)
+    return path
+
+
 def flat_logo(size: int = 128, background: tuple[int, ...] | None = None) -> Image.Image:
     """Three flat antialiased shapes, on a transparent ground unless a background is given."""
     scale = 4

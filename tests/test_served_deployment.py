@@ -27,8 +27,9 @@ def _wait_for_deployment(timeout_s: float = 90) -> None:
     pytest.fail("paletteflow serve did not register its deployments in time")
 
 
-@pytest.fixture
-def served(prefect_api, tmp_path):
+@pytest.fixture(scope="module")
+def served(prefect_api, tmp_path_factory):
+    tmp_path = tmp_path_factory.mktemp("serve")
     env = {**os.environ, "PREFECT_API_URL": prefect_api}
     log = (tmp_path / "serve.log").open("w")
     process = subprocess.Popen(
@@ -48,6 +49,15 @@ def served(prefect_api, tmp_path):
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
         log.close()
+
+
+def test_the_ui_form_offers_closed_choices_as_lists(served):
+    """What the UI renders: the served deployment's schema, read back from the server."""
+    with get_client(sync_client=True) as client:
+        deployment = client.read_deployment_by_name(PALETTE_VARIATIONS_DEPLOYMENT)
+    fields = deployment.parameter_openapi_schema["definitions"]["VariationRequest"]["properties"]
+    assert fields["generator"]["enum"] == ["offline", "openai", "jigsawstack"]
+    assert fields["format"]["enum"] == ["png", "webp"]
 
 
 def test_run_deployment_from_a_parent_flow(served, tmp_path, sample_logo_png):
