@@ -15,6 +15,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 
 import paletteflow
 from flows.artifacts import RunArtifacts
+from flows.events import announce_variations
 from flows.task_runners import make_task_runner
 from paletteflow.errors import InputError, VariationError
 from paletteflow.models import (
@@ -131,6 +132,9 @@ def palette_variations(request: VariationRequest) -> list[dict[str, Any]]:
         )
         manifest = _with_showcase(settings, manifest, logger)
         manifest_url = write_manifest(settings, manifest)
+    announce_variations(
+        manifest, manifest_path, storage.location(manifest_path), request.min_variations
+    )
     summary = _summary(len(variations), failures)
     logger.info(
         "%s in %.3f s; manifest at %s", summary, time.perf_counter() - started, manifest_path
