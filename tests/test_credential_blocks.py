@@ -50,9 +50,7 @@ def block_request(bucket, image, credentials_block: str, **fields) -> VariationR
     )
 
 
-def test_aws_credentials_block(
-    prefect_api, bucket, fault_proxy, logo_file, no_environment_keys
-):
+def test_aws_credentials_block(prefect_api, bucket, fault_proxy, logo_file, no_environment_keys):
     aws_credentials(fault_proxy.endpoint).save("pf-aws-test", overwrite=True)
     request = block_request(bucket, logo_file, "aws-credentials/pf-aws-test")
     assert BLOCK_SECRET not in request.model_dump_json()
@@ -110,12 +108,13 @@ def test_aws_credentials_block_that_assumes_a_role(
     ("reference", "message"),
     [
         ("aws-credentials/nobody", "there is no Prefect aws-credentials block named 'nobody'"),
-        ("json/settings", "paletteflow reads secret, aws-credentials, minio-credentials, s3-bucket"),
+        (
+            "json/settings",
+            "paletteflow reads secret, aws-credentials, minio-credentials, s3-bucket",
+        ),
     ],
 )
-def test_a_block_that_cannot_serve_is_one_line(
-    prefect_api, bucket, logo_file, reference, message
-):
+def test_a_block_that_cannot_serve_is_one_line(prefect_api, bucket, logo_file, reference, message):
     with pytest.raises(Exception, match=message) as raised:
         palette_variations(block_request(bucket, logo_file, reference))
     assert type(raised.value).__name__ == "InputError"

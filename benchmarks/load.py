@@ -1,0 +1,480 @@
+"""Many runs at once on a served deployment: what a local Prefect server and `paletteflow serve` hold.
+
+    make load                                   # or: .venv/bin/python -m benchmarks.load [sqlite|postgresql]
+
+For each database (SQLite, Prefect's default; PostgreSQL, a throwaway cluster
+of Debian's postgresql started here), as a user runs it: `paletteflow server
+start` on a new PREFECT_HOME and a free port, `paletteflow serve`, then
+
+- burst: 50 palette-variations runs created at once through the API, as the
+  UI's Run button creates them (n 3 to 7, three identical requests, two bad
+  inputs: a missing image and a text file named .png);
+- inbox: 200 request files (two of them bad) in one storage's inbox/, and two
+  process-inbox runs created at once over it, so they overlap on every file.
+
+Checked, and the script exits non-zero when any fails: every good run
+Completed and every bad one Failed with a one-line message naming the
+problem; every inbox request has exactly one outcome (done/ or failed/), none
+is left in inbox/ and no lease in processing/; storage holds exactly the
+variations the manifests list, and no temporary file. Reported: runs and
+variations per minute, p50/p95 from creation to Completed (the server's own
+timestamps), task and flow retries, 503s the server answered (it logs each,
+PREFECT_API_LOG_RETRYABLE_ERRORS), crashed runs, and peak RSS of the serving
+process, of everything it started at once, and of the server.
+
+Writes bench-results/load.json and load.md; the server's and serve's logs go
+beside them. Small images (the 256 px sample logo): this measures the
+orchestration, not the recolouring.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from benchmarks.startup import free_port, user_env
+from paletteflow.imageio import encode_png
+from paletteflow.sample import draw_sample_logo
+
+RESULTS = Path("bench-results")
+BIN = Path(sys.executable).parent
+BURST_RUNS = 50
+INBOX_REQUESTS = 200
+INBOX_RUNS = 2
+IDENTICAL = 3
+SIDE = 256
+TIMEOUT_S = 3600
+POLL_S = 2.0
+SAMPLE_S = 0.5
+# A schedule that never comes during the benchmark: only the runs created here run.
+NEVER_CRON = "0 0 29 2 *"
+TERMINAL = {"COMPLETED", "FAILED", "CRASHED", "CANCELLED"}
+STORED = re.compile(r"(\d+) of (\d+) variations stored")
+RETRYABLE_LOGGED = "Encountered retryable exception in request"
+POSTGRES_USER = "postgres"
+
+
+def api(path: str, client: httpx.Client, body: dict[str, Any] | None = None) -> Any:
+    """One API call; a 503 (the database was busy) is retried and counted, as Prefect's client does."""
+    for _ in range(60):
+        answer = client.post(path, json=body) if body is not None else client.get(path)
+        if answer.status_code != 503:
+            answer.raise_for_status()
+            return answer.json()
+        client.busy += 1  # type: ignore[attr-defined]
+        time.sleep(0.5)
+    raise RuntimeError(f"{path} answered 503 sixty times in a row")
+
+
+def filtered(client: httpx.Client, kind: str, body: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every object a /{kind}/filter query matches, page by page."""
+    found: list[dict[str, Any]] = []
+    while True:
+        page = api(f"/{kind}/filter", client, {**body, "offset": len(found), "limit": 200})
+        found += page
+        if len(page) < 200:
+            return found
+
+
+def wait_until_finished(client: httpx.Client, ids: list[str]) -> list[dict[str, Any]]:
+    deadline = time.monotonic() + TIMEOUT_S
+    while time.monotonic() < deadline:
+        runs = filtered(client, "flow_runs", {"flow_runs": {"id": {"any_": ids}}})
+        if len(runs) == len(ids) and all(run["state"]["type"] in TERMINAL for run in runs):
+            return runs
+        time.sleep(POLL_S)
+    raise RuntimeError(f"{len(ids)} runs did not all finish within {TIMEOUT_S} s")
+
+
+def seconds_between(start: str, end: str) -> float:
+    return (datetime.fromisoformat(end) - datetime.fromisoformat(start)).total_seconds()
+
+
+def percentiles(values: list[float]) -> dict[str, float]:
+    if len(values) < 2:
+        return {"p50": values[0] if values else float("nan"), "p95": float("nan")}
+    cuts = statistics.quantiles(values, n=20, method="inclusive")
+    return {"p50": statistics.median(values), "p95": cuts[18]}
+
+
+class ProcessGroupMemory:
+    """Peak RSS of one process, and of its whole process group at once, sampled in a thread."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        self.group_peak_kb = 0
+        self.most_processes = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+
+    def _sample(self) -> None:
+        while not self._stop.wait(SAMPLE_S):
+            members = [rss for pgid, rss in _processes() if pgid == self.pid]
+            self.group_peak_kb = max(self.group_peak_kb, sum(members))
+            self.most_processes = max(self.most_processes, len(members))
+
+    def stop(self) -> dict[str, float]:
+        """The peaks in MiB: the process's own high-water mark (VmHWM) and the group's sampled sum."""
+        self._stop.set()
+        self._thread.join()
+        return {
+            "process_peak_mib": peak_rss_kb(self.pid) / 1024,
+            "group_peak_mib": self.group_peak_kb / 1024,
+            "most_processes": self.most_processes,
+        }
+
+
+def peak_rss_kb(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    return 0
+
+
+def _processes() -> Iterator[tuple[int, int]]:
+    """(process group, RSS in kB) of every process still readable in /proc."""
+    page_kb = os.sysconf("SC_PAGE_SIZE") // 1024
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        yield int(fields[2]), int(fields[21]) * page_kb
+
+
+@contextmanager
+def started(command: list[str], env: dict[str, str], log: Path) -> Iterator[subprocess.Popen]:
+    """A process in its own process group, its output in `log`, stopped with its group."""
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            command, env=env, stdout=output, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    try:
+        yield process
+    finally:
+        with_group_stopped(process)
+
+
+def with_group_stopped(process: subprocess.Popen) -> None:
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=60)
+    except ProcessLookupError:
+        return
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
+@contextmanager
+def postgres(work: Path) -> Iterator[str]:
+    """A throwaway PostgreSQL cluster on 127.0.0.1, run by a non-root user; its asyncpg URL."""
+    binaries = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
+    if not binaries:
+        raise RuntimeError("PostgreSQL is not installed: `make load` installs Debian's postgresql")
+    bin_dir = binaries[-1].parent
+    data = work / "pgdata"
+    data.mkdir()
+    as_user: list[str] = []
+    if os.geteuid() == 0:  # initdb and postgres refuse to run as root
+        shutil.chown(work, POSTGRES_USER)
+        shutil.chown(data, POSTGRES_USER)
+        as_user = ["runuser", "-u", POSTGRES_USER, "--"]
+    port = free_port()
+    run = [*as_user, str(bin_dir / "initdb"), "-D", str(data), "-U", "prefect", "--auth=trust"]
+    subprocess.run(run, check=True, capture_output=True, timeout=300)
+    options = f"-p {port} -k {work} -c listen_addresses=127.0.0.1 -c max_connections=200"
+    pg_ctl = [*as_user, str(bin_dir / "pg_ctl"), "-D", str(data)]
+    log = work / "postgres.log"
+    subprocess.run(
+        [*pg_ctl, "-o", options, "-l", str(log), "-w", "start"],
+        check=True, capture_output=True, timeout=120,
+    )  # fmt: skip
+    try:
+        subprocess.run(
+            [*as_user, str(bin_dir / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U",
+             "prefect", "prefect"],
+            check=True, capture_output=True, timeout=60,
+        )  # fmt: skip
+        yield f"postgresql+asyncpg://prefect@127.0.0.1:{port}/prefect"
+    finally:
+        subprocess.run([*pg_ctl, "-m", "fast", "stop"], capture_output=True, timeout=120)
+
+
+def burst_requests(work: Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The burst's good requests (some identical) and its two bad ones."""
+    storage = str(work / "burst-store")
+    logo = str(work / "logo.png")
+    good = [
+        {"image": logo, "storage": storage, "n": 3 + index % 5,
+         "theme": "identical" if index < IDENTICAL else f"load burst {index}"}
+        for index in range(BURST_RUNS - 2)
+    ]  # fmt: skip
+    not_an_image = work / "notes.png"
+    not_an_image.write_text("these are notes, not an image")
+    bad = [
+        {"image": str(work / "missing.png"), "storage": storage, "n": 3},
+        {"image": str(not_an_image), "storage": storage, "n": 3},
+    ]
+    return good, bad
+
+
+def run_burst(client: httpx.Client, deployment: str, work: Path) -> dict[str, Any]:
+    good, bad = burst_requests(work)
+    created = [
+        api(f"/deployments/{deployment}/create_flow_run", client, {"parameters": {"request": r}})
+        for r in good + bad
+    ]
+    ids = [run["id"] for run in created]
+    runs = {run["id"]: run for run in wait_until_finished(client, ids)}
+    good_runs = [runs[i] for i in ids[: len(good)]]
+    bad_runs = [runs[i] for i in ids[len(good) :]]
+    problems = [
+        f"good run {run['name']} ended {run['state']['type']}: {run['state']['message']}"
+        for run in good_runs
+        if run["state"]["type"] != "COMPLETED"
+    ]
+    for run, expected in zip(bad_runs, ("image not found", "not an image"), strict=True):
+        message = run["state"]["message"] or ""
+        if run["state"]["type"] != "FAILED" or "\n" in message or expected not in message.lower():
+            problems.append(f"bad run {run['name']}: {run['state']['type']} {message!r}")
+    stored = sum(int(STORED.search(run["state"]["message"] or "0 of 0 variations stored")[1])
+                 for run in good_runs)  # fmt: skip
+    return summarise(client, list(runs.values()), good_runs, stored, problems) | {
+        "storage": check_storage(work / "burst-store"),
+        "bad_messages": [run["state"]["message"] for run in bad_runs],
+    }
+
+
+def write_inbox(work: Path) -> Path:
+    store = work / "inbox-store"
+    (store / "uploads").mkdir(parents=True)
+    shutil.copy(work / "logo.png", store / "uploads" / "logo.png")
+    inbox = store / "inbox"
+    inbox.mkdir()
+    for index in range(INBOX_REQUESTS):
+        request = {"image": "uploads/logo.png", "n": 3 + index % 5, "theme": f"inbox {index}"}
+        if index in (INBOX_REQUESTS // 3, 2 * INBOX_REQUESTS // 3):
+            request = {"image": "uploads/missing.png", "n": 3}
+        (inbox / f"request-{index:03d}.json").write_text(json.dumps(request))
+    return store
+
+
+def run_inbox(client: httpx.Client, deployment: str, work: Path) -> dict[str, Any]:
+    store = write_inbox(work)
+    parameters = {"storage": str(store), "max_requests": INBOX_REQUESTS}
+    ids = [
+        api(f"/deployments/{deployment}/create_flow_run", client, {"parameters": parameters})["id"]
+        for _ in range(INBOX_RUNS)
+    ]
+    inbox_runs = wait_until_finished(client, ids)
+    subflows_of = {
+        parent: filtered(
+            client, "flow_runs", {"flow_runs": {"parent_flow_run_id": {"any_": [parent]}}}
+        )
+        for parent in ids
+    }
+    subflows = [run for runs in subflows_of.values() for run in runs]
+    problems = [
+        f"inbox run {run['name']} ended {run['state']['type']}: {run['state']['message']}"
+        for run in inbox_runs
+        if run["state"]["type"] != "COMPLETED"
+    ]
+    outcomes = {
+        folder: sorted(path.name for path in (store / folder).glob("*.json"))
+        for folder in ("done", "failed")
+    }
+    handled = outcomes["done"] + outcomes["failed"]
+    if sorted(handled) != sorted(set(handled)) or len(handled) != INBOX_REQUESTS:
+        problems.append(f"{len(handled)} outcomes ({len(set(handled))} distinct) for "
+                        f"{INBOX_REQUESTS} requests")  # fmt: skip
+    if len(outcomes["failed"]) != 2:
+        problems.append(f"{len(outcomes['failed'])} requests failed; the 2 bad ones should")
+    if not all(subflows_of.values()):
+        problems.append("one inbox run did all the work: the two did not overlap")
+    left = sorted(p.name for p in (store / "inbox").glob("*")) + sorted(
+        p.name for p in (store / "processing").glob("*")
+    )
+    if left:
+        problems.append(f"left in inbox/ or processing/: {left[:5]}")
+    good = [run for run in subflows if run["state"]["type"] == "COMPLETED"]
+    stored = sum(int(STORED.search(run["state"]["message"])[1]) for run in good)
+    report = summarise(client, inbox_runs + subflows, good, stored, problems)
+    return report | {
+        "storage": check_storage(store),
+        "subflows_per_inbox_run": [len(runs) for runs in subflows_of.values()],
+        "failed_outcomes": [
+            json.loads((store / "failed" / name).read_text())["error"]
+            for name in outcomes["failed"]
+        ],
+    }
+
+
+def summarise(
+    client: httpx.Client,
+    runs: list[dict[str, Any]],
+    good: list[dict[str, Any]],
+    stored: int,
+    problems: list[str],
+) -> dict[str, Any]:
+    """Throughput and latency from the server's timestamps, and the retries its records show."""
+    first = min(run["created"] for run in runs)
+    last = max(run["end_time"] or run["created"] for run in runs)
+    minutes = seconds_between(first, last) / 60
+    latencies = [seconds_between(run["created"], run["end_time"]) for run in good]
+    tasks = filtered(client, "task_runs", {"flow_runs": {"id": {"any_": [r["id"] for r in runs]}}})
+    return {
+        "runs": len(runs),
+        "completed": len(good),
+        "crashed": sum(run["state"]["type"] == "CRASHED" for run in runs),
+        "minutes": minutes,
+        "runs_per_minute": len(good) / minutes,
+        "variations": stored,
+        "variations_per_minute": stored / minutes,
+        "latency_s": percentiles(latencies),
+        "task_runs": len(tasks),
+        "task_retries": sum(max(task["run_count"] - 1, 0) for task in tasks),
+        "flow_retries": sum(max(run["run_count"] - 1, 0) for run in runs),
+        "problems": problems,
+    }
+
+
+def check_storage(store: Path) -> dict[str, Any]:
+    """Variation files in storage against the variations the manifests list, and stray temporaries."""
+    listed: set[str] = set()
+    for manifest in store.rglob("manifest.json"):
+        record = json.loads(manifest.read_text())
+        listed |= {variation["image_path"] for variation in record["variations"]}
+    files = {
+        path.relative_to(store).as_posix()
+        for path in store.rglob("*/variations/*")
+        if path.is_file()
+    }
+    temporaries = [path.name for path in store.rglob("*.part")]
+    return {
+        "variation_files": len(files),
+        "variations_in_manifests": len(listed),
+        "same": files == listed,
+        "temporaries": temporaries,
+    }
+
+
+def measure(database: str, work: Path) -> dict[str, Any]:
+    (work / "logo.png").write_bytes(encode_png(draw_sample_logo(SIDE)))
+    port = free_port()
+    env = user_env(work / "home", port) | {"PREFECT_API_LOG_RETRYABLE_ERRORS": "true"}
+    report: dict[str, Any] = {"database": database, "load_average_start": os.getloadavg()}
+    with postgres(work) if database == "postgresql" else _no_database() as url:
+        if url:
+            env["PREFECT_API_DATABASE_CONNECTION_URL"] = url
+        paletteflow = str(BIN / "paletteflow")
+        subprocess.run([paletteflow, "server", "start"], env=env, check=True, timeout=600)
+        server_log = work / "home" / "paletteflow-server.log"
+        server_pid = json.loads((work / "home" / "paletteflow-server.json").read_text())["pid"]
+        serve_log = RESULTS / f"load-{database}-serve.log"
+        try:
+            with (
+                httpx.Client(base_url=f"http://127.0.0.1:{port}/api", timeout=60) as client,
+                started([paletteflow, "serve", "--inbox-cron", NEVER_CRON], env, serve_log) as serve,
+            ):  # fmt: skip
+                client.busy = 0  # type: ignore[attr-defined]
+                memory = ProcessGroupMemory(serve.pid)
+                variations = deployment_id(client, "palette-variations/palette-variations")
+                inbox = deployment_id(client, "process-inbox/process-inbox")
+                report["burst"] = run_burst(client, variations, work)
+                report["inbox"] = run_inbox(client, inbox, work)
+                report["serve_memory"] = memory.stop()
+                report["server_peak_mib"] = peak_rss_kb(server_pid) / 1024
+                report["client_503s"] = client.busy  # type: ignore[attr-defined]
+        finally:
+            subprocess.run([paletteflow, "server", "stop"], env=env, timeout=120)
+            shutil.copy(server_log, RESULTS / f"load-{database}-server.log")
+    text = server_log.read_text(errors="replace")
+    report["server_503s"] = text.count(RETRYABLE_LOGGED)
+    report["database_locked"] = text.count("database is locked")
+    report["load_average_end"] = os.getloadavg()
+    return report
+
+
+@contextmanager
+def _no_database() -> Iterator[None]:
+    yield None
+
+
+def deployment_id(client: httpx.Client, name: str) -> str:
+    deadline = time.monotonic() + 600
+    while time.monotonic() < deadline:
+        answer = client.get(f"/deployments/name/{name}")
+        if answer.status_code == 200:
+            return answer.json()["id"]
+        time.sleep(0.5)
+    raise RuntimeError(f"{name} was not registered within 600 s")
+
+
+def render(reports: list[dict[str, Any]]) -> str:
+    lines = [
+        f"`.venv/bin/python -m benchmarks.load`, {datetime.now().date()}, {os.cpu_count()} cores",
+        "",
+        "| database | phase | runs (completed) | runs/min | variations/min | p50 s | p95 s "
+        "| task retries | 503s (server) | 503s (our client) | crashed | peak RSS serve / group MiB "
+        "| load avg |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for report in reports:
+        memory = report["serve_memory"]
+        for phase in ("burst", "inbox"):
+            result = report[phase]
+            lines.append(
+                f"| {report['database']} | {phase} | {result['runs']} ({result['completed']}) "
+                f"| {result['runs_per_minute']:.1f} | {result['variations_per_minute']:.0f} "
+                f"| {result['latency_s']['p50']:.1f} | {result['latency_s']['p95']:.1f} "
+                f"| {result['task_retries']} | {report['server_503s']} | {report['client_503s']} "
+                f"| {result['crashed']} | {memory['process_peak_mib']:.0f} / "
+                f"{memory['group_peak_mib']:.0f} ({memory['most_processes']} processes) "
+                f"| {report['load_average_start'][0]:.1f} to {report['load_average_end'][0]:.1f} |"
+            )
+    problems = [
+        f"- {report['database']} {phase}: {problem}"
+        for report in reports
+        for phase in ("burst", "inbox")
+        for problem in report[phase]["problems"]
+    ]
+    return "\n".join([*lines, "", *(problems or ["every check passed"])]) + "\n"
+
+
+def main() -> None:
+    RESULTS.mkdir(exist_ok=True)
+    databases = sys.argv[1:] or ["sqlite", "postgresql"]
+    reports = []
+    for database in databases:
+        with tempfile.TemporaryDirectory(prefix=f"paletteflow-load-{database}-") as folder:
+            reports.append(measure(database, Path(folder)))
+        (RESULTS / "load.json").write_text(json.dumps(reports, indent=2, default=str))
+    table = render(reports)
+    (RESULTS / "load.md").write_text(table)
+    sys.stdout.write(table)
+    if any(report[phase]["problems"] for report in reports for phase in ("burst", "inbox")):
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
