@@ -28,8 +28,9 @@ from prefect.artifacts import (
     update_progress_artifact,
 )
 
-from paletteflow.models import Failure, Variation
-from paletteflow.report import previews_markdown, variation_rows
+from paletteflow.models import Failure, StoredFile, Variation
+from paletteflow.report import picture_data_uri, previews_markdown, variation_rows
+from paletteflow.storage import Storage
 from paletteflow.variations import slugify
 
 PROGRESS_INTERVAL_S = 1.0
@@ -94,8 +95,14 @@ class RunArtifacts:
         )
 
     def publish(
-        self, variations: list[Variation], failures: list[Failure], manifest_location: str
+        self,
+        variations: list[Variation],
+        failures: list[Failure],
+        manifest_location: str,
+        storage: Storage,
+        contact_sheet: StoredFile | None,
     ) -> None:
+        """The results table, and the previews with the contact sheet as their picture."""
         self._call(
             "results table",
             create_table_artifact,
@@ -105,10 +112,13 @@ class RunArtifacts:
         )
         self._call(
             "previews",
-            create_markdown_artifact,
-            markdown=previews_markdown(variations, failures, manifest_location),
+            _create_previews,
             key=f"{self.key}-previews",
-            description="Palettes and images of this run",
+            variations=variations,
+            failures=failures,
+            manifest_location=manifest_location,
+            storage=storage,
+            contact_sheet=contact_sheet,
         )
 
     def _call(self, what: str, function: Callable[..., Any], **arguments: Any) -> Future[Any]:
@@ -116,3 +126,31 @@ class RunArtifacts:
         call = self._calls.submit(contextvars.copy_context().run, function, **arguments)
         self._pending.append((what, call))
         return call
+
+
+def _create_previews(
+    key: str,
+    variations: list[Variation],
+    failures: list[Failure],
+    manifest_location: str,
+    storage: Storage,
+    contact_sheet: StoredFile | None,
+) -> None:
+    """Run in the artifacts' thread, so reading and shrinking the sheet keeps the flow waiting for nothing."""
+    picture = _picture(storage, contact_sheet)
+    create_markdown_artifact(
+        markdown=previews_markdown(variations, failures, manifest_location, picture),
+        key=key,
+        description="Contact sheet and palettes of this run",
+    )
+
+
+def _picture(storage: Storage, contact_sheet: StoredFile | None) -> str | None:
+    """The sheet as a data: URI; without it (not made, or unreadable) the previews still go up."""
+    if contact_sheet is None:
+        return None
+    try:
+        return picture_data_uri(storage.read(contact_sheet.path))
+    except Exception as error:
+        get_run_logger().warning("the contact sheet is left out of the previews: %s", error)
+        return None

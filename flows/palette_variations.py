@@ -113,7 +113,6 @@ def palette_variations(request: VariationRequest) -> list[dict[str, Any]]:
             request, generated.palettes, uploaded.base, storage, artifacts, logger
         )
         finished = time.perf_counter()
-        artifacts.publish(variations, failures, storage.location(manifest_path))
         progress.presenting()
         manifest = Manifest(
             paletteflow_version=paletteflow.__version__,
@@ -131,6 +130,9 @@ def palette_variations(request: VariationRequest) -> list[dict[str, Any]]:
             ),
         )
         manifest = _with_showcase(settings, manifest, logger)
+        artifacts.publish(
+            variations, failures, storage.location(manifest_path), storage, manifest.contact_sheet
+        )
         manifest_url = write_manifest(settings, manifest)
     announce_variations(
         manifest, manifest_path, storage.location(manifest_path), request.min_variations
