@@ -1,4 +1,4 @@
-"""prefect-aws's AwsCredentials and S3Bucket blocks as `credentials_block`, on moto's S3 in server mode.
+"""prefect-aws's credentials blocks as `credentials_block`, on moto's S3 in server mode.
 
 The environment's keys are removed, so a write that succeeds was signed with
 the block's; the fault proxy in front of moto records which access key signed
@@ -50,9 +50,26 @@ def block_request(bucket, image, credentials_block: str, **fields) -> VariationR
     )
 
 
-def test_aws_credentials_block(prefect_api, bucket, fault_proxy, logo_file, no_environment_keys):
-    aws_credentials(fault_proxy.endpoint).save("pf-aws-test", overwrite=True)
-    request = block_request(bucket, logo_file, "aws-credentials/pf-aws-test")
+def minio_credentials(endpoint: str):
+    from prefect_aws import MinIOCredentials
+
+    return MinIOCredentials(
+        minio_root_user=BLOCK_KEY,
+        minio_root_password=BLOCK_SECRET,
+        region_name="us-east-1",
+        aws_client_parameters={"endpoint_url": endpoint},
+    )
+
+
+@pytest.mark.parametrize(
+    ("block_type", "make_block"),
+    [("aws-credentials", aws_credentials), ("minio-credentials", minio_credentials)],
+)
+def test_credentials_block(
+    prefect_api, bucket, fault_proxy, logo_file, no_environment_keys, block_type, make_block
+):
+    make_block(fault_proxy.endpoint).save("pf-block-test", overwrite=True)
+    request = block_request(bucket, logo_file, f"{block_type}/pf-block-test")
     assert BLOCK_SECRET not in request.model_dump_json()
 
     variations, state = run_flow(request)
