@@ -41,6 +41,17 @@ def test_finished_requests_are_cleaned_up_not_rerun(inbox_storage):
     assert lease is not None
 
 
+def test_a_released_request_waits_in_the_inbox_for_the_next_claim(inbox_storage):
+    _drop(inbox_storage, "a.json", {"image": "x.png"})
+    inbox = Inbox(inbox_storage)
+    lease = inbox.claim("a.json")
+    assert Inbox(inbox_storage).claim("a.json") is None
+    inbox.release(lease)
+    assert inbox.pending() == ["a.json"]
+    assert inbox_storage.list("processing") == [] and inbox_storage.list("failed") == []
+    assert Inbox(inbox_storage).claim("a.json") is not None
+
+
 def test_inbox_flow_end_to_end(prefect_api, inbox_storage, sample_logo_png):
     inbox_storage.write("uploads/logo.png", sample_logo_png, "image/png")
     _drop(inbox_storage, "good.json", {"image": "uploads/logo.png", "theme": "forest", "n": 2})
