@@ -118,6 +118,7 @@ class ProcessGroupMemory:
 
     def __init__(self, pid: int) -> None:
         self.pid = pid
+        reset_peak_rss(pid)
         self.group_peak_kb = 0
         self.most_processes = 0
         self._stop = threading.Event()
@@ -139,6 +140,11 @@ class ProcessGroupMemory:
             "group_peak_mib": self.group_peak_kb / 1024,
             "most_processes": self.most_processes,
         }
+
+
+def reset_peak_rss(pid: int) -> None:
+    """Start the process's VmHWM afresh (Linux's clear_refs 5), so each phase has its own peak."""
+    Path(f"/proc/{pid}/clear_refs").write_text("5")
 
 
 def peak_rss_kb(pid: int) -> int:
@@ -225,10 +231,11 @@ def burst_requests(work: Path) -> tuple[list[dict[str, Any]], list[dict[str, Any
     storage = str(work / "burst-store")
     logo = str(work / "logo.png")
     good = [
-        {"image": logo, "storage": storage, "n": 3 + index % 5,
-         "theme": "identical" if index < IDENTICAL else f"load burst {index}"}
+        {"image": logo, "storage": storage, "n": 5, "theme": "identical"}
+        if index < IDENTICAL
+        else {"image": logo, "storage": storage, "n": 3 + index % 5, "theme": f"burst {index}"}
         for index in range(BURST_RUNS - 2)
-    ]  # fmt: skip
+    ]
     not_an_image = work / "notes.png"
     not_an_image.write_text("these are notes, not an image")
     bad = [
@@ -259,8 +266,9 @@ def run_burst(client: httpx.Client, deployment: str, work: Path) -> dict[str, An
             problems.append(f"bad run {run['name']}: {run['state']['type']} {message!r}")
     stored = sum(int(STORED.search(run["state"]["message"] or "0 of 0 variations stored")[1])
                  for run in good_runs)  # fmt: skip
-    return summarise(client, list(runs.values()), good_runs, stored, problems) | {
-        "storage": check_storage(work / "burst-store"),
+    latencies = [seconds_between(run["created"], run["end_time"]) for run in good_runs]
+    return summarise(client, list(runs.values()), len(good_runs), stored, latencies, problems) | {
+        "storage": check_storage(work / "burst-store", problems),
         "bad_messages": [run["state"]["message"] for run in bad_runs],
     }
 
@@ -269,13 +277,16 @@ def write_inbox(work: Path) -> Path:
     store = work / "inbox-store"
     (store / "uploads").mkdir(parents=True)
     shutil.copy(work / "logo.png", store / "uploads" / "logo.png")
-    inbox = store / "inbox"
+    inbox, written = store / "inbox", store / "requests"
     inbox.mkdir()
+    written.mkdir()
     for index in range(INBOX_REQUESTS):
         request = {"image": "uploads/logo.png", "n": 3 + index % 5, "theme": f"inbox {index}"}
         if index in (INBOX_REQUESTS // 3, 2 * INBOX_REQUESTS // 3):
             request = {"image": "uploads/missing.png", "n": 3}
-        (inbox / f"request-{index:03d}.json").write_text(json.dumps(request))
+        name = f"request-{index:03d}.json"
+        (inbox / name).write_text(json.dumps(request))
+        shutil.copy2(inbox / name, written / name)  # the inbox's copy goes once handled
     return store
 
 
@@ -307,8 +318,13 @@ def run_inbox(client: httpx.Client, deployment: str, work: Path) -> dict[str, An
     if sorted(handled) != sorted(set(handled)) or len(handled) != INBOX_REQUESTS:
         problems.append(f"{len(handled)} outcomes ({len(set(handled))} distinct) for "
                         f"{INBOX_REQUESTS} requests")  # fmt: skip
-    if len(outcomes["failed"]) != 2:
-        problems.append(f"{len(outcomes['failed'])} requests failed; the 2 bad ones should")
+    failed_errors = [
+        json.loads((store / "failed" / name).read_text())["error"] for name in outcomes["failed"]
+    ]
+    if len(failed_errors) != 2 or not all("image not found" in e for e in failed_errors):
+        problems.append(
+            f"{len(failed_errors)} requests failed, the 2 bad ones should: {failed_errors}"
+        )
     if not all(subflows_of.values()):
         problems.append("one inbox run did all the work: the two did not overlap")
     left = sorted(p.name for p in (store / "inbox").glob("*")) + sorted(
@@ -318,36 +334,43 @@ def run_inbox(client: httpx.Client, deployment: str, work: Path) -> dict[str, An
         problems.append(f"left in inbox/ or processing/: {left[:5]}")
     good = [run for run in subflows if run["state"]["type"] == "COMPLETED"]
     stored = sum(int(STORED.search(run["state"]["message"])[1]) for run in good)
-    report = summarise(client, inbox_runs + subflows, good, stored, problems)
+    # From the moment a request file was written to the moment its outcome was.
+    latencies = [
+        (store / "done" / name).stat().st_mtime - (store / "requests" / name).stat().st_mtime
+        for name in outcomes["done"]
+    ]
+    report = summarise(
+        client, inbox_runs + subflows, len(outcomes["done"]), stored, latencies, problems
+    )
     return report | {
-        "storage": check_storage(store),
+        "storage": check_storage(store, problems),
         "subflows_per_inbox_run": [len(runs) for runs in subflows_of.values()],
-        "failed_outcomes": [
-            json.loads((store / "failed" / name).read_text())["error"]
-            for name in outcomes["failed"]
-        ],
+        "subflow_seconds": percentiles(
+            [seconds_between(run["start_time"], run["end_time"]) for run in good]
+        ),
+        "failed_outcomes": failed_errors,
     }
 
 
 def summarise(
     client: httpx.Client,
     runs: list[dict[str, Any]],
-    good: list[dict[str, Any]],
+    completed: int,
     stored: int,
+    latencies: list[float],
     problems: list[str],
 ) -> dict[str, Any]:
-    """Throughput and latency from the server's timestamps, and the retries its records show."""
+    """Throughput over the phase (first creation to last end, the server's clock) and retries."""
     first = min(run["created"] for run in runs)
     last = max(run["end_time"] or run["created"] for run in runs)
     minutes = seconds_between(first, last) / 60
-    latencies = [seconds_between(run["created"], run["end_time"]) for run in good]
     tasks = filtered(client, "task_runs", {"flow_runs": {"id": {"any_": [r["id"] for r in runs]}}})
     return {
         "runs": len(runs),
-        "completed": len(good),
+        "completed": completed,
         "crashed": sum(run["state"]["type"] == "CRASHED" for run in runs),
         "minutes": minutes,
-        "runs_per_minute": len(good) / minutes,
+        "per_minute": completed / minutes,
         "variations": stored,
         "variations_per_minute": stored / minutes,
         "latency_s": percentiles(latencies),
@@ -358,7 +381,7 @@ def summarise(
     }
 
 
-def check_storage(store: Path) -> dict[str, Any]:
+def check_storage(store: Path, problems: list[str]) -> dict[str, Any]:
     """Variation files in storage against the variations the manifests list, and stray temporaries."""
     listed: set[str] = set()
     for manifest in store.rglob("manifest.json"):
@@ -370,6 +393,11 @@ def check_storage(store: Path) -> dict[str, Any]:
         if path.is_file()
     }
     temporaries = [path.name for path in store.rglob("*.part")]
+    if files != listed or temporaries:
+        problems.append(
+            f"{len(files)} variation files, {len(listed)} variations in manifests, "
+            f"{len(files ^ listed)} in one and not the other; temporaries {temporaries[:3]}"
+        )
     return {
         "variation_files": len(files),
         "variations_in_manifests": len(listed),
@@ -378,17 +406,42 @@ def check_storage(store: Path) -> dict[str, Any]:
     }
 
 
+class Phase:
+    """What the logs and memory show between a phase's start and end."""
+
+    def __init__(self, server_log: Path, serve_log: Path, serve_pid: int, server_pid: int) -> None:
+        self.logs = {"server": server_log, "serve": serve_log}
+        self.marks = {name: log.stat().st_size for name, log in self.logs.items()}
+        self.server_pid = server_pid
+        reset_peak_rss(server_pid)
+        self.memory = ProcessGroupMemory(serve_pid)
+
+    def end(self) -> dict[str, Any]:
+        text = {
+            name: log.read_bytes()[self.marks[name] :].decode(errors="replace")
+            for name, log in self.logs.items()
+        }
+        return {
+            "serve_memory": self.memory.stop(),
+            "server_peak_mib": peak_rss_kb(self.server_pid) / 1024,
+            "server_503s": text["server"].count(RETRYABLE_LOGGED),
+            "database_locked": text["server"].count("database is locked"),
+            "subflow_api_retries": text["serve"].count("the Prefect API failed"),
+            "deferred": text["serve"].count("stays in the inbox for the next run"),
+        }
+
+
 def measure(database: str, work: Path) -> dict[str, Any]:
     (work / "logo.png").write_bytes(encode_png(draw_sample_logo(SIDE)))
     port = free_port()
     env = user_env(work / "home", port) | {"PREFECT_API_LOG_RETRYABLE_ERRORS": "true"}
     report: dict[str, Any] = {"database": database, "load_average_start": os.getloadavg()}
+    paletteflow = str(BIN / "paletteflow")
+    server_log = work / "home" / "paletteflow-server.log"
     with postgres(work) if database == "postgresql" else _no_database() as url:
         if url:
             env["PREFECT_API_DATABASE_CONNECTION_URL"] = url
-        paletteflow = str(BIN / "paletteflow")
         subprocess.run([paletteflow, "server", "start"], env=env, check=True, timeout=600)
-        server_log = work / "home" / "paletteflow-server.log"
         server_pid = json.loads((work / "home" / "paletteflow-server.json").read_text())["pid"]
         serve_log = RESULTS / f"load-{database}-serve.log"
         try:
@@ -397,20 +450,16 @@ def measure(database: str, work: Path) -> dict[str, Any]:
                 started([paletteflow, "serve", "--inbox-cron", NEVER_CRON], env, serve_log) as serve,
             ):  # fmt: skip
                 client.busy = 0  # type: ignore[attr-defined]
-                memory = ProcessGroupMemory(serve.pid)
                 variations = deployment_id(client, "palette-variations/palette-variations")
                 inbox = deployment_id(client, "process-inbox/process-inbox")
-                report["burst"] = run_burst(client, variations, work)
-                report["inbox"] = run_inbox(client, inbox, work)
-                report["serve_memory"] = memory.stop()
-                report["server_peak_mib"] = peak_rss_kb(server_pid) / 1024
+                for name, run in (("burst", run_burst), ("inbox", run_inbox)):
+                    phase = Phase(server_log, serve_log, serve.pid, server_pid)
+                    report[name] = run(client, variations if name == "burst" else inbox, work)
+                    report[name] |= phase.end()
                 report["client_503s"] = client.busy  # type: ignore[attr-defined]
         finally:
             subprocess.run([paletteflow, "server", "stop"], env=env, timeout=120)
             shutil.copy(server_log, RESULTS / f"load-{database}-server.log")
-    text = server_log.read_text(errors="replace")
-    report["server_503s"] = text.count(RETRYABLE_LOGGED)
-    report["database_locked"] = text.count("database is locked")
     report["load_average_end"] = os.getloadavg()
     return report
 
@@ -434,31 +483,45 @@ def render(reports: list[dict[str, Any]]) -> str:
     lines = [
         f"`.venv/bin/python -m benchmarks.load`, {datetime.now().date()}, {os.cpu_count()} cores",
         "",
-        "| database | phase | runs (completed) | runs/min | variations/min | p50 s | p95 s "
-        "| task retries | 503s (server) | 503s (our client) | crashed | peak RSS serve / group MiB "
-        "| load avg |",
+        "| database | phase | done | per min | variations per min | p50 s | p95 s | task retries "
+        "| subflow retries | 503s | crashed | peak RSS serve / all its processes MiB | server MiB |",
         "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for report in reports:
-        memory = report["serve_memory"]
         for phase in ("burst", "inbox"):
-            result = report[phase]
+            result, memory = report[phase], report[phase]["serve_memory"]
+            total = BURST_RUNS - 2 if phase == "burst" else INBOX_REQUESTS - 2
             lines.append(
-                f"| {report['database']} | {phase} | {result['runs']} ({result['completed']}) "
-                f"| {result['runs_per_minute']:.1f} | {result['variations_per_minute']:.0f} "
+                f"| {report['database']} | {phase} | {result['completed']} of {total} "
+                f"| {result['per_minute']:.1f} | {result['variations_per_minute']:.0f} "
                 f"| {result['latency_s']['p50']:.1f} | {result['latency_s']['p95']:.1f} "
-                f"| {result['task_retries']} | {report['server_503s']} | {report['client_503s']} "
-                f"| {result['crashed']} | {memory['process_peak_mib']:.0f} / "
-                f"{memory['group_peak_mib']:.0f} ({memory['most_processes']} processes) "
-                f"| {report['load_average_start'][0]:.1f} to {report['load_average_end'][0]:.1f} |"
+                f"| {result['task_retries']} | {result['subflow_api_retries']} "
+                f"| {result['server_503s']} | {result['crashed']} "
+                f"| {memory['process_peak_mib']:.0f} / {memory['group_peak_mib']:.0f} "
+                f"({memory['most_processes']} processes) | {result['server_peak_mib']:.0f} |"
             )
+    loads = ", ".join(
+        f"{r['database']} {r['load_average_start'][0]:.1f} to {r['load_average_end'][0]:.1f}"
+        for r in reports
+    )
     problems = [
         f"- {report['database']} {phase}: {problem}"
         for report in reports
         for phase in ("burst", "inbox")
         for problem in report[phase]["problems"]
     ]
-    return "\n".join([*lines, "", *(problems or ["every check passed"])]) + "\n"
+    return (
+        "\n".join(
+            [
+                *lines,
+                "",
+                f"Load average (1 min): {loads}.",
+                "",
+                *(problems or ["Every check passed."]),
+            ]
+        )
+        + "\n"
+    )
 
 
 def main() -> None:
