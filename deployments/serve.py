@@ -61,7 +61,8 @@ def serve_all(
     """Serve every deployment, at most `limit` flow runs at once (PREFECT_RUNNER_PROCESS_LIMIT).
 
     Each run is a process of its own. `prefect.serve` sets no limit unless given
-    one, unlike Prefect's workers, so a burst of runs would start that many
+    one (its runner's default of PREFECT_RUNNER_PROCESS_LIMIT applies only when
+    the runner is made without it), so a burst of runs would start that many
     processes at once; the runs beyond the limit wait, Scheduled, for a slot.
     """
     from prefect.settings import get_current_settings
