@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from typing import Annotated, Any
 
@@ -29,9 +30,10 @@ class InboxReport(BaseModel):
 
 
 # A subflow that failed because the Prefect API did (SQLite's "database is locked" is a 503, after
-# the client's own retries) is run again this many times, after these pauses, before it is deferred.
+# the client's own retries) is run again, API_ATTEMPTS in all, waiting API_PAUSE_S times the attempt
+# number between them (tests set it small), before it is deferred.
 API_ATTEMPTS = 3
-API_PAUSE_S = 5.0
+API_PAUSE_S = float(os.environ.get("PALETTEFLOW_API_RETRY_PAUSE_S", "5"))
 
 
 @flow(name="process-inbox", flow_run_name="inbox-{storage}")

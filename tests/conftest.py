@@ -7,6 +7,7 @@ import tempfile
 
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("PALETTEFLOW_RETRY_BACKOFF_S", "0.01")
+os.environ.setdefault("PALETTEFLOW_API_RETRY_PAUSE_S", "0.1")
 # Task results and caches of this test session only, so no run sees another session's cache.
 os.environ["PREFECT_LOCAL_STORAGE_PATH"] = tempfile.mkdtemp(prefix="paletteflow-test-results-")
 
