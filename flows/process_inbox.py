@@ -123,6 +123,7 @@ def _variations(request: VariationRequest, name: str) -> list[dict[str, Any]]:
         time.sleep(API_PAUSE_S * attempt)
         attempt += 1
 
+
 def _is_api_failure(error: BaseException) -> bool:
     """A 5xx or 429 from the Prefect API, or no answer from it at all."""
     if isinstance(error, PrefectHTTPStatusError):
