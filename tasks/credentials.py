@@ -46,7 +46,7 @@ def load_credentials(settings: StorageSettings) -> dict[str, Any] | None:
         ) from None
     if isinstance(block, Secret):
         return _secret_options(reference, block)
-    return _s3_options(block, settings.base_url)
+    return _s3_options(reference, block, settings.base_url)
 
 
 def _import_prefect_aws(reference: str) -> None:
@@ -74,25 +74,23 @@ def _secret_options(reference: str, block: Secret) -> dict[str, Any]:
     return value
 
 
-def _s3_options(block: Block, base_url: str) -> dict[str, Any]:
+def _s3_options(reference: str, block: Block, base_url: str) -> dict[str, Any]:
     """s3fs options from an AwsCredentials, MinIOCredentials or S3Bucket block."""
-    from prefect_aws import AwsCredentials, MinIOCredentials, S3Bucket
+    from prefect_aws import MinIOCredentials, S3Bucket
 
     if isinstance(block, S3Bucket):
         bucket = base_url.split("://", 1)[-1].split("/", 1)[0]
         if not base_url.startswith(("s3://", "s3a://")) or bucket != block.bucket_name:
             raise InputError(
-                f"the S3Bucket block {block._block_document_name!r} holds credentials for bucket "
+                f"the S3Bucket block {reference!r} holds credentials for bucket "
                 f"{block.bucket_name!r}, not for storage {base_url!r}; set storage to "
                 f"s3://{block.bucket_name}/... or name an aws-credentials block"
             )
         block = block.credentials
     if isinstance(block, MinIOCredentials):
         key, secret, token = block.minio_root_user, block.minio_root_password, None
-    elif isinstance(block, AwsCredentials):
-        key, secret, token = _aws_keys(block)
     else:
-        raise InputError(f"{type(block).__name__} blocks hold no storage credentials")
+        key, secret, token = _aws_keys(block)
     options: dict[str, Any] = {
         "key": key,
         "secret": secret.get_secret_value() if secret is not None else None,
@@ -105,7 +103,7 @@ def _s3_options(block: Block, base_url: str) -> dict[str, Any]:
 
 
 def _aws_keys(block: Any) -> tuple[str | None, Any, str | None]:
-    """The block's keys; with a role to assume, the temporary keys boto3 gets for it."""
+    """An AwsCredentials block's keys; with a role to assume, the temporary keys boto3 gets for it."""
     if not block.assume_role_arn:
         return block.aws_access_key_id, block.aws_secret_access_key, block.aws_session_token
     from pydantic import SecretStr
