@@ -40,6 +40,7 @@ import sys
 import tempfile
 import threading
 import time
+import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -73,14 +74,20 @@ POSTGRES_USER = "postgres"
 
 
 def api(path: str, client: httpx.Client, body: dict[str, Any] | None = None) -> Any:
-    """One API call, again after a 503 (the database was busy; the server logs each one it sends)."""
+    """One API call, again after a 503 (the database was busy; the server logs each one it sends)
+    or a dropped connection (a kept-alive one the server had just closed), as Prefect's client does.
+    """
     for _ in range(60):
-        answer = client.post(path, json=body) if body is not None else client.get(path)
+        try:
+            answer = client.post(path, json=body) if body is not None else client.get(path)
+        except httpx.TransportError:
+            time.sleep(0.5)
+            continue
         if answer.status_code != 503:
             answer.raise_for_status()
             return answer.json()
         time.sleep(0.5)
-    raise RuntimeError(f"{path} answered 503 sixty times in a row")
+    raise RuntimeError(f"{path} failed sixty times in a row")
 
 
 def create_runs(
@@ -91,8 +98,11 @@ def create_runs(
     with ThreadPoolExecutor(max_workers=SUBMITTERS) as pool:
         created = list(
             pool.map(
+                # The idempotency key makes a creation sent again return the run it made.
                 lambda p: api(
-                    f"/deployments/{deployment}/create_flow_run", client, {"parameters": p}
+                    f"/deployments/{deployment}/create_flow_run",
+                    client,
+                    {"parameters": p, "idempotency_key": uuid.uuid4().hex},
                 ),
                 parameters,
             )

@@ -110,39 +110,23 @@ class RunArtifacts:
             key=f"{self.key}-variations",
             description=f"{len(variations)} made, {len(failures)} failed; manifest {manifest_location}",
         )
-        self._call(
-            "previews",
-            _create_previews,
-            key=f"{self.key}-previews",
-            variations=variations,
-            failures=failures,
-            manifest_location=manifest_location,
-            storage=storage,
-            contact_sheet=contact_sheet,
-        )
+
+        def previews() -> None:
+            """In the artifacts' thread: reading and shrinking the sheet holds the flow up for nothing."""
+            picture = _picture(storage, contact_sheet)
+            create_markdown_artifact(
+                markdown=previews_markdown(variations, failures, manifest_location, picture),
+                key=f"{self.key}-previews",
+                description="Contact sheet and palettes of this run",
+            )
+
+        self._call("previews", previews)
 
     def _call(self, what: str, function: Callable[..., Any], **arguments: Any) -> Future[Any]:
         """Queue one API call; it runs in the flow run's context, so the artifact is linked to it."""
         call = self._calls.submit(contextvars.copy_context().run, function, **arguments)
         self._pending.append((what, call))
         return call
-
-
-def _create_previews(
-    key: str,
-    variations: list[Variation],
-    failures: list[Failure],
-    manifest_location: str,
-    storage: Storage,
-    contact_sheet: StoredFile | None,
-) -> None:
-    """Run in the artifacts' thread, so reading and shrinking the sheet keeps the flow waiting for nothing."""
-    picture = _picture(storage, contact_sheet)
-    create_markdown_artifact(
-        markdown=previews_markdown(variations, failures, manifest_location, picture),
-        key=key,
-        description="Contact sheet and palettes of this run",
-    )
 
 
 def _picture(storage: Storage, contact_sheet: StoredFile | None) -> str | None:
