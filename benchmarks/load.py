@@ -50,12 +50,10 @@ from typing import Any
 
 import httpx
 
-from benchmarks.startup import free_port, user_env
+from benchmarks.startup import BIN, RESULTS, free_port, user_env
 from paletteflow.imageio import encode_png
 from paletteflow.sample import draw_sample_logo
 
-RESULTS = Path("bench-results")
-BIN = Path(sys.executable).parent
 BURST_RUNS = 50
 INBOX_REQUESTS = 200
 INBOX_RUNS = 2
@@ -471,12 +469,13 @@ def measure(database: str, work: Path) -> dict[str, Any]:
                 httpx.Client(base_url=f"http://127.0.0.1:{port}/api", timeout=60) as client,
                 started([paletteflow, "serve", "--inbox-cron", NEVER_CRON], env, serve_log) as serve,
             ):  # fmt: skip
-                variations = deployment_id(client, "palette-variations/palette-variations")
-                inbox = deployment_id(client, "process-inbox/process-inbox")
-                for name, run in (("burst", run_burst), ("inbox", run_inbox)):
+                deployments = served_deployments(client)
+                for name, run, deployment in (
+                    ("burst", run_burst, deployments["palette-variations"]),
+                    ("inbox", run_inbox, deployments["process-inbox"]),
+                ):
                     phase = Phase(server_log, serve_log, serve.pid, server_pid)
-                    report[name] = run(client, variations if name == "burst" else inbox, work)
-                    report[name] |= phase.end()
+                    report[name] = run(client, deployment, work) | phase.end()
         finally:
             subprocess.run([paletteflow, "server", "stop"], env=env, timeout=120)
             shutil.copy(server_log, RESULTS / f"load-{database}-server.log")
@@ -489,14 +488,15 @@ def _no_database() -> Iterator[None]:
     yield None
 
 
-def deployment_id(client: httpx.Client, name: str) -> str:
+def served_deployments(client: httpx.Client) -> dict[str, str]:
+    """Deployment ids by name, once `paletteflow serve` has registered both of its deployments."""
     deadline = time.monotonic() + 600
     while time.monotonic() < deadline:
-        answer = client.get(f"/deployments/name/{name}")
-        if answer.status_code == 200:
-            return answer.json()["id"]
+        ids = {d["name"]: d["id"] for d in api("/deployments/filter", client, {})}
+        if {"palette-variations", "process-inbox"} <= set(ids):
+            return ids
         time.sleep(0.5)
-    raise RuntimeError(f"{name} was not registered within 600 s")
+    raise RuntimeError("paletteflow serve registered no deployments within 600 s")
 
 
 def render(reports: list[dict[str, Any]]) -> str:
