@@ -11,7 +11,7 @@ INSTALL = $(UV) pip install --python $(BIN)/python --quiet --compile-bytecode -c
 # The gallery tests drive Debian's Chromium through Playwright; Playwright never downloads a browser.
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: demo test lint bench lock clean
+.PHONY: demo test lint bench load lock clean
 
 demo: $(VENV)/.stamp-base
 	$(BIN)/paletteflow demo
@@ -32,6 +32,14 @@ bench: $(VENV)/.stamp-bench
 	$(BIN)/python -m benchmarks.palettes
 	$(BIN)/python -m benchmarks.startup
 
+# Too slow for `make bench`: 50 runs at once, then 200 inbox requests, on SQLite and on PostgreSQL
+# (Debian's postgresql, installed here when missing; the benchmark starts its own throwaway cluster).
+load: $(VENV)/.stamp-bench
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
+		DEBIAN_FRONTEND=noninteractive apt-get update -q && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends postgresql; }
+	$(BIN)/python -m benchmarks.load
+
 lock: $(UV)
 	$(UV) pip compile pyproject.toml --all-extras --universal --python-version 3.11 --quiet -o requirements.lock
 
@@ -50,7 +58,7 @@ $(VENV)/.stamp-base: pyproject.toml requirements.lock | $(UV)
 	touch $@
 
 $(VENV)/.stamp-test: pyproject.toml requirements.lock | $(UV)
-	$(INSTALL) -e ".[test,dask]"
+	$(INSTALL) -e ".[test,dask,aws]"
 	touch $@
 
 $(VENV)/.stamp-bench: pyproject.toml requirements.lock | $(UV)

@@ -55,5 +55,17 @@ def build_deployments(
     return deployments
 
 
-def serve_all(storage: str | None = None, inbox_cron: str | None = None) -> None:
-    serve(*build_deployments(storage, inbox_cron))
+def serve_all(
+    storage: str | None = None, inbox_cron: str | None = None, limit: int | None = None
+) -> None:
+    """Serve every deployment, at most `limit` flow runs at once (PREFECT_RUNNER_PROCESS_LIMIT).
+
+    Each run is a process of its own. `prefect.serve` sets no limit unless given
+    one (its runner's default of PREFECT_RUNNER_PROCESS_LIMIT applies only when
+    the runner is made without it), so a burst of runs would start that many
+    processes at once; the runs beyond the limit wait, Scheduled, for a slot.
+    """
+    from prefect.settings import get_current_settings
+
+    limit = limit or get_current_settings().runner.process_limit
+    serve(*build_deployments(storage, inbox_cron), limit=limit)

@@ -30,8 +30,9 @@ from prefect.artifacts import (
     update_progress_artifact,
 )
 
-from paletteflow.models import Failure, Variation
-from paletteflow.report import previews_markdown, variation_rows
+from paletteflow.models import Failure, StoredFile, Variation
+from paletteflow.report import picture_data_uri, previews_markdown, variation_rows
+from paletteflow.storage import Storage
 from paletteflow.variations import slugify
 
 PROGRESS_INTERVAL_S = 1.0
@@ -93,8 +94,14 @@ class RunArtifacts:
         update_progress_artifact(made.result(), progress=progress, description=description)
 
     def publish(
-        self, variations: list[Variation], failures: list[Failure], manifest_location: str
+        self,
+        variations: list[Variation],
+        failures: list[Failure],
+        manifest_location: str,
+        storage: Storage,
+        contact_sheet: StoredFile | None,
     ) -> None:
+        """The results table, and the previews with the contact sheet as their picture."""
         self._call(
             "results table",
             create_table_artifact,
@@ -102,16 +109,31 @@ class RunArtifacts:
             key=f"{self.key}-variations",
             description=f"{len(variations)} made, {len(failures)} failed; manifest {manifest_location}",
         )
-        self._call(
-            "previews",
-            create_markdown_artifact,
-            markdown=previews_markdown(variations, failures, manifest_location),
-            key=f"{self.key}-previews",
-            description="Palettes and images of this run",
-        )
+
+        def previews() -> None:
+            """In the artifacts' thread: reading and shrinking the sheet holds the flow up for nothing."""
+            picture = _picture(storage, contact_sheet)
+            create_markdown_artifact(
+                markdown=previews_markdown(variations, failures, manifest_location, picture),
+                key=f"{self.key}-previews",
+                description="Contact sheet and palettes of this run",
+            )
+
+        self._call("previews", previews)
 
     def _call(self, what: str, function: Callable[..., Any], **arguments: Any) -> Future[Any]:
         """Queue one API call; it runs in the flow run's context, so the artifact is linked to it."""
         call = self._calls.submit(contextvars.copy_context().run, function, **arguments)
         self._pending.append((what, call))
         return call
+
+
+def _picture(storage: Storage, contact_sheet: StoredFile | None) -> str | None:
+    """The sheet as a data: URI; without it (not made, or unreadable) the previews still go up."""
+    if contact_sheet is None:
+        return None
+    try:
+        return picture_data_uri(storage.read(contact_sheet.path))
+    except Exception as error:
+        get_run_logger().warning("the contact sheet is left out of the previews: %s", error)
+        return None

@@ -15,6 +15,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 
 import paletteflow
 from flows.artifacts import RunArtifacts
+from flows.events import announce_variations
 from flows.task_runners import make_task_runner
 from paletteflow.errors import InputError, VariationError
 from paletteflow.models import (
@@ -116,7 +117,6 @@ def palette_variations(request: VariationRequest) -> list[dict[str, Any]]:
             request, generated.palettes, uploaded.base, storage, artifacts, logger
         )
         finished = time.perf_counter()
-        artifacts.publish(variations, failures, storage.location(manifest_path))
         progress.presenting()
         manifest = Manifest(
             paletteflow_version=paletteflow.__version__,
@@ -134,6 +134,12 @@ def palette_variations(request: VariationRequest) -> list[dict[str, Any]]:
             ),
         )
         manifest, manifest_url = present_variations(settings, manifest)
+        artifacts.publish(
+            variations, failures, storage.location(manifest_path), storage, manifest.contact_sheet
+        )
+    announce_variations(
+        manifest, manifest_path, storage.location(manifest_path), request.min_variations
+    )
     summary = _summary(len(variations), failures)
     logger.info(
         "%s in %.3f s; manifest at %s", summary, time.perf_counter() - started, manifest_path

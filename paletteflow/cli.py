@@ -447,6 +447,14 @@ def serve(
     inbox_cron: Annotated[
         str | None, typer.Option("--inbox-cron", help='Inbox schedule, default "*/5 * * * *".')
     ] = None,
+    limit: Annotated[
+        int | None,
+        typer.Option(
+            "--limit",
+            min=1,
+            help="Most flow runs at once, each a process; default PREFECT_RUNNER_PROCESS_LIMIT (5).",
+        ),
+    ] = None,
 ) -> None:
     """Serve the palette-variations and process-inbox deployments from this process."""
     with user_errors():
@@ -458,7 +466,7 @@ def serve(
         with settings_for_runs(_notice, heartbeats=True, lasting=True):
             from deployments.serve import serve_all
 
-            serve_all(storage=storage, inbox_cron=inbox_cron)
+            serve_all(storage=storage, inbox_cron=inbox_cron, limit=limit)
 
 
 server_app = typer.Typer(

@@ -78,6 +78,10 @@ class Inbox:
             where = ".".join(str(part) for part in problem["loc"]) or "request"
             raise InputError(f"request {name}: invalid {where}: {problem['msg']}") from None
 
+    def release(self, lease: Lease) -> None:
+        """Give the request back without an outcome: the next run claims it at once."""
+        self.storage.delete(self._lease_key(lease.name))
+
     def complete(self, lease: Lease, outcome: dict[str, Any]) -> None:
         self._finish(lease, DONE, outcome)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import re
-from typing import Annotated, Any, NamedTuple
+from typing import Annotated, Any, Literal, NamedTuple, get_args
 
 from pydantic import (
     AfterValidator,
@@ -36,6 +36,11 @@ from paletteflow.storage import PRESIGN_EXPIRY_S, StorageSettings
 ROLES = ("primary", "secondary", "accent", "background", "highlight")
 MAX_PALETTES = 20
 DEFAULT_STORAGE = "paletteflow-output"
+
+# The palette generators `paletteflow.palettes.GENERATORS` holds, as a closed choice the UI form
+# offers as a list; that registry is checked against it.
+GeneratorName = Literal["offline", "openai", "jigsawstack"]
+GENERATOR_NAMES: tuple[GeneratorName, ...] = get_args(GeneratorName)
 
 _SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 
@@ -66,6 +71,14 @@ def _check_keep(value: Any) -> Any:
             return list(parse_keep(value))
         except InputError as error:
             raise ValueError(str(error)) from None
+    return value
+
+
+def _check_generator(value: Any) -> Any:
+    """An unknown name fails with the list of known ones, as `get_generator` words it."""
+    if isinstance(value, str) and value not in GENERATOR_NAMES:
+        known = ", ".join(sorted(GENERATOR_NAMES))
+        raise ValueError(f"unknown palette generator {value!r}; known generators: {known}")
     return value
 
 
@@ -229,7 +242,8 @@ class VariationRequest(BaseModel):
     )
     credentials_block: str | None = Field(
         default=None,
-        description="Name of a Prefect Secret block holding a JSON object of storage credentials.",
+        description="Prefect block with the storage credentials: a Secret's name (a JSON object of "
+        "fsspec options), or aws-credentials/NAME or s3-bucket/NAME (prefect-aws).",
     )
     public_base_url: str | None = Field(
         default=None,
@@ -268,7 +282,7 @@ class VariationRequest(BaseModel):
         description="File format of the recoloured images: png, or webp (lossless, about a third "
         "the size of a logo's PNG). The contact sheet is always PNG.",
     )
-    generator: str = Field(
+    generator: Annotated[GeneratorName, BeforeValidator(_check_generator)] = Field(
         default="offline", description="Palette generator: offline, openai or jigsawstack."
     )
     generator_settings: GeneratorSettings = Field(

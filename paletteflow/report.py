@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+import base64
+import io
 from urllib.parse import urlsplit
 
+from PIL import Image
+
 from paletteflow.models import Failure, Variation
+
+# Wide enough to read the palette names on a 7-palette sheet, small enough (tens of kB) to live in
+# an artifact; lossy WebP, which Chromium, Firefox and Safari all show.
+PICTURE_WIDTH = 720
+PICTURE_QUALITY = 80
 
 
 def variation_rows(variations: list[Variation], failures: list[Failure]) -> list[dict[str, str]]:
@@ -36,11 +45,37 @@ def variation_rows(variations: list[Variation], failures: list[Failure]) -> list
     return rows
 
 
+def picture_data_uri(sheet: bytes, width: int = PICTURE_WIDTH) -> str:
+    """The contact sheet, shrunk to `width`, as a data: URI.
+
+    The Prefect UI renders markdown images inline, but a browser cannot fetch
+    file:// or private s3:// locations from it; a data: URI needs no fetch, so
+    the run's colourways show in the UI whatever the storage.
+    """
+    with Image.open(io.BytesIO(sheet)) as opened:
+        picture = opened.convert("RGB")
+    if picture.width > width:
+        height = round(picture.height * width / picture.width)
+        picture = picture.resize((width, height), Image.Resampling.LANCZOS)
+    buffer = io.BytesIO()
+    picture.save(buffer, format="WEBP", quality=PICTURE_QUALITY, method=4)
+    return "data:image/webp;base64," + base64.b64encode(buffer.getvalue()).decode()
+
+
 def previews_markdown(
-    variations: list[Variation], failures: list[Failure], manifest_location: str
+    variations: list[Variation],
+    failures: list[Failure],
+    manifest_location: str,
+    picture: str | None = None,
 ) -> str:
-    """Markdown with inline previews where the browser can fetch the image (http and https only)."""
+    """Markdown with the contact sheet `picture` (a URI) on top, then each palette.
+
+    Each variation's own image is shown inline where the browser can fetch it
+    (http and https only), its location otherwise.
+    """
     lines = [f"# {len(variations)} colourways", "", f"Manifest: {manifest_location}", ""]
+    if picture:
+        lines += [f"![contact sheet of {len(variations)} colourways]({picture})", ""]
     for variation in variations:
         lines.append(f"## {variation.name}")
         lines.append(" ".join(f"`{colour}`" for colour in variation.colors))

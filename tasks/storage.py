@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import json
 import time
-from typing import Any
 
 from prefect import get_run_logger, task
-from prefect.blocks.system import Secret
 from prefect.cache_policies import NO_CACHE
 
-from paletteflow.errors import InputError
 from paletteflow.models import VariationRequest
 from paletteflow.storage import Storage, StorageSettings
 from paletteflow.variations import base_image_colours, store_request_image
+from tasks.credentials import load_credentials
 from tasks.policy import TRANSIENT_RETRIES
 from tasks.results import StoredBase
 
@@ -22,31 +19,7 @@ STORAGE_RETRIES = {"retries": 3, **TRANSIENT_RETRIES, "cache_policy": NO_CACHE}
 
 def open_storage(settings: StorageSettings) -> Storage:
     """The store, with credentials read inside the task so they never become a parameter."""
-    return Storage.from_settings(settings, load_credentials(settings.credentials_block))
-
-
-def load_credentials(block_name: str | None) -> dict[str, Any] | None:
-    """Storage options from a Prefect Secret block holding a JSON object (key, secret, token...)."""
-    if not block_name:
-        return None
-    try:
-        value = Secret.load(block_name).get()
-    except ValueError:
-        raise InputError(
-            f"there is no Prefect Secret block named {block_name!r}; create it or fix "
-            "credentials_block"
-        ) from None
-    if isinstance(value, str):
-        try:
-            value = json.loads(value)
-        except json.JSONDecodeError:
-            value = None
-    if not isinstance(value, dict):
-        raise InputError(
-            f"the Prefect Secret block {block_name!r} must hold a JSON object of storage "
-            'options, such as {"key": ..., "secret": ...}'
-        )
-    return value
+    return Storage.from_settings(settings, load_credentials(settings))
 
 
 @task(name="upload-base-image", **STORAGE_RETRIES)

@@ -9,6 +9,7 @@ import time
 
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("PALETTEFLOW_RETRY_BACKOFF_S", "0.01")
+os.environ.setdefault("PALETTEFLOW_API_RETRY_PAUSE_S", "0.1")
 # Task results and caches of this test session only, so no run sees another session's cache.
 os.environ["PREFECT_LOCAL_STORAGE_PATH"] = tempfile.mkdtemp(prefix="paletteflow-test-results-")
 # A CLI call that reaches a flow without PREFECT_API_URL must not leave a local server running in
@@ -69,6 +70,14 @@ def sample_logo_png(sample_logo: Image.Image) -> bytes:
     buffer = io.BytesIO()
     sample_logo.save(buffer, format="PNG")
     return buffer.getvalue()
+
+
+@pytest.fixture
+def logo_file(tmp_path, sample_logo_png) -> Path:
+    """The sample logo as a file of its own test's folder."""
+    path = tmp_path / "logo.png"
+    path.write_bytes(sample_logo_png)
+    return path
 
 
 def flat_logo(size: int = 128, background: tuple[int, ...] | None = None) -> Image.Image:

@@ -10,6 +10,8 @@ from prefect.flows import load_flow_from_entrypoint
 from prefect.utilities.callables import parameter_schema
 
 from deployments.serve import PROJECT_ROOT, build_deployments, deployment_specs
+from paletteflow.models import GENERATOR_NAMES
+from paletteflow.palettes import GENERATORS
 
 
 def test_prefect_yaml_names_the_two_deployments():
@@ -39,9 +41,14 @@ def test_the_ui_form_carries_descriptions_and_bounds():
     assert request["required"] == ["image"]
     assert request["properties"]["n"]["maximum"] == 20
     assert request["properties"]["format"]["enum"] == ["png", "webp"]
+    assert request["properties"]["generator"]["enum"] == ["offline", "openai", "jigsawstack"]
     assert all(field.get("description") for field in request["properties"].values())
     with pytest.raises(ParameterTypeError, match="less than or equal to 20"):
         flow.validate_parameters({"request": {"image": "logo.png", "n": 50}})
+
+
+def test_the_forms_generator_list_is_the_registry():
+    assert set(GENERATOR_NAMES) == set(GENERATORS)
 
 
 def test_serve_builds_the_same_deployments_with_overrides():

@@ -1,9 +1,11 @@
 """The flow end to end on a real Prefect API, with memory:// and file:// storage."""
 
 import asyncio
+import base64
 import http.server
 import io
 import json
+import re
 import threading
 import time
 import uuid
@@ -11,6 +13,7 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from types import SimpleNamespace
 
+import fsspec
 import numpy as np
 import pytest
 from conftest import flat_logo
@@ -29,6 +32,7 @@ from flows.palette_variations import palette_variations
 from paletteflow.imageio import decode_image
 from paletteflow.models import GeneratorSettings, VariationRequest
 from paletteflow.progress import RunProgress, reporting_to
+from paletteflow.report import PICTURE_WIDTH
 from paletteflow.storage import Storage
 from tasks.llm_limit import LLM_TAG
 
@@ -195,8 +199,16 @@ def test_artifacts_show_progress_table_and_previews(
     assert by_type["progress"].data == 100.0
     table = json.loads(by_type["table"].data)
     assert [row["palette"] for row in table] == [v["name"] for v in state.result()]
-    assert "## " in by_type["markdown"].data
-    assert "![" not in by_type["markdown"].data, "memory:// images cannot be previewed in a browser"
+    markdown = by_type["markdown"].data
+    assert "## " in markdown
+    (picture,) = re.findall(r"!\[[^\]]*\]\(([^)]*)\)", markdown)
+    assert picture.startswith("data:image/webp;base64,"), "memory:// cannot be fetched: inline"
+    shown = Image.open(io.BytesIO(base64.b64decode(picture.split(",", 1)[1])))
+    sheet_path = memory_storage_url + "/" + state.result()[0]["contact_sheet_path"]
+    with fsspec.open(sheet_path, "rb") as stream:
+        sheet = Image.open(io.BytesIO(stream.read()))
+    assert shown.width == PICTURE_WIDTH < sheet.width
+    assert abs(shown.height / shown.width - sheet.height / sheet.width) < 0.01
 
 
 async def _task_states(flow_run_id) -> dict[str, list[str]]:

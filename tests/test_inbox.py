@@ -5,6 +5,8 @@ import threading
 import time
 
 import pytest
+from api_proxy import APIFaultProxy
+from prefect.settings import PREFECT_API_URL, PREFECT_CLIENT_MAX_RETRIES, temporary_settings
 
 from flows.process_inbox import process_inbox
 from paletteflow.inbox import Inbox
@@ -39,6 +41,17 @@ def test_finished_requests_are_cleaned_up_not_rerun(inbox_storage):
     assert inbox.claim("a.json") is None
     assert inbox.pending() == []
     assert lease is not None
+
+
+def test_a_released_request_waits_in_the_inbox_for_the_next_claim(inbox_storage):
+    _drop(inbox_storage, "a.json", {"image": "x.png"})
+    inbox = Inbox(inbox_storage)
+    lease = inbox.claim("a.json")
+    assert Inbox(inbox_storage).claim("a.json") is None
+    inbox.release(lease)
+    assert inbox.pending() == ["a.json"]
+    assert inbox_storage.list("processing") == [] and inbox_storage.list("failed") == []
+    assert Inbox(inbox_storage).claim("a.json") is not None
 
 
 def test_inbox_flow_end_to_end(prefect_api, inbox_storage, sample_logo_png):
@@ -88,3 +101,38 @@ def test_overlapping_inbox_runs_process_each_request_once(prefect_api, tmp_path,
     assert sorted(done) == names, "every request processed exactly once across both runs"
     assert sorted(storage.list("done")) == [f"done/{name}" for name in names]
     assert storage.list("inbox") == [] and storage.list("failed") == []
+
+
+def test_a_request_failed_by_the_prefect_api_is_tried_again_then_left_for_the_next_run(
+    prefect_api, tmp_path, sample_logo_png
+):
+    """503s from the API (a busy SQLite) are not the request's fault: never failed/, never lost."""
+    storage = Storage(str(tmp_path / "store"))
+    storage.write("uploads/logo.png", sample_logo_png, "image/png")
+    refusals = {"left": 1}
+
+    def refuse(method: str, path: str) -> bool:
+        if method != "POST" or not path.endswith("/task_runs/") or refusals["left"] == 0:
+            return False
+        refusals["left"] -= 1
+        return True
+
+    proxy = APIFaultProxy(prefect_api, refuse)
+    try:
+        # One 503 is one failure: Prefect's client would otherwise retry it for a minute.
+        with temporary_settings({PREFECT_API_URL: proxy.url, PREFECT_CLIENT_MAX_RETRIES: 0}):
+            _drop(storage, "again.json", {"image": "uploads/logo.png", "theme": "moss", "n": 1})
+            first = process_inbox(storage=storage.base_url)
+            assert (first.done, first.failed, first.deferred) == (["again.json"], [], [])
+            assert len(proxy.refused) == 1
+
+            refusals["left"] = -1  # every task run's creation, on every attempt
+            _drop(storage, "later.json", {"image": "uploads/logo.png", "theme": "fern", "n": 1})
+            second = process_inbox(storage=storage.base_url)
+    finally:
+        proxy.close()
+    assert (second.done, second.failed, second.deferred) == ([], [], ["later.json"])
+    assert len(proxy.refused) == 1 + 3, "three attempts at the subflow"
+    assert storage.list("inbox") == ["inbox/later.json"]
+    assert storage.list("processing") == [] and storage.list("failed") == []
+    assert sorted(storage.list("done")) == ["done/again.json"]

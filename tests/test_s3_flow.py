@@ -54,13 +54,6 @@ def flow_run_texts(state: Any) -> str:
     )
 
 
-@pytest.fixture
-def logo_file(tmp_path, sample_logo_png) -> Path:
-    path = tmp_path / "logo.png"
-    path.write_bytes(sample_logo_png)
-    return path
-
-
 def test_s3_run_stores_each_object_once_with_its_type_and_reruns_write_nothing(
     prefect_api, bucket, fault_proxy, logo_file, sample_logo_png
 ):
