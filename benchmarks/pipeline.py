@@ -99,10 +99,10 @@ from typing import Any
 import PIL
 import prefect
 
-from paletteflow.cli import DEMO_LOGO, DEMO_THEME, PREFECT_DEFAULTS
+from cli.prefect_api import PREFECT_DEFAULTS
 from paletteflow.imageio import encode_png
 from paletteflow.models import MAX_PALETTES
-from paletteflow.sample import draw_sample_logo
+from paletteflow.sample import DEMO_LOGO, DEMO_THEME, draw_sample_logo
 
 RESULTS = Path("bench-results")
 CHILD = "benchmarks.pipeline_child"

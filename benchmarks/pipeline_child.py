@@ -230,11 +230,9 @@ def start_flow(stack: ExitStack) -> Callable[[VariationRequest], list[dict[str, 
     `stack` for the rest of the process, so repeated runs share one API, as in
     a long-lived process.
     """
-    from paletteflow.cli import apply_prefect_defaults
+    from cli.prefect_api import apply_prefect_defaults, settings_for_runs
 
     apply_prefect_defaults()
-    from paletteflow.prefect_api import settings_for_runs
-
     stack.enter_context(settings_for_runs(lambda _started: None, heartbeats=False))
     from flows.palette_variations import palette_variations
 

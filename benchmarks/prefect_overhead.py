@@ -18,7 +18,7 @@ import statistics
 import time
 from collections.abc import Callable
 
-from paletteflow.cli import apply_prefect_defaults
+from cli.prefect_api import apply_prefect_defaults
 
 REPEATS = 5
 TASKS = 20

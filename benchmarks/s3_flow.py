@@ -21,7 +21,8 @@ from pathlib import Path
 from statistics import mean
 from typing import Any
 
-from paletteflow.cli import DEMO_LOGO, DEMO_THEME, PREFECT_DEFAULTS
+from cli.prefect_api import PREFECT_DEFAULTS
+from paletteflow.sample import DEMO_LOGO, DEMO_THEME
 
 for name, value in PREFECT_DEFAULTS.items():
     os.environ.setdefault(name, value)

@@ -54,7 +54,7 @@ RUNS = 5
 PAUSE_S = 1.0
 TIMEOUT_S = 600
 DEPLOYMENT = "palette-variations/palette-variations"
-IMPORTS = "import paletteflow.cli, flows.palette_variations"
+IMPORTS = "import cli.main, flows.palette_variations"
 BUSY_ANSWERS: list[float] = []  # when the API answered 503 to a UI-style run creation
 TARGETS = {"first_s": 20.0, "later_median_s": 3.0, "ui_median_s": 3.0}
 

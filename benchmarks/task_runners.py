@@ -15,7 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from paletteflow.cli import apply_prefect_defaults
+from cli.prefect_api import apply_prefect_defaults
 
 
 def main() -> None:

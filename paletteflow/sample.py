@@ -16,6 +16,9 @@ SIDE = 1024
 _SUPERSAMPLE = 2
 
 NAVY, CREAM, TEAL, CORAL, GOLD = "#1d3557", "#f1faee", "#2a9d8f", "#e76f51", "#e9c46a"
+# The demo's concept: the words that go with this logo.
+DEMO_THEME = "harbor at sunset, fresh and friendly"
+DEMO_LOGO = "a round badge with mountains, a rising sun and a river"
 
 
 def draw_sample_logo(side: int = SIDE) -> Image.Image:

@@ -37,7 +37,7 @@ LIMITED_CLI = """
 import resource, signal, sys
 signal.signal(signal.SIGXFSZ, signal.SIG_DFL)
 resource.setrlimit(resource.RLIMIT_FSIZE, ({limit}, {limit}))
-from paletteflow.cli import main
+from cli.main import main
 sys.argv = ["paletteflow", *sys.argv[1:]]
 main()
 """

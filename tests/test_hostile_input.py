@@ -24,8 +24,8 @@ from odd_images import corrupt_png, encoded, pixel_bomb_png
 from s3_servers import closed_port
 from typer.testing import CliRunner
 
+from cli.main import app
 from flows.palette_variations import palette_variations
-from paletteflow.cli import app
 from paletteflow.errors import ImageInputError
 from paletteflow.models import VariationRequest
 

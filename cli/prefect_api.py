@@ -3,11 +3,11 @@
 A PREFECT_API_URL (from the environment or the Prefect profile) always wins,
 and is checked before any work so that a server that is down is one line, not
 a traceback. Without one, runs go to the local server of
-`paletteflow.local_server`, started on first use. PALETTEFLOW_SERVER=temporary
+`cli.local_server`, started on first use. PALETTEFLOW_SERVER=temporary
 asks for Prefect's own behaviour instead: a temporary server inside the
 process, nothing left running, seconds of start-up on every call.
 
-Part of the CLI: the one place in the library that imports Prefect.
+The CLI's Prefect defaults are here too (`apply_prefect_defaults`).
 """
 
 from __future__ import annotations
@@ -18,12 +18,26 @@ from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import Any
 
+from cli.local_server import LocalServer
 from paletteflow.errors import InputError
-from paletteflow.local_server import LocalServer
 
 HEARTBEAT_SETTING = "PREFECT_FLOWS_HEARTBEAT_FREQUENCY"
+PREFECT_DEFAULTS = {
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    # Prefect's client-side telemetry; off, like the server's, and its first-run notice with it.
+    "DO_NOT_TRACK": "1",
+    # PALETTEFLOW_SERVER=temporary: a new PREFECT_HOME migrates its database first, which can
+    # outlast Prefect's default wait of 20 s on a loaded machine.
+    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "180",
+}
 SERVER_MODE = "PALETTEFLOW_SERVER"
 SERVER_MODES = ("local", "temporary")
+
+
+def apply_prefect_defaults() -> None:
+    """The defaults above, each unless the environment already sets it."""
+    for name, value in PREFECT_DEFAULTS.items():
+        os.environ.setdefault(name, value)
 
 
 def local_server() -> LocalServer:
