@@ -36,6 +36,7 @@ runner) outside the figures; the case's own image is never drawn here.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import os
 import statistics
@@ -51,20 +52,15 @@ from typing import Any, NamedTuple
 from PIL import Image
 
 from paletteflow.imageio import decode_image, encode_png
-from paletteflow.models import MAX_PALETTES, Manifest, Palette, RunTimings, VariationRequest
-from paletteflow.palettes.image_seeded import image_palette_count, image_palettes
-from paletteflow.palettes.locks import assign_roles
+from paletteflow.models import MAX_PALETTES, Palette, RunTimings, VariationRequest
 from paletteflow.palettes.offline import generate_offline
+from paletteflow.pipeline.base_image import store_base
+from paletteflow.pipeline.manifest import assemble_manifest
+from paletteflow.pipeline.palettes import complete_palettes, text_palettes
+from paletteflow.pipeline.presentation import present
+from paletteflow.pipeline.variations import render_variation
 from paletteflow.recolor import analyze, recolor_image
-from paletteflow.showcase import store_contact_sheet, store_gallery
 from paletteflow.storage import Storage
-from paletteflow.variations import (
-    base_image_colours,
-    base_image_notes,
-    render_variation,
-    store_request_image,
-    write_manifest,
-)
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 # The signature, then IHDR: length (4), type (4), 13 bytes of data, CRC (4).
@@ -182,41 +178,28 @@ def core_loop(mode: str, run: Run) -> dict[str, float]:
 
 
 def whole_job(run: Run) -> dict[str, float]:
-    """What the flow does for one request, as a sequential loop of the library calls its tasks make."""
+    """What the flow does for one request: the same pipeline steps its tasks run, in one loop."""
     request = run.request()
     storage = Storage.from_settings(request.storage_settings())
     phases = Phases()
-    base = store_request_image(storage, request)
-    storage.sweep_temporaries(base.concept_dir)
+    stored = store_base(storage, request)
     phases.lap("upload_s")
-    settings = request.generator_settings
-    seeded = image_palette_count(settings.image_palettes, request.n)
-    text = generate_offline(request.theme, request.logo_description, request.n - seeded)
-    colours = base_image_colours(storage, base)
-    used = {palette.name for palette in text}
-    locked = assign_roles(settings.parsed_locks())
-    palettes = [*text, *image_palettes(colours, seeded if colours else 0, locked, used)]
+    generated = complete_palettes(request, stored.colours, asyncio.run(text_palettes(request)))
     phases.lap("palettes_s")
     variations = [
         render_variation(
-            storage, base, palette, strength=request.strength, image_format=request.format
+            storage,
+            stored.base,
+            palette,
+            strength=request.strength,
+            image_format=request.format,
+            keep=request.keep,
         )
-        for palette in palettes
+        for palette in generated.palettes
     ]
     phases.lap("variations_s")
-    manifest = Manifest(
-        paletteflow_version="bench",
-        request=request.model_dump(exclude={"storage_options"}),
-        base_image=base,
-        palettes=palettes,
-        variations=variations,
-        failures=[],
-        notes=base_image_notes(base),
-        timings=RunTimings(palettes_s=0, upload_s=0, variations_s=0, total_s=0),
-    )
-    manifest = manifest.model_copy(update={"contact_sheet": store_contact_sheet(storage, manifest)})
-    manifest = manifest.model_copy(update={"gallery": store_gallery(storage, manifest)})
-    write_manifest(storage, manifest)
+    timings = RunTimings(palettes_s=0, upload_s=0, variations_s=0, total_s=0)
+    present(storage, assemble_manifest(request, stored, generated, variations, [], timings))
     phases.lap("sheet_gallery_manifest_s")
     return phases.seconds
 

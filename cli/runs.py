@@ -45,10 +45,10 @@ from paletteflow.imageio import DEFAULT_MAX_BYTES, DEFAULT_MAX_PIXELS, encode_pn
 from paletteflow.models import DEFAULT_STORAGE, VariationRequest
 from paletteflow.palettes import get_generator
 from paletteflow.palettes.locks import assign_roles
-from paletteflow.progress import reporting_to
+from paletteflow.pipeline.base_image import check_inputs
+from paletteflow.pipeline.listeners import reporting_to
 from paletteflow.sample import DEMO_LOGO, DEMO_THEME, draw_sample_logo
 from paletteflow.storage import Storage
-from paletteflow.variations import check_inputs
 
 # Prefect's own console handler; its level can be set from the environment (logging.yml).
 CONSOLE_LOG_LEVEL = "PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL"

@@ -25,7 +25,7 @@ from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 
-from paletteflow.progress import RunProgress
+from paletteflow.pipeline.listeners import RunListener
 
 LOCATIONS = (
     ("contact sheet", "contact_sheet_url"),
@@ -34,7 +34,7 @@ LOCATIONS = (
 )
 
 
-class TerminalProgress(RunProgress):
+class TerminalProgress(RunListener):
     """A progress bar on `console`, moved by the run's reports; it also keeps the failures for the table.
 
     With `show` False nothing is drawn (stderr is not a terminal) but the

@@ -30,26 +30,32 @@ from prefect.artifacts import (
     update_progress_artifact,
 )
 
-from paletteflow.models import Failure, StoredFile, Variation
+from paletteflow.models import Manifest, StoredFile
+from paletteflow.pipeline.listeners import RunListener
 from paletteflow.report import picture_data_uri, previews_markdown, variation_rows
+from paletteflow.slugs import slugify
 from paletteflow.storage import Storage
-from paletteflow.variations import slugify
 
 PROGRESS_INTERVAL_S = 1.0
 
 
-class RunArtifacts:
+class RunArtifacts(RunListener):
     """Artifacts keyed by concept, so the UI's Artifacts page keeps each concept's history.
 
-    Use it as a context manager inside the flow: leaving the block waits for
-    the calls still under way.
+    A listener of the run's events. Use it as a context manager inside the
+    flow: leaving the block waits for the calls still under way.
     """
 
     def __init__(
-        self, concept: str, total: int, progress_interval_s: float = PROGRESS_INTERVAL_S
+        self,
+        concept: str,
+        total: int,
+        storage: Storage,
+        progress_interval_s: float = PROGRESS_INTERVAL_S,
     ) -> None:
         self.key = slugify(concept, 40)
         self.total = total
+        self._storage = storage
         self.finished = 0
         self._interval_s = progress_interval_s
         self._shown_at = time.monotonic()
@@ -72,7 +78,7 @@ class RunArtifacts:
             if call.exception() is not None:
                 logger.warning("the %s artifact could not be made: %s", what, call.exception())
 
-    def variation_finished(self) -> None:
+    def variation_finished(self, name: str, error: str | None) -> None:
         self.finished += 1
         now = time.monotonic()
         if self.finished < self.total and now - self._shown_at < self._interval_s:
@@ -93,15 +99,9 @@ class RunArtifacts:
     def _update_progress(made: Future[UUID], progress: float, description: str) -> None:
         update_progress_artifact(made.result(), progress=progress, description=description)
 
-    def publish(
-        self,
-        variations: list[Variation],
-        failures: list[Failure],
-        manifest_location: str,
-        storage: Storage,
-        contact_sheet: StoredFile | None,
-    ) -> None:
+    def presented(self, manifest: Manifest, manifest_location: str) -> None:
         """The results table, and the previews with the contact sheet as their picture."""
+        variations, failures = manifest.variations, manifest.failures
         self._call(
             "results table",
             create_table_artifact,
@@ -112,7 +112,7 @@ class RunArtifacts:
 
         def previews() -> None:
             """In the artifacts' thread: reading and shrinking the sheet holds the flow up for nothing."""
-            picture = _picture(storage, contact_sheet)
+            picture = _picture(self._storage, manifest.contact_sheet)
             create_markdown_artifact(
                 markdown=previews_markdown(variations, failures, manifest_location, picture),
                 key=f"{self.key}-previews",

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 
 from paletteflow.color import hex_to_rgb
 from paletteflow.models import ROLES, Palette
-from paletteflow.variations import slugify
+from paletteflow.slugs import slugify
 
 ASE_GROUP_START, ASE_GROUP_END, ASE_COLOUR = 0xC001, 0xC002, 0x0001
 ASE_NORMAL_COLOUR = 2

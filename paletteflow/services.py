@@ -8,16 +8,14 @@ recolour engine written through Storage.
 from __future__ import annotations
 
 import asyncio
-import logging
 from typing import Any
 
 from paletteflow.imageio import check_image_format
 from paletteflow.models import DEFAULT_STORAGE, Palette
 from paletteflow.palettes import PaletteGenerator, check_palette_count, get_generator
+from paletteflow.pipeline.base_image import store_base_image
+from paletteflow.pipeline.variations import openable, render_variation
 from paletteflow.storage import Storage
-from paletteflow.variations import openable, render_variation, store_base_image
-
-logger = logging.getLogger(__name__)
 
 
 class ConceptService:

@@ -20,7 +20,7 @@ from typing import Any
 from prefect.context import TaskRunContext
 
 from paletteflow.neutrals import DEFAULT_KEEP
-from paletteflow.variations import variation_key
+from paletteflow.pipeline.variations import variation_key
 
 CACHE_EXPIRATION = timedelta(days=1)
 

@@ -9,8 +9,8 @@ from prefect import get_run_logger, task
 from paletteflow.imageio import ImageFormat
 from paletteflow.models import BaseImage, Palette, Variation
 from paletteflow.neutrals import DEFAULT_KEEP, Neutral
+from paletteflow.pipeline.variations import render_variation
 from paletteflow.storage import StorageSettings
-from paletteflow.variations import render_variation
 from tasks.caching import CACHE_EXPIRATION, recolor_cache_key
 from tasks.policy import TRANSIENT_RETRIES
 from tasks.storage import open_storage

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import time
-
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from paletteflow.models import VariationRequest
+from paletteflow.pipeline.base_image import store_base
+from paletteflow.pipeline.results import StoredBase
 from paletteflow.storage import Storage, StorageSettings
-from paletteflow.variations import base_image_colours, store_request_image
 from tasks.credentials import load_credentials
 from tasks.policy import TRANSIENT_RETRIES
-from tasks.results import StoredBase
 
 STORAGE_RETRIES = {"retries": 3, **TRANSIENT_RETRIES, "cache_policy": NO_CACHE}
 
@@ -24,23 +22,18 @@ def open_storage(settings: StorageSettings) -> Storage:
 
 @task(name="upload-base-image", **STORAGE_RETRIES)
 def upload_base_image(request: VariationRequest) -> StoredBase:
-    """Store the base image, then read its dominant colours, while the text palettes are made.
+    """Store the base image and read its colours (`store_base`), while the text palettes are made.
 
-    The colours come from the analysis every recolour task in this process
-    reuses, so it is done here, alongside the (possibly slow) text palettes,
-    rather than after them; and in this task rather than one of its own, which
-    would cost a task run (its events and states written by the API server)
-    for work that always follows the upload.
+    The colour reading is in this task rather than one of its own, which would
+    cost a task run (its events and states written by the API server) for work
+    that always follows the upload.
     """
     logger = get_run_logger()
-    started = time.perf_counter()
-    storage = open_storage(request.storage_settings())
-    base = store_request_image(storage, request)
-    seconds = time.perf_counter() - started
+    stored = store_base(open_storage(request.storage_settings()), request)
+    base = stored.base
     logger.info(
-        "base image %s (%dx%d) stored in %.3f s", base.path, base.width, base.height, seconds
+        "base image %s (%dx%d) stored in %.3f s", base.path, base.width, base.height, stored.seconds
     )
-    swept = storage.sweep_temporaries(base.concept_dir)
-    if swept:
-        logger.warning("removed %d stale temporaries of interrupted writes", len(swept))
-    return StoredBase(base=base, seconds=seconds, colours=base_image_colours(storage, base))
+    if stored.swept:
+        logger.warning("removed %d stale temporaries of interrupted writes", stored.swept)
+    return stored

@@ -32,10 +32,13 @@ from PIL import Image, ImageDraw
 
 from paletteflow.models import BaseImage, Failure, Manifest, Palette, RunTimings, VariationRequest
 from paletteflow.palettes.offline import generate_offline
+from paletteflow.pipeline.base_image import store_base_image
+from paletteflow.pipeline.manifest import assemble_manifest
+from paletteflow.pipeline.presentation import present
+from paletteflow.pipeline.results import GeneratedPalettes, StoredBase
+from paletteflow.pipeline.variations import render_variation
 from paletteflow.sample import draw_sample_logo
-from paletteflow.showcase import store_contact_sheet, store_gallery
 from paletteflow.storage import Storage
-from paletteflow.variations import render_variation, store_base_image, write_manifest
 
 # A stored base image and a palette as records only: no pixels are behind them.
 PALETTE = Palette(name="Harbor Dusk", colors=["#112233", "#445566", "#778899"])
@@ -280,39 +283,47 @@ def library_run(
         for palette, name in zip(made, [*(names or []), *[None] * n], strict=False)
     ]
     base = store_base_image(storage, logo_png, user_id="u", concept_id=f"c{n}")
-    manifest = Manifest(
-        paletteflow_version="test",
-        request=request.model_dump(),
-        base_image=base,
-        palettes=made,
-        variations=[
+    manifest = assemble_manifest(
+        request,
+        StoredBase(base=base, seconds=0, colours=[]),
+        GeneratedPalettes(palettes=made, seconds=0),
+        [
             render_variation(storage, base, palette)
             for index, palette in enumerate(made)
             if index not in failures
         ],
-        failures=[
-            Failure(palette=made[index].name, error=error) for index, error in failures.items()
-        ],
-        timings=RunTimings(palettes_s=0, upload_s=0, variations_s=0, total_s=0),
+        [Failure(palette=made[index].name, error=error) for index, error in failures.items()],
+        RunTimings(palettes_s=0, upload_s=0, variations_s=0, total_s=0),
     )
-    manifest = manifest.model_copy(update={"contact_sheet": store_contact_sheet(storage, manifest)})
-    manifest = manifest.model_copy(update={"gallery": store_gallery(storage, manifest)})
-    write_manifest(storage, manifest)
-    return manifest
+    return present(storage, manifest)[0]
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """Fail the session if a process it started is still running: `make test` leaves none."""
     deadline = time.monotonic() + 15
     mark = f"PALETTEFLOW_TEST_SESSION={os.environ['PALETTEFLOW_TEST_SESSION']}".encode()
-    while (leftovers := processes_marked(mark)) and time.monotonic() < deadline:
+    while (leftovers := _outliving(processes_marked(mark))) and time.monotonic() < deadline:
         time.sleep(0.25)
     if leftovers:
+        commands = {pid: _command_line(pid) for pid in leftovers}
         for pid in leftovers:
             with contextlib.suppress(OSError):
                 os.kill(pid, signal.SIGKILL)
-        print(f"\nprocesses started by the tests outlived them (killed now): {leftovers}")
+        print(f"\nprocesses started by the tests outlived them (killed now): {commands}")
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def _outliving(pids: list[int]) -> list[int]:
+    """Leave out multiprocessing's resource tracker (Dask's local cluster starts one): it reads a
+    pipe from this process and exits when this process does, so it cannot outlive the tests."""
+    return [pid for pid in pids if "multiprocessing.resource_tracker" not in _command_line(pid)]
+
+
+def _command_line(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()[:200]
+    except OSError:
+        return "?"
 
 
 def processes_marked(mark: bytes) -> list[int]:

@@ -6,8 +6,8 @@ import pytest
 
 from paletteflow.base_images import BaseImageCache
 from paletteflow.errors import ImageInputError
+from paletteflow.pipeline.base_image import store_base_image
 from paletteflow.storage import Storage
-from paletteflow.variations import store_base_image
 
 
 def test_the_image_decoded_to_validate_it_is_the_one_analysed(sample_logo_png, tmp_path):

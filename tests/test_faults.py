@@ -21,7 +21,7 @@ from test_s3_flow import PREFIX, run_flow, s3_request
 from flows.palette_variations import palette_variations
 from paletteflow.errors import StorageError, VariationError
 from paletteflow.palettes import get_generator
-from paletteflow.variations import slugify
+from paletteflow.slugs import slugify
 from tasks.storage import STORAGE_RETRIES
 
 N = 4

@@ -31,7 +31,7 @@ from flows.artifacts import RunArtifacts
 from flows.palette_variations import palette_variations
 from paletteflow.imageio import decode_image
 from paletteflow.models import GeneratorSettings, VariationRequest
-from paletteflow.progress import RunProgress, reporting_to
+from paletteflow.pipeline.listeners import RunListener, reporting_to
 from paletteflow.report import PICTURE_WIDTH
 from paletteflow.storage import Storage
 from tasks.llm_limit import LLM_TAG
@@ -375,7 +375,7 @@ def test_animated_base_image_is_recoloured_from_its_first_frame_and_noted(
     assert (result.format, getattr(result, "n_frames", 1), result.size) == ("PNG", 1, (64, 64))
 
 
-class Recorder(RunProgress):
+class Recorder(RunListener):
     """Notes each report together with what storage held at that moment."""
 
     def __init__(self, folder) -> None:
@@ -419,9 +419,10 @@ def test_a_listener_in_this_process_hears_each_variation_as_it_is_stored(
 
 @flow
 def _report_progress(finished: int, total: int, interval_s: float) -> None:
-    with RunArtifacts("progress-check", total, progress_interval_s=interval_s) as artifacts:
+    storage = Storage("memory://paletteflow-tests/progress-check")
+    with RunArtifacts("progress-check", total, storage, interval_s) as artifacts:
         for _ in range(finished):
-            artifacts.variation_finished()
+            artifacts.variation_finished("palette", None)
 
 
 @pytest.mark.parametrize(

@@ -11,8 +11,9 @@ from PIL import Image
 from paletteflow.errors import ImageInputError
 from paletteflow.imageio import IMAGE_FORMATS, check_image_format, decode_image, encode_image
 from paletteflow.models import VariationRequest
+from paletteflow.pipeline.base_image import check_inputs, store_base_image
+from paletteflow.pipeline.variations import render_variation, variation_key
 from paletteflow.storage import Storage
-from paletteflow.variations import check_inputs, render_variation, store_base_image, variation_key
 
 
 def hidden_colour_logo() -> Image.Image:

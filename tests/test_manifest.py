@@ -14,8 +14,8 @@ from paletteflow.models import (
     VariationRequest,
     VariationTimings,
 )
+from paletteflow.pipeline.manifest import manifest_key, write_manifest
 from paletteflow.storage import Storage
-from paletteflow.variations import manifest_key, write_manifest
 
 
 def manifest(seconds: float, *, reused: bool, failures: list[Failure]) -> Manifest:

@@ -24,6 +24,20 @@ def image_palette_count(requested: int, n: int, have_colours: bool = True) -> in
     return max(0, min(requested, n - 1)) if have_colours else 0
 
 
+def with_image_palettes(
+    palettes: list[Palette],
+    colours: Sequence[str],
+    *,
+    requested: int,
+    n: int,
+    locked: Mapping[str, str],
+) -> list[Palette]:
+    """`palettes` (from the text), then as many seeded from the image as requested of n."""
+    count = image_palette_count(requested, n, bool(colours))
+    used = {palette.name for palette in palettes}
+    return [*palettes, *image_palettes(colours, count, locked, used)]
+
+
 def image_palettes(
     colours: Sequence[str], count: int, locked: Mapping[str, str], used: set[str]
 ) -> list[Palette]:

@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 
 from paletteflow.color import oklch_to_hex
 from paletteflow.models import GeneratorSettings, Lock, Palette
-from paletteflow.palettes.image_seeded import image_palette_count, image_palettes
+from paletteflow.palettes.image_seeded import image_palette_count, with_image_palettes
 from paletteflow.palettes.lexicon import (
     MAX_TEXT_CHARS,
     Anchor,
@@ -88,8 +88,9 @@ def generate_offline(
     locked = assign_roles(locks)
     from_image = image_palette_count(image_palettes_wanted, n, bool(image_colours))
     palettes = design_palettes(theme, logo, n - from_image, locked)
-    used = {palette.name for palette in palettes}
-    return palettes + image_palettes(image_colours, from_image, locked, used)
+    return with_image_palettes(
+        palettes, image_colours, requested=image_palettes_wanted, n=n, locked=locked
+    )
 
 
 def design_palettes(theme: str, logo: str, n: int, locked: Mapping[str, str]) -> list[Palette]:

@@ -18,7 +18,7 @@ import httpx
 
 from paletteflow.errors import PaletteGenerationError
 from paletteflow.models import GeneratorSettings, Palette
-from paletteflow.palettes.image_seeded import image_palette_count, image_palettes
+from paletteflow.palettes.image_seeded import image_palette_count, with_image_palettes
 from paletteflow.palettes.locks import assign_roles
 from paletteflow.palettes.offline import design_palettes
 from paletteflow.palettes.providers.answers import UnusableAnswer, accept
@@ -99,8 +99,9 @@ async def generate_with(
             provider.name, len(palettes), wanted, problem,
         )  # fmt: skip
         palettes += _fallback(theme, logo, wanted - len(palettes), locked, palettes)
-    used = {palette.name for palette in palettes}
-    return palettes + image_palettes(image_colours, from_image, locked, used)
+    return with_image_palettes(
+        palettes, image_colours, requested=settings.image_palettes, n=n, locked=locked
+    )
 
 
 def _fallback(
