@@ -52,7 +52,7 @@ PROFILES = (
     Profile("pastel", "in pastel tints with one dark ink", ("Sorbet", "Chalk", "Meringue"),
             lightness=(0.6, 1.0), chroma=(0.0, 0.5)),
     Profile("deep", "in deep shades with one light ink", ("Depths", "Hollow", "Umber"),
-            lightness=(0.0, 0.08)),
+            lightness=(0.0, 0.03)),
     Profile("vivid", "in vivid colours", ("Pop", "Burst", "Neon"), chroma=(0.9, 1.0)),
 )  # fmt: skip
 
