@@ -34,7 +34,7 @@ from paletteflow.palettes.naming import (
     palette_name,
     theme_prefix,
 )
-from paletteflow.palettes.profiles import PROFILES, Profile, profile_intents
+from paletteflow.palettes.profiles import PROFILES, Profile, profile_intents, profile_shape
 from paletteflow.palettes.quality import (
     MIN_CONTRAST,
     VARIETY_TARGET,
@@ -76,10 +76,12 @@ class OfflineGenerator:
 
 
 def warm_up() -> None:
-    """Load the lexicon, colour names and word vectors now, so first palettes come as fast as later ones."""
+    """Load the lexicon, colour names, word vectors and profiles now, so first palettes come as fast as later ones."""
     load_lexicon()
     nearest_colour_name("#808080")
     known_word_vectors()
+    for profile in PROFILES:
+        profile_shape(profile)
 
 
 def generate_offline(
