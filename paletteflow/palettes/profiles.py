@@ -28,7 +28,7 @@ from paletteflow.color import (
 )
 from paletteflow.palettes.lexicon import COLOURFUL_CHROMA, Tone, nice_palettes
 from paletteflow.palettes.quality import MIN_CONTRAST, Intent
-from paletteflow.palettes.schemes import Base
+from paletteflow.palettes.schemes import LIGHT_GROUND, Base
 
 # Below this mean lightness a profile is a dark one: its darkest colour is the ground.
 DARK_PROFILE = 0.5
@@ -85,7 +85,9 @@ def profile_intents(profile: Profile, base: Base, tone: Tone) -> dict[str, Inten
 
     Theme colours, lead first, take the free slot nearest their own lightness;
     a grey or near-white theme colour keeps its own low chroma, so a charcoal
-    theme is not painted in a vivid profile's chroma.
+    theme is not painted in a vivid profile's chroma. Chroma is a share of what
+    sRGB holds at that lightness and hue, so a pastel lemon stays yellow where a
+    pastel violet of the same absolute chroma would be vivid.
     """
     lightness, chroma = profile_shape(profile)
     slots: list[tuple[float, float, float] | None] = [None] * len(lightness)
@@ -99,8 +101,15 @@ def profile_intents(profile: Profile, base: Base, tone: Tone) -> dict[str, Inten
     room = gamut_chroma(levels, hues)
     intents = []
     for slot, source in enumerate(slots):
-        own_chroma = (source or base.lead)[1]
+        own_lightness, own_chroma, _ = source or base.lead
         wanted = chroma[slot] * room[slot] if own_chroma > COLOURFUL_CHROMA else own_chroma
+        lightest = slot == len(slots) - 1
+        light = own_lightness >= LIGHT_GROUND and levels[slot] < own_lightness
+        if source is not None and lightest and light:
+            # A light theme colour in the lightest place (ground, or a deep profile's ink) is
+            # shown as itself: darkened, lemon turns olive and blush mauve.
+            intents.append(Intent(*source))
+            continue
         intents.append(Intent(float(levels[slot]), float(wanted * tone.chroma), float(hues[slot])))
     dark = float(lightness.mean()) < DARK_PROFILE
     ground, ink = (intents[0], intents[-1]) if dark else (intents[-1], intents[0])
