@@ -26,13 +26,12 @@ import numpy as np
 from paletteflow.color import hex_to_oklch, linear_to_hex, srgb_to_linear
 from paletteflow.palettes.lexicon import nice_palettes
 
-FEATURES = ("lightness mean", "lightness range", "chroma mean", "chroma spread", "hue spread")
 # Swatches below this OkLCh chroma have no hue worth counting in the hue spread.
 HUE_CHROMA = 0.04
 
 
 def palette_features(colours: Sequence[str]) -> np.ndarray:
-    """One palette's features, in the order of FEATURES."""
+    """Lightness mean and range, chroma mean and spread, hue spread of the colourful swatches."""
     lightness, chroma, hue = hex_to_oklch(list(colours)).T
     colourful = np.radians(hue[chroma >= HUE_CHROMA])
     # Circular spread: 0 when the colourful swatches share a hue, near 1 when they face every way.
