@@ -37,6 +37,7 @@ from paletteflow.palettes.naming import (
 from paletteflow.palettes.profiles import PROFILES, Profile, profile_intents, profile_shape
 from paletteflow.palettes.quality import (
     MIN_CONTRAST,
+    NEAR_DUPLICATE,
     VARIETY_TARGET,
     Fit,
     Intent,
@@ -109,10 +110,9 @@ def design_palettes(theme: str, logo: str, n: int, locked: Mapping[str, str]) ->
     palettes: list[Palette] = []
     used: set[str] = set()
     for index in range(n):
-        scheme = DESIGNS[index % len(DESIGNS)]
         anchors = sources[index % len(sources)]
-        fit, lead = _fit_unlike_previous(
-            index, scheme, anchors, tone, reading, locked, seed, palettes
+        scheme, fit, lead = _design_unlike_previous(
+            index, anchors, tone, reading, locked, seed, palettes
         )
         name = palette_name(_prefixes(index, reading, lead), _nouns(index, scheme), used)
         used.add(name)
@@ -129,6 +129,32 @@ def design_palettes(theme: str, logo: str, n: int, locked: Mapping[str, str]) ->
     return palettes
 
 
+def _design_unlike_previous(
+    index: int,
+    anchors: tuple[Anchor, ...],
+    tone: Tone,
+    reading: ThemeReading,
+    locked: Mapping[str, str],
+    seed: bytes,
+    previous: list[Palette],
+) -> tuple[Design, Fit, str]:
+    """The design this place in the order asks for; should every attempt at it still look like a
+    palette already made (crowded themes, many palettes), the next designs in turn, so that no two
+    palettes are near-duplicates."""
+    start = index % len(DESIGNS)
+    best: tuple[float, Design, Fit, str] | None = None
+    for scheme in (*DESIGNS[start:], *DESIGNS[:start]):
+        fit, lead, distance = _fit_unlike_previous(
+            index, scheme, anchors, tone, reading, locked, seed, previous
+        )
+        if distance >= NEAR_DUPLICATE and all(check_roles(fit.roles).values()):
+            return scheme, fit, lead
+        if best is None or distance > best[0]:
+            best = (distance, scheme, fit, lead)
+    assert best is not None
+    return best[1:]
+
+
 def _fit_unlike_previous(
     index: int,
     scheme: Design,
@@ -138,7 +164,7 @@ def _fit_unlike_previous(
     locked: Mapping[str, str],
     seed: bytes,
     previous: list[Palette],
-) -> tuple[Fit, str]:
+) -> tuple[Fit, str, float]:
     """Fit the scheme, varying lead colour, ground and tones while the result looks like an earlier one.
 
     Attempts stay with the theme's colours: later ones take another lead
@@ -174,7 +200,7 @@ def _fit_unlike_previous(
         if passes and distance >= VARIETY_TARGET:
             break
     assert best is not None
-    return best[2], best[3]
+    return best[2], best[3], best[1]
 
 
 def _intents(design: Design, base: Base, tone: Tone, dark: bool) -> dict[str, Intent]:
