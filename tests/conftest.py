@@ -30,6 +30,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
+from paletteflow.imageio import ImageFormat
 from paletteflow.models import BaseImage, Failure, Manifest, Palette, RunTimings, VariationRequest
 from paletteflow.palettes.offline import generate_offline
 from paletteflow.sample import draw_sample_logo
@@ -265,6 +266,7 @@ def library_run(
     names: list[str] | None = None,
     failures: dict[int, str] | None = None,
     theme: str = "harbor at sunset, fresh and friendly",
+    image_format: ImageFormat = "png",
 ) -> Manifest:
     """A run made with the library alone (no Prefect), stored under `root` as the flow stores it.
 
@@ -273,7 +275,9 @@ def library_run(
     """
     failures = failures or {}
     storage = Storage(str(root))
-    request = VariationRequest(image="logo.png", theme=theme, logo_description="a round badge", n=n)
+    request = VariationRequest(
+        image="logo.png", theme=theme, logo_description="a round badge", n=n, format=image_format
+    )
     made = generate_offline(theme, request.logo_description, n)
     made = [
         palette.model_copy(update={"name": name}) if name else palette
@@ -286,7 +290,7 @@ def library_run(
         base_image=base,
         palettes=made,
         variations=[
-            render_variation(storage, base, palette)
+            render_variation(storage, base, palette, image_format=image_format)
             for index, palette in enumerate(made)
             if index not in failures
         ],
