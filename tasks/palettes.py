@@ -21,14 +21,13 @@ from paletteflow.palettes.image_seeded import image_palette_count, image_palette
 from paletteflow.palettes.locks import assign_roles
 from tasks.caching import CACHE_EXPIRATION, palettes_cache_key
 from tasks.llm_limit import LLM_TAG, llm_slot
-from tasks.policy import PALETTES_TIMEOUT_S, TRANSIENT_RETRIES
+from tasks.policy import PALETTES_TIMEOUT_S
 from tasks.results import GeneratedPalettes
 
 
+# No task retries: ProviderHTTP alone retries provider calls, as it reads Retry-After and tells 429/5xx from 4xx.
 @task(
     name="generate-palettes",
-    retries=2,
-    **TRANSIENT_RETRIES,
     timeout_seconds=PALETTES_TIMEOUT_S,
     cache_key_fn=palettes_cache_key,
     cache_expiration=CACHE_EXPIRATION,
