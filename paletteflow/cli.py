@@ -26,7 +26,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from paletteflow.errors import InputError, PaletteflowError
+from paletteflow.errors import InputError, PaletteflowError, first_problem
 from paletteflow.exports import EXPORTERS
 from paletteflow.imageio import (
     DEFAULT_MAX_BYTES,
@@ -85,9 +85,8 @@ def user_errors() -> Iterator[None]:
     except PaletteflowError as error:
         _fail(str(error))
     except ValidationError as error:
-        problem = error.errors()[0]
-        where = ".".join(str(part) for part in problem["loc"])
-        _fail(f"invalid {where}: {problem['msg'].removeprefix('Value error, ')}")
+        where, problem = first_problem(error, "input")
+        _fail(f"invalid {where}: {problem}")
 
 
 def _fail(message: str) -> NoReturn:
