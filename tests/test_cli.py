@@ -146,17 +146,10 @@ def location_lines(folder: Path) -> list[str]:
     ]
 
 
-@pytest.fixture
-def image(tmp_path, sample_logo_png) -> Path:
-    path = tmp_path / "logo.png"
-    path.write_bytes(sample_logo_png)
-    return path
-
-
-def test_run_json_against_a_prefect_api(prefect_api, tmp_path, image):
+def test_run_json_against_a_prefect_api(prefect_api, tmp_path, logo_file):
     out = tmp_path / "out"
     result = run_cli(
-        *run_args(image, str(out), 2, "--json", "--format", "webp"),
+        *run_args(logo_file, str(out), 2, "--json", "--format", "webp"),
         env={"PREFECT_API_URL": prefect_api},
     )
     assert result.returncode == 0, result.stderr
@@ -200,9 +193,11 @@ def test_run_on_a_terminal_shows_progress_as_variations_finish_then_swatches(
     assert shown[-3:] == location_lines(manifest_path.parent)
 
 
-def test_quiet_prints_only_the_locations(prefect_api, tmp_path, image):
+def test_quiet_prints_only_the_locations(prefect_api, tmp_path, logo_file):
     out = tmp_path / "out"
-    result = run_cli(*run_args(image, str(out), 1, "--quiet"), env={"PREFECT_API_URL": prefect_api})
+    result = run_cli(
+        *run_args(logo_file, str(out), 1, "--quiet"), env={"PREFECT_API_URL": prefect_api}
+    )
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
     (folder,) = {path.parent for path in out.rglob("manifest.json")}
@@ -274,14 +269,17 @@ def test_user_errors_are_one_line_with_exit_code_2(args, message):
     assert result.stdout == ""
 
 
-def test_recolor_writes_png_or_webp_by_the_suffix(tmp_path, sample_logo_png):
-    source = tmp_path / "logo.png"
-    source.write_bytes(sample_logo_png)
+def test_recolor_writes_png_or_webp_by_the_suffix(tmp_path, logo_file):
     written = {}
     for name in ("recoloured.png", "recoloured.WEBP"):
         target = tmp_path / "out" / name
         result = run_cli(
-            "recolor", str(source), "--colors", "#264653,#2a9d8f,#e9c46a,#f4a261", "-o", str(target)
+            "recolor",
+            str(logo_file),
+            "--colors",
+            "#264653,#2a9d8f,#e9c46a,#f4a261",
+            "-o",
+            str(target),
         )
         assert result.returncode == 0, result.stderr
         written[name] = Image.open(target)
