@@ -161,8 +161,14 @@ def test_kept_neutrals_reach_the_recolour_and_name_their_own_variations(
     image.paste((0, 0, 0), (40, 4, 56, 12))
     image_path = tmp_path / "logo.png"
     image.save(image_path)
+    # A dark ground locked in, so the white ground must change when white is not kept.
     keep_white = VariationRequest(
-        image=str(image_path), theme="lagoon", n=1, storage=memory_storage_url, keep="white"
+        image=str(image_path),
+        theme="lagoon",
+        n=1,
+        storage=memory_storage_url,
+        keep="white",
+        generator_settings=GeneratorSettings(locks=("background=#16324a",)),
     )
     storage = Storage(memory_storage_url)
     white = palette_variations(keep_white)[0]
