@@ -305,6 +305,19 @@ def library_run(
     return manifest
 
 
+# The slow parts a test starts, known by the fixtures it uses (directly or through others);
+# modules that start them by other means set `pytestmark`. The rest is the fast part:
+# pytest -m "not browser and not s3 and not prefect"
+MARKS_BY_FIXTURE = {"prefect_api": "prefect", "moto_endpoint": "s3", "browser": "browser"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        for fixture, mark in MARKS_BY_FIXTURE.items():
+            if fixture in item.fixturenames:
+                item.add_marker(mark)
+
+
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """Fail the session if a process it started is still running: `make test` leaves none."""
     deadline = time.monotonic() + 15
@@ -312,10 +325,11 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     while (leftovers := processes_marked(mark)) and time.monotonic() < deadline:
         time.sleep(0.25)
     if leftovers:
+        commands = {pid: command_line(pid) for pid in leftovers}
         for pid in leftovers:
             with contextlib.suppress(OSError):
                 os.kill(pid, signal.SIGKILL)
-        print(f"\nprocesses started by the tests outlived them (killed now): {leftovers}")
+        print(f"\nprocesses started by the tests outlived them (killed now): {commands}")
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
@@ -329,3 +343,11 @@ def processes_marked(mark: bytes) -> list[int]:
         except OSError:
             continue
     return found
+
+
+def command_line(pid: int) -> str:
+    """What a process runs, to tell which test left it; "" once it is gone."""
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()[:300]
+    except OSError:
+        return ""
