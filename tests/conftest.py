@@ -334,15 +334,26 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 
 
 def processes_marked(mark: bytes) -> list[int]:
-    """Processes whose environment at start held `mark` (a KEY=VALUE line)."""
+    """Processes whose environment at start held `mark` (a KEY=VALUE line), but this one's own helper.
+
+    The local Dask cluster makes multiprocessing start its resource tracker as a
+    child of the pytest process itself; it ends when pytest does, so no test left it.
+    """
     found = []
     for environ in Path("/proc").glob("[0-9]*/environ"):
+        pid = int(environ.parent.name)
         try:
-            if mark in environ.read_bytes().split(b"\0"):
-                found.append(int(environ.parent.name))
+            if mark in environ.read_bytes().split(b"\0") and not _own_resource_tracker(pid):
+                found.append(pid)
         except OSError:
             continue
     return found
+
+
+def _own_resource_tracker(pid: int) -> bool:
+    stat = Path(f"/proc/{pid}/stat").read_text()
+    parent = int(stat.rsplit(")", 1)[1].split()[1])
+    return parent == os.getpid() and "multiprocessing.resource_tracker" in command_line(pid)
 
 
 def command_line(pid: int) -> str:
