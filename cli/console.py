@@ -12,7 +12,7 @@ from pydantic import ValidationError
 from rich.console import Console
 from rich.text import Text
 
-from paletteflow.errors import PaletteflowError
+from paletteflow.errors import PaletteflowError, first_problem
 
 USER_ERROR = 2
 
@@ -29,9 +29,8 @@ def user_errors() -> Iterator[None]:
     except PaletteflowError as error:
         fail(str(error))
     except ValidationError as error:
-        problem = error.errors()[0]
-        where = ".".join(str(part) for part in problem["loc"])
-        fail(f"invalid {where}: {problem['msg'].removeprefix('Value error, ')}")
+        where, problem = first_problem(error, "input")
+        fail(f"invalid {where}: {problem}")
 
 
 def fail(message: str) -> NoReturn:

@@ -8,8 +8,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
-from rich.text import Text
 
 from cli.console import err, out, user_errors
 from cli.options import (
@@ -25,9 +23,9 @@ from cli.options import (
     TimeoutOption,
     generator_settings,
 )
+from cli.terminal import palettes_table
 from paletteflow.errors import InputError
 from paletteflow.exports import EXPORTERS
-from paletteflow.models import Palette
 from paletteflow.palettes import check_palette_count, get_generator
 from paletteflow.storage import write_local_atomically
 
@@ -67,7 +65,7 @@ def palettes(
             get_generator(generator, settings).generate(theme, logo_desc, check_palette_count(n))
         )
         if chosen is None:
-            _show_palettes(made)
+            out.print(palettes_table(made))
         elif output is not None:
             write_local_atomically(output, EXPORTERS[chosen](made))
             err.print(f"wrote {len(made)} palettes to {output}", highlight=False, soft_wrap=True)
@@ -75,26 +73,3 @@ def palettes(
             raise InputError("ase is binary: write it to a file with -o palettes.ase")
         else:
             sys.stdout.write(EXPORTERS[chosen](made).decode())
-
-
-def _show_palettes(made: list[Palette]) -> None:
-    """One row per palette: name and checks, swatches in the palette's order with their roles."""
-    table = Table(show_header=True, show_lines=True)
-    table.add_column("palette")
-    table.add_column("colours", no_wrap=True)
-    table.add_column("description")
-    for palette in made:
-        failed = [name for name, ok in (palette.checks or {}).items() if not ok]
-        verdict = f"fails {', '.join(failed)}" if failed else "all checks pass"
-        role_of = {colour: role for role, colour in (palette.roles or {}).items()}
-        labelled = [(role_of.get(colour, i), colour) for i, colour in enumerate(palette.colors, 1)]
-        colours = Text()
-        for label, colour in labelled:
-            colours.append("   ", style=f"on {colour}").append(f" {colour} {label}\n")
-        colours.rstrip()
-        table.add_row(
-            Text(f"{palette.name}\n{palette.source or ''}\n{verdict}"),
-            colours,
-            palette.description,
-        )
-    out.print(table)

@@ -1,7 +1,7 @@
 """What a person sees in a terminal during and after a run: a progress bar, then the colours.
 
 The bar moves when the flow reports a finished recolour task (see
-`paletteflow.progress`), never on a timer, and it is drawn on stderr so stdout
+`paletteflow.pipeline.listeners`), never on a timer, and it is drawn on stderr so stdout
 keeps only results. The table shows each palette's colours as true-colour
 swatches beside their hex codes, and where every image, the contact sheet and
 the gallery are.
@@ -25,6 +25,7 @@ from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 
+from paletteflow.models import Palette
 from paletteflow.pipeline.listeners import RunListener
 
 LOCATIONS = (
@@ -85,11 +86,16 @@ class TerminalProgress(RunListener):
         self._progress.refresh()
 
 
+def swatch(colour: str) -> Text:
+    """A block of the colour itself (on terminals that have 24-bit colour): every table's swatch."""
+    return Text("   ", style=Style(bgcolor=colour))
+
+
 def swatches(colours: list[str]) -> Text:
-    """Each colour as a block of its own true colour (on terminals that have 24-bit colour)."""
+    """The colours side by side: a variation's strip, on one line beside its image's URL."""
     text = Text()
     for colour in colours:
-        text.append("   ", style=Style(bgcolor=colour))
+        text.append(swatch(colour))
         text.append(" ")
     return text
 
@@ -108,6 +114,32 @@ def results_table(variations: list[dict[str, Any]], failures: list[tuple[str, st
         )
     for name, error in failures:
         table.add_row(name, Text("not made", style="bold red"), Text(error, style="red"))
+    return table
+
+
+def palettes_table(palettes: list[Palette]) -> Table:
+    """One row per palette: name, source and checks, then a line per colour with its role.
+
+    Unlike the results' strips, each colour gets a line: choosing a palette is
+    where its roles matter, and there is no URL column to make room for.
+    """
+    table = Table(show_header=True, show_lines=True)
+    table.add_column("palette")
+    table.add_column("colours", no_wrap=True)
+    table.add_column("description")
+    for palette in palettes:
+        failed = [name for name, ok in (palette.checks or {}).items() if not ok]
+        verdict = f"fails {', '.join(failed)}" if failed else "all checks pass"
+        role_of = {colour: role for role, colour in (palette.roles or {}).items()}
+        colours = Text()
+        for number, colour in enumerate(palette.colors, 1):
+            colours.append(swatch(colour)).append(f" {colour} {role_of.get(colour, number)}\n")
+        colours.rstrip()
+        table.add_row(
+            Text(f"{palette.name}\n{palette.source or ''}\n{verdict}"),
+            colours,
+            palette.description,
+        )
     return table
 
 

@@ -196,26 +196,37 @@ def hex_to_linear(values: list[str] | tuple[str, ...]) -> np.ndarray:
 
 
 def ciede2000(first: np.ndarray, second: np.ndarray) -> np.ndarray:
-    """CIEDE2000 colour difference (Sharma, Wu and Dalal 2005) between CIELAB arrays, broadcasting.
+    """CIEDE2000 colour difference between CIELAB arrays, broadcasting; kL = kC = kH = 1.
 
     Vectorised so a palette's pairs, and many candidate colours at once, cost
-    one numpy pass: the generators search candidates with it.
+    one numpy pass: the generators search candidates with it. The comments
+    number the steps and equations as G. Sharma, W. Wu and E. N. Dalal, "The
+    CIEDE2000 color-difference formula: implementation notes, supplementary
+    test data, and mathematical observations", Color Research & Application
+    30(1), 21-30 (2005), whose test pairs tests/test_color_difference.py checks.
     """
     lab1, lab2 = np.asarray(first, dtype=np.float64), np.asarray(second, dtype=np.float64)
     l1, a1, b1 = lab1[..., 0], lab1[..., 1], lab1[..., 2]
     l2, a2, b2 = lab2[..., 0], lab2[..., 1], lab2[..., 2]
+    # Step 1: stretch a* by how grey the pair is on average (eqs. 2-5), so that near-neutral
+    # colours, where CIELAB hue is least uniform, differ more; then chroma C' and hue h' in
+    # degrees from the stretched a' (eqs. 6-7).
     chroma_mean = (np.hypot(a1, b1) + np.hypot(a2, b2)) / 2
     g = 0.5 * (1 - np.sqrt(chroma_mean**7 / (chroma_mean**7 + 25.0**7)))
     a1p, a2p = (1 + g) * a1, (1 + g) * a2
     c1p, c2p = np.hypot(a1p, b1), np.hypot(a2p, b2)
     h1p = np.degrees(np.arctan2(b1, a1p)) % 360
     h2p = np.degrees(np.arctan2(b2, a2p)) % 360
+    # Step 2: the differences. The hue angle goes the short way round the circle, and is 0
+    # when either colour has no chroma (eq. 10); ΔH' is the hue difference as a distance (eq. 11).
     achromatic = c1p * c2p == 0
     dh = h2p - h1p
     dh = np.where(dh > 180, dh - 360, np.where(dh < -180, dh + 360, dh))
     dh = np.where(achromatic, 0.0, dh)
-    d_l, d_c = l2 - l1, c2p - c1p
+    d_l, d_c = l2 - l1, c2p - c1p  # eqs. 8-9
     d_h = 2 * np.sqrt(c1p * c2p) * np.sin(np.radians(dh / 2))
+    # Step 3: the weights. Means of L' and C' (eqs. 12-13); the mean hue also goes the short
+    # way round, and is the plain sum when a colour has no chroma (eq. 14).
     l_mean, c_mean = (l1 + l2) / 2, (c1p + c2p) / 2
     h_sum = h1p + h2p
     h_mean = np.where(
@@ -227,6 +238,7 @@ def ciede2000(first: np.ndarray, second: np.ndarray) -> np.ndarray:
             np.where(h_sum < 360, (h_sum + 360) / 2, (h_sum - 360) / 2),
         ),
     )
+    # T: how the hue weight varies around the circle (eq. 15).
     t = (
         1
         - 0.17 * np.cos(np.radians(h_mean - 30))
@@ -234,12 +246,16 @@ def ciede2000(first: np.ndarray, second: np.ndarray) -> np.ndarray:
         + 0.32 * np.cos(np.radians(3 * h_mean + 6))
         - 0.20 * np.cos(np.radians(4 * h_mean - 63))
     )
+    # The rotation term for blues, where chroma and hue differences interact: Δθ peaks at a
+    # mean hue of 275° (eq. 16), R_C grows with chroma (eq. 17).
     rotation = 30 * np.exp(-(((h_mean - 275) / 25) ** 2))
     r_c = 2 * np.sqrt(c_mean**7 / (c_mean**7 + 25.0**7))
+    # Weights for lightness, chroma and hue (eqs. 18-20), and the rotation R_T (eq. 21).
     s_l = 1 + 0.015 * (l_mean - 50) ** 2 / np.sqrt(20 + (l_mean - 50) ** 2)
     s_c = 1 + 0.045 * c_mean
     s_h = 1 + 0.015 * c_mean * t
     r_t = -np.sin(np.radians(2 * rotation)) * r_c
+    # ΔE00 (eq. 22).
     return np.sqrt(
         (d_l / s_l) ** 2 + (d_c / s_c) ** 2 + (d_h / s_h) ** 2 + r_t * (d_c / s_c) * (d_h / s_h)
     )

@@ -6,6 +6,11 @@ Expected failures carry one line that names the problem and the fix; callers
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError
+
 
 class PaletteflowError(Exception):
     """An expected failure whose message is fit to show a user as it is."""
@@ -37,6 +42,17 @@ class StorageError(PaletteflowError):
 
 class StorageRefusedError(StorageError, InputError):
     """The store answers but refuses (no bucket, no credentials, access denied): retrying cannot help."""
+
+
+def first_problem(error: ValidationError, whole: str) -> tuple[str, str]:
+    """Where pydantic's first problem is (the field path, else `whole`) and what it is.
+
+    One problem is enough for a one-line error; the message loses pydantic's
+    "Value error, " prefix, which says nothing to a user.
+    """
+    problem = error.errors()[0]
+    where = ".".join(str(part) for part in problem["loc"]) or whole
+    return where, problem["msg"].removeprefix("Value error, ")
 
 
 def is_retryable(error: BaseException) -> bool:

@@ -266,6 +266,12 @@ def media_type(format_name: str) -> str:
     return _MEDIA_TYPES.get(format_name.upper(), "application/octet-stream")
 
 
+def format_label(format_name: str) -> str:
+    """A format as people write it, from its Pillow name, output name or extension: PNG, WebP."""
+    upper = format_name.upper()
+    return "WebP" if upper == "WEBP" else upper
+
+
 def extension(format_name: str) -> str:
     """The file extension for a Pillow format name or an output format name, without the dot."""
     return _EXTENSIONS.get(format_name.upper(), "bin")

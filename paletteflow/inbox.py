@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 from pydantic import ValidationError
 
-from paletteflow.errors import InputError, StorageError
+from paletteflow.errors import InputError, StorageError, first_problem
 from paletteflow.models import VariationRequest
 from paletteflow.storage import Storage
 
@@ -74,9 +74,8 @@ class Inbox:
         try:
             return VariationRequest.model_validate(fields)
         except ValidationError as error:
-            problem = error.errors()[0]
-            where = ".".join(str(part) for part in problem["loc"]) or "request"
-            raise InputError(f"request {name}: invalid {where}: {problem['msg']}") from None
+            where, problem = first_problem(error, "request")
+            raise InputError(f"request {name}: invalid {where}: {problem}") from None
 
     def release(self, lease: Lease) -> None:
         """Give the request back without an outcome: the next run claims it at once."""

@@ -12,7 +12,12 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from paletteflow.errors import PaletteflowError, PaletteGenerationError, VariationError
+from paletteflow.errors import (
+    PaletteflowError,
+    PaletteGenerationError,
+    VariationError,
+    first_problem,
+)
 from paletteflow.models import Palette
 
 logger = logging.getLogger(__name__)
@@ -53,10 +58,9 @@ def _validated_palettes(task_id: str, answer: Any) -> list[dict[str, Any]]:
         try:
             palette = Palette.model_validate(item)
         except ValidationError as error:
-            problem = error.errors()[0]
-            where = ".".join(str(part) for part in problem["loc"]) or "palette"
+            where, problem = first_problem(error, "palette")
             raise PaletteGenerationError(
-                f"task {task_id}: palette {position} is malformed at {where}: {problem['msg']}"
+                f"task {task_id}: palette {position} is malformed at {where}: {problem}"
             ) from None
         extra_fields = item if isinstance(item, dict) else {}
         palettes.append({**extra_fields, **palette.model_dump()})

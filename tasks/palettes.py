@@ -18,13 +18,12 @@ from paletteflow.pipeline.palettes import text_palettes
 from paletteflow.pipeline.results import GeneratedPalettes
 from tasks.caching import CACHE_EXPIRATION, palettes_cache_key
 from tasks.llm_limit import LLM_TAG, llm_slot
-from tasks.policy import PALETTES_TIMEOUT_S, TRANSIENT_RETRIES
+from tasks.policy import PALETTES_TIMEOUT_S
 
 
+# No task retries: ProviderHTTP alone retries provider calls, as it reads Retry-After and tells 429/5xx from 4xx.
 @task(
     name="generate-palettes",
-    retries=2,
-    **TRANSIENT_RETRIES,
     timeout_seconds=PALETTES_TIMEOUT_S,
     cache_key_fn=palettes_cache_key,
     cache_expiration=CACHE_EXPIRATION,

@@ -27,9 +27,9 @@ PALETTES_TIMEOUT_S = 180
 def retry_transient(task: Task, task_run: TaskRun, state: State) -> bool:
     """Prefect's retry_condition_fn: retry only when the failure could pass by itself.
 
-    `_sync=True` because for an async task (the palette task) Prefect calls this
-    inside its event loop, where `state.result()` returns a coroutine instead of
-    raising: the failure was never seen, and async tasks were never retried.
+    `_sync=True` because for an async task Prefect calls this inside its event
+    loop, where `state.result()` returns a coroutine instead of raising: the
+    failure would never be seen, and an async task never retried.
     """
     try:
         state.result(_sync=True)

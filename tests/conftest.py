@@ -30,6 +30,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
+from paletteflow.imageio import ImageFormat
 from paletteflow.models import BaseImage, Failure, Manifest, Palette, RunTimings, VariationRequest
 from paletteflow.palettes.offline import generate_offline
 from paletteflow.pipeline.base_image import store_base_image
@@ -268,6 +269,7 @@ def library_run(
     names: list[str] | None = None,
     failures: dict[int, str] | None = None,
     theme: str = "harbor at sunset, fresh and friendly",
+    image_format: ImageFormat = "png",
 ) -> Manifest:
     """A run made with the library alone (no Prefect), stored under `root` as the flow stores it.
 
@@ -276,7 +278,9 @@ def library_run(
     """
     failures = failures or {}
     storage = Storage(str(root))
-    request = VariationRequest(image="logo.png", theme=theme, logo_description="a round badge", n=n)
+    request = VariationRequest(
+        image="logo.png", theme=theme, logo_description="a round badge", n=n, format=image_format
+    )
     made = generate_offline(theme, request.logo_description, n)
     made = [
         palette.model_copy(update={"name": name}) if name else palette
@@ -288,7 +292,7 @@ def library_run(
         StoredBase(base=base, seconds=0, colours=[]),
         GeneratedPalettes(palettes=made, seconds=0),
         [
-            render_variation(storage, base, palette)
+            render_variation(storage, base, palette, image_format=image_format)
             for index, palette in enumerate(made)
             if index not in failures
         ],
@@ -298,14 +302,27 @@ def library_run(
     return present(storage, manifest)[0]
 
 
+# The slow parts a test starts, known by the fixtures it uses (directly or through others);
+# modules that start them by other means set `pytestmark`. The rest is the fast part:
+# pytest -m "not browser and not s3 and not prefect"
+MARKS_BY_FIXTURE = {"prefect_api": "prefect", "moto_endpoint": "s3", "browser": "browser"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        for fixture, mark in MARKS_BY_FIXTURE.items():
+            if fixture in item.fixturenames:
+                item.add_marker(mark)
+
+
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """Fail the session if a process it started is still running: `make test` leaves none."""
     deadline = time.monotonic() + 15
     mark = f"PALETTEFLOW_TEST_SESSION={os.environ['PALETTEFLOW_TEST_SESSION']}".encode()
-    while (leftovers := _outliving(processes_marked(mark))) and time.monotonic() < deadline:
+    while (leftovers := processes_marked(mark)) and time.monotonic() < deadline:
         time.sleep(0.25)
     if leftovers:
-        commands = {pid: _command_line(pid) for pid in leftovers}
+        commands = {pid: command_line(pid) for pid in leftovers}
         for pid in leftovers:
             with contextlib.suppress(OSError):
                 os.kill(pid, signal.SIGKILL)
@@ -313,26 +330,32 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
-def _outliving(pids: list[int]) -> list[int]:
-    """Leave out multiprocessing's resource tracker (Dask's local cluster starts one): it reads a
-    pipe from this process and exits when this process does, so it cannot outlive the tests."""
-    return [pid for pid in pids if "multiprocessing.resource_tracker" not in _command_line(pid)]
-
-
-def _command_line(pid: int) -> str:
-    try:
-        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()[:200]
-    except OSError:
-        return "?"
-
-
 def processes_marked(mark: bytes) -> list[int]:
-    """Processes whose environment at start held `mark` (a KEY=VALUE line)."""
+    """Processes whose environment at start held `mark` (a KEY=VALUE line), but this one's own helper.
+
+    The local Dask cluster makes multiprocessing start its resource tracker as a
+    child of the pytest process itself; it ends when pytest does, so no test left it.
+    """
     found = []
     for environ in Path("/proc").glob("[0-9]*/environ"):
+        pid = int(environ.parent.name)
         try:
-            if mark in environ.read_bytes().split(b"\0"):
-                found.append(int(environ.parent.name))
+            if mark in environ.read_bytes().split(b"\0") and not _own_resource_tracker(pid):
+                found.append(pid)
         except OSError:
             continue
     return found
+
+
+def _own_resource_tracker(pid: int) -> bool:
+    stat = Path(f"/proc/{pid}/stat").read_text()
+    parent = int(stat.rsplit(")", 1)[1].split()[1])
+    return parent == os.getpid() and "multiprocessing.resource_tracker" in command_line(pid)
+
+
+def command_line(pid: int) -> str:
+    """What a process runs, to tell which test left it; "" once it is gone."""
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()[:300]
+    except OSError:
+        return ""

@@ -146,17 +146,10 @@ def location_lines(folder: Path) -> list[str]:
     ]
 
 
-@pytest.fixture
-def image(tmp_path, sample_logo_png) -> Path:
-    path = tmp_path / "logo.png"
-    path.write_bytes(sample_logo_png)
-    return path
-
-
-def test_run_json_against_a_prefect_api(prefect_api, tmp_path, image):
+def test_run_json_against_a_prefect_api(prefect_api, tmp_path, logo_file):
     out = tmp_path / "out"
     result = run_cli(
-        *run_args(image, str(out), 2, "--json", "--format", "webp"),
+        *run_args(logo_file, str(out), 2, "--json", "--format", "webp"),
         env={"PREFECT_API_URL": prefect_api},
     )
     assert result.returncode == 0, result.stderr
@@ -173,11 +166,11 @@ def test_run_json_against_a_prefect_api(prefect_api, tmp_path, image):
 
 
 def test_run_on_a_terminal_shows_progress_as_variations_finish_then_swatches(
-    prefect_api, tmp_path, image
+    prefect_api, tmp_path, logo_file
 ):
     out = tmp_path / "out"
     code, output = run_in_terminal(
-        *run_args(image, str(out), 3), env={"PREFECT_API_URL": prefect_api}
+        *run_args(logo_file, str(out), 3), env={"PREFECT_API_URL": prefect_api}
     )
     assert code == 0, output[-3000:]
     frames = [ANSI.sub("", frame) for frame in re.split(r"[\r\n]", output)]
@@ -200,9 +193,11 @@ def test_run_on_a_terminal_shows_progress_as_variations_finish_then_swatches(
     assert shown[-3:] == location_lines(manifest_path.parent)
 
 
-def test_quiet_prints_only_the_locations(prefect_api, tmp_path, image):
+def test_quiet_prints_only_the_locations(prefect_api, tmp_path, logo_file):
     out = tmp_path / "out"
-    result = run_cli(*run_args(image, str(out), 1, "--quiet"), env={"PREFECT_API_URL": prefect_api})
+    result = run_cli(
+        *run_args(logo_file, str(out), 1, "--quiet"), env={"PREFECT_API_URL": prefect_api}
+    )
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
     (folder,) = {path.parent for path in out.rglob("manifest.json")}
@@ -210,7 +205,7 @@ def test_quiet_prints_only_the_locations(prefect_api, tmp_path, image):
 
 
 def test_an_expected_failure_under_the_progress_bar_is_one_line_with_exit_code_2(
-    prefect_api, bucket, fault_proxy, image
+    prefect_api, bucket, fault_proxy, logo_file
 ):
     """Every variation's write refused: the flow fails while the bar is up, the screen keeps one line."""
     fault_proxy.refuse = lambda method, path: method == "PUT" and "/variations/" in path
@@ -219,7 +214,7 @@ def test_an_expected_failure_under_the_progress_bar_is_one_line_with_exit_code_2
         f"--storage-option=config_kwargs={json.dumps(FAST_S3_OPTIONS['config_kwargs'])}",
     ]
     code, output = run_in_terminal(
-        *run_args(image, f"s3://{bucket.name}/results", 2, *options),
+        *run_args(logo_file, f"s3://{bucket.name}/results", 2, *options),
         env={"PREFECT_API_URL": prefect_api},
     )
     assert code == 2, output[-3000:]
@@ -274,14 +269,17 @@ def test_user_errors_are_one_line_with_exit_code_2(args, message):
     assert result.stdout == ""
 
 
-def test_recolor_writes_png_or_webp_by_the_suffix(tmp_path, sample_logo_png):
-    source = tmp_path / "logo.png"
-    source.write_bytes(sample_logo_png)
+def test_recolor_writes_png_or_webp_by_the_suffix(tmp_path, logo_file):
     written = {}
     for name in ("recoloured.png", "recoloured.WEBP"):
         target = tmp_path / "out" / name
         result = run_cli(
-            "recolor", str(source), "--colors", "#264653,#2a9d8f,#e9c46a,#f4a261", "-o", str(target)
+            "recolor",
+            str(logo_file),
+            "--colors",
+            "#264653,#2a9d8f,#e9c46a,#f4a261",
+            "-o",
+            str(target),
         )
         assert result.returncode == 0, result.stderr
         written[name] = Image.open(target)
@@ -297,11 +295,11 @@ def test_recolor_writes_png_or_webp_by_the_suffix(tmp_path, sample_logo_png):
     ids=["off-by-default", "on-when-asked"],
 )
 def test_cli_runs_send_flow_run_heartbeats_only_when_the_environment_asks(
-    prefect_api, tmp_path, image, env, heartbeats
+    prefect_api, tmp_path, logo_file, env, heartbeats
 ):
     concept = f"heartbeats-{'on' if heartbeats else 'off'}"
     result = run_cli(
-        *run_args(image, str(tmp_path / "out"), 1, "--quiet", "--concept-id", concept),
+        *run_args(logo_file, str(tmp_path / "out"), 1, "--quiet", "--concept-id", concept),
         env={"PREFECT_API_URL": prefect_api, **env},
     )
     assert result.returncode == 0, result.stderr

@@ -25,12 +25,10 @@ async def _child_runs(parent_id):
 
 
 def test_parent_flow_runs_palette_variations_as_a_subflow(
-    prefect_api, tmp_path, memory_storage_url, sample_logo_png
+    prefect_api, memory_storage_url, logo_file
 ):
-    logo = tmp_path / "logo.png"
-    logo.write_bytes(sample_logo_png)
     state = concept_pipeline(
-        str(logo), theme="citrus", n=2, storage=memory_storage_url, return_state=True
+        str(logo_file), theme="citrus", n=2, storage=memory_storage_url, return_state=True
     )
     variations = state.result()
     assert len(variations) == 2

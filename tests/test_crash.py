@@ -71,10 +71,8 @@ def wait_until(condition, process: subprocess.Popen, what: str) -> None:
 
 
 def test_s3_run_killed_between_variations_resumes_without_redoing_them(
-    prefect_api, bucket, fault_proxy, tmp_path, sample_logo_png
+    prefect_api, bucket, fault_proxy, logo_file
 ):
-    image = tmp_path / "logo.png"
-    image.write_bytes(sample_logo_png)
     passed: list[str] = []
 
     def hold_all_variations_after_the_first(method: str, path: str) -> bool:
@@ -93,7 +91,7 @@ def test_s3_run_killed_between_variations_resumes_without_redoing_them(
         f"--storage-option=config_kwargs={json.dumps(FAST_S3_OPTIONS['config_kwargs'])}",
     ]
     process = subprocess.Popen(
-        [str(Path(sys.executable).parent / "paletteflow"), *cli_args(image, storage, flags)],
+        [str(Path(sys.executable).parent / "paletteflow"), *cli_args(logo_file, storage, flags)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -118,7 +116,7 @@ def test_s3_run_killed_between_variations_resumes_without_redoing_them(
     fault_proxy.hold = None
     writes_before = len(fault_proxy.exchanges)
     request = VariationRequest(
-        image=str(image),
+        image=str(logo_file),
         theme=THEME,
         logo_description=LOGO,
         n=N,

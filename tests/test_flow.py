@@ -45,12 +45,10 @@ def storage_url(request, tmp_path, memory_storage_url) -> str:
 
 
 def test_flow_stores_every_variation_and_a_manifest(
-    prefect_api, storage_url, sample_logo_png, tmp_path
+    prefect_api, storage_url, sample_logo_png, logo_file
 ):
-    image_path = tmp_path / "logo.png"
-    image_path.write_bytes(sample_logo_png)
     request = VariationRequest(
-        image=str(image_path),
+        image=str(logo_file),
         theme="ocean sunset",
         logo_description="a badge",
         n=4,
@@ -97,12 +95,10 @@ def test_flow_stores_every_variation_and_a_manifest(
 
 
 def test_rerun_hits_the_cache_and_remakes_what_was_deleted(
-    prefect_api, memory_storage_url, sample_logo_png, tmp_path
+    prefect_api, memory_storage_url, logo_file
 ):
-    image_path = tmp_path / "logo.png"
-    image_path.write_bytes(sample_logo_png)
     request = VariationRequest(
-        image=str(image_path), theme="forest", n=2, storage=memory_storage_url
+        image=str(logo_file), theme="forest", n=2, storage=memory_storage_url
     )
     first = palette_variations(request)
     storage = Storage(memory_storage_url)
@@ -123,12 +119,10 @@ def test_rerun_hits_the_cache_and_remakes_what_was_deleted(
 
 
 def test_webp_run_stores_the_png_runs_pixels_in_the_same_bytes_every_time(
-    prefect_api, memory_storage_url, sample_logo_png, tmp_path
+    prefect_api, memory_storage_url, logo_file
 ):
-    image_path = tmp_path / "logo.png"
-    image_path.write_bytes(sample_logo_png)
     png_request = VariationRequest(
-        image=str(image_path), theme="lagoon", n=2, storage=memory_storage_url
+        image=str(logo_file), theme="lagoon", n=2, storage=memory_storage_url
     )
     webp_request = png_request.model_copy(update={"format": "webp"})
     as_png = palette_variations(png_request)
@@ -167,11 +161,15 @@ def test_kept_neutrals_reach_the_recolour_and_name_their_own_variations(
     image.paste((0, 0, 0), (40, 4, 56, 12))
     image_path = tmp_path / "logo.png"
     image.save(image_path)
-    # A ground colour other than white, whatever the designer would pick for the theme.
+    # A dark ground locked in, so the white ground must change when white is not kept.
     keep_white = VariationRequest(
-        image=str(image_path), theme="lagoon", n=1, storage=memory_storage_url, keep="white",
-        generator_settings=GeneratorSettings(locks=("background=#d8ece6",)),
-    )  # fmt: skip
+        image=str(image_path),
+        theme="lagoon",
+        n=1,
+        storage=memory_storage_url,
+        keep="white",
+        generator_settings=GeneratorSettings(locks=("background=#16324a",)),
+    )
     storage = Storage(memory_storage_url)
     white = palette_variations(keep_white)[0]
     assert json.loads(storage.read(white["manifest_path"]))["request"]["keep"] == ["white"]
@@ -182,14 +180,8 @@ def test_kept_neutrals_reach_the_recolour_and_name_their_own_variations(
     assert (kept[1, 1] == 255).all() and not (recoloured[1, 1] == 255).all()
 
 
-def test_artifacts_show_progress_table_and_previews(
-    prefect_api, memory_storage_url, sample_logo_png, tmp_path
-):
-    image_path = tmp_path / "logo.png"
-    image_path.write_bytes(sample_logo_png)
-    request = VariationRequest(
-        image=str(image_path), theme="tulip", n=3, storage=memory_storage_url
-    )
+def test_artifacts_show_progress_table_and_previews(prefect_api, memory_storage_url, logo_file):
+    request = VariationRequest(image=str(logo_file), theme="tulip", n=3, storage=memory_storage_url)
     state = palette_variations(request, return_state=True)
     artifacts = asyncio.run(_artifacts(state.state_details.flow_run_id))
     by_type = {artifact.type: artifact for artifact in artifacts if artifact.key}
@@ -243,13 +235,11 @@ def test_bad_image_fails_the_run_without_storing(prefect_api, memory_storage_url
 
 
 def test_flow_passes_generator_settings_and_seeds_a_palette_from_the_image(
-    prefect_api, memory_storage_url, sample_logo_png, tmp_path, monkeypatch
+    prefect_api, memory_storage_url, logo_file, monkeypatch
 ):
     monkeypatch.setenv("OPENAI_API_KEY", "sk-flow-never-stored")
-    image_path = tmp_path / "logo.png"
-    image_path.write_bytes(sample_logo_png)
     request = VariationRequest(
-        image=str(image_path),
+        image=str(logo_file),
         theme="forest",
         n=3,
         storage=memory_storage_url,
@@ -300,12 +290,10 @@ def test_text_palettes_run_alongside_the_upload_and_the_colour_reading(
 
 
 def test_offline_palettes_take_no_llm_tag_so_no_slot_lease(
-    prefect_api, memory_storage_url, sample_logo_png, tmp_path
+    prefect_api, memory_storage_url, logo_file
 ):
-    image_path = tmp_path / "logo.png"
-    image_path.write_bytes(sample_logo_png)
     request = VariationRequest(
-        image=str(image_path), theme=f"dunes {uuid.uuid4().hex}", n=2, storage=memory_storage_url
+        image=str(logo_file), theme=f"dunes {uuid.uuid4().hex}", n=2, storage=memory_storage_url
     )
     state = palette_variations(request, return_state=True)
     runs = asyncio.run(_task_runs(state.state_details.flow_run_id))
@@ -396,12 +384,10 @@ class Recorder(RunListener):
 
 
 def test_a_listener_in_this_process_hears_each_variation_as_it_is_stored(
-    prefect_api, tmp_path, sample_logo_png
+    prefect_api, tmp_path, logo_file
 ):
-    image_path = tmp_path / "logo.png"
-    image_path.write_bytes(sample_logo_png)
     folder = tmp_path / "results"
-    request = VariationRequest(image=str(image_path), theme="meadow", n=4, storage=str(folder))
+    request = VariationRequest(image=str(logo_file), theme="meadow", n=4, storage=str(folder))
     with reporting_to(Recorder(folder)) as recorder:
         variations = palette_variations(request)
 

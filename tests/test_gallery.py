@@ -8,6 +8,7 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
+import pytest
 from conftest import library_run
 
 from paletteflow.gallery import render_gallery
@@ -125,3 +126,14 @@ def test_the_same_manifest_gives_the_same_page_and_no_rewrite(tmp_path, sample_l
     assert path.read_text() == render_gallery(manifest)
     assert store_gallery(Storage(str(tmp_path)), manifest) == manifest.gallery
     assert (path.stat().st_mtime_ns, path.stat().st_ino) == before
+
+
+@pytest.mark.parametrize(("image_format", "label"), [("png", "PNG"), ("webp", "WebP")])
+def test_the_download_label_names_the_format_of_the_file(
+    tmp_path, sample_logo_png, image_format, label
+):
+    manifest = library_run(tmp_path, 2, logo_png=sample_logo_png, image_format=image_format)
+    downloads = re.findall(r'download="([^"]+)">Download (\w+)<', render_gallery(manifest))
+    assert len(downloads) == len(manifest.variations) == 2
+    for file_name, said in downloads:
+        assert file_name.endswith(f".{image_format}") and said == label, (file_name, said)

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import FAST_S3_OPTIONS, flat_logo
+from conftest import FAST_S3_OPTIONS, TEST_AWS_ENV, flat_logo
 from odd_images import corrupt_png, encoded, pixel_bomb_png
 from s3_servers import closed_port
 from typer.testing import CliRunner
@@ -318,6 +318,7 @@ def test_cli_reports_unreachable_storage_in_one_line(inputs, local_storage):
         capture_output=True,
         text=True,
         timeout=60,
+        env={**os.environ, **TEST_AWS_ENV},  # dummy keys: the endpoint, not signing, must fail
     )
     elapsed = time.perf_counter() - started
     assert_one_line_error(

@@ -46,29 +46,25 @@ def _two_palette_tasks_at_once(first: VariationRequest, second: VariationRequest
 
 
 def test_llm_calls_wait_for_a_slot_of_the_shared_limit(
-    prefect_api, scripted_api, memory_storage_url, sample_logo_png, tmp_path
+    prefect_api, scripted_api, memory_storage_url, logo_file
 ):
-    logo = tmp_path / "logo.png"
-    logo.write_bytes(sample_logo_png)
     scripted_api.script((200, chat(GOOD), {}, 1.0))
     with get_client(sync_client=True) as client:
         client.upsert_global_concurrency_limit_by_name(LLM_LIMIT, 1)
     _two_palette_tasks_at_once(
-        _request("alpine lake", scripted_api, memory_storage_url, logo),
-        _request("desert dusk", scripted_api, memory_storage_url, logo),
+        _request("alpine lake", scripted_api, memory_storage_url, logo_file),
+        _request("desert dusk", scripted_api, memory_storage_url, logo_file),
     )
     assert len(scripted_api.requests) == 2
     assert _max_overlap(scripted_api.requests) == 1
 
 
 def test_the_limit_is_created_on_first_use(
-    prefect_api, scripted_api, memory_storage_url, sample_logo_png, tmp_path
+    prefect_api, scripted_api, memory_storage_url, logo_file
 ):
-    logo = tmp_path / "logo.png"
-    logo.write_bytes(sample_logo_png)
     with get_client(sync_client=True) as client:
         with contextlib.suppress(ObjectNotFound):
             client.delete_global_concurrency_limit_by_name(LLM_LIMIT)
         scripted_api.script((200, chat(GOOD)))
-        palette_variations(_request("harbor fog", scripted_api, memory_storage_url, logo))
+        palette_variations(_request("harbor fog", scripted_api, memory_storage_url, logo_file))
         assert client.read_global_concurrency_limit_by_name(LLM_LIMIT).limit == default_llm_slots()

@@ -19,6 +19,8 @@ import httpx
 import pytest
 from conftest import processes_marked
 
+pytestmark = pytest.mark.prefect  # every test starts Prefect servers through the CLI
+
 CLI = str(Path(sys.executable).parent / "paletteflow")
 STARTED = "started a local Prefect server"
 

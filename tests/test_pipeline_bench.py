@@ -70,13 +70,11 @@ def test_growth_fails_super_linear_cost_only() -> None:
 
 
 def test_the_skeleton_makes_as_many_task_runs_as_the_flow(
-    prefect_api, memory_storage_url, sample_logo_png, tmp_path
+    prefect_api, memory_storage_url, logo_file
 ):
     """Else the breakdown would charge Prefect for more or fewer task runs than the flow makes."""
-    image = tmp_path / "logo.png"
-    image.write_bytes(sample_logo_png)
     request = VariationRequest(
-        image=str(image), theme=f"skeleton {uuid.uuid4().hex}", n=3, storage=memory_storage_url
+        image=str(logo_file), theme=f"skeleton {uuid.uuid4().hex}", n=3, storage=memory_storage_url
     )
     flow_runs = [
         palette_variations(request, return_state=True).state_details.flow_run_id,

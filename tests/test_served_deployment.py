@@ -61,12 +61,10 @@ def test_the_ui_form_offers_closed_choices_as_lists(served):
     assert fields["format"]["enum"] == ["png", "webp"]
 
 
-def test_run_deployment_from_a_parent_flow(served, tmp_path, sample_logo_png):
-    logo = tmp_path / "logo.png"
-    logo.write_bytes(sample_logo_png)
+def test_run_deployment_from_a_parent_flow(served, tmp_path, logo_file):
     out = tmp_path / "out"
     variations = concept_pipeline_via_deployment(
-        str(logo), theme="glacier", n=2, storage=str(out), timeout_seconds=240
+        str(logo_file), theme="glacier", n=2, storage=str(out), timeout_seconds=240
     )
     assert len(variations) == 2
     for variation in variations:

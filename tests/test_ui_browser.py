@@ -21,6 +21,8 @@ from s3_servers import closed_port
 from test_contact_sheet import ARTIFACTS
 from test_gallery_browser import CHROMIUM, CHROMIUM_ARGS
 
+pytestmark = [pytest.mark.browser, pytest.mark.prefect]  # the UI of a server the CLI starts
+
 CLI = str(Path(sys.executable).parent / "paletteflow")
 SCREENSHOT = ARTIFACTS / "prefect-ui-previews.png"
 PAGE_TIMEOUT_MS = 60_000

@@ -43,6 +43,7 @@ VARIETY_TARGET = 12.0
 AVOID_MARGIN = 20.0
 AVOID_MIN_CHROMA = COLOURFUL_CHROMA
 CVD_ROLES = ("primary", "accent", "background")
+# What every palette reports, by name, in the order check_roles computes them.
 CHECKS = ("contrast", "distinct", *DEFICIENCIES)
 PLACEMENT_ORDER = ("background", "primary", "accent", "secondary", "highlight")
 
@@ -100,13 +101,12 @@ def check_roles(roles: Mapping[str, str], min_contrast: float = MIN_CONTRAST) ->
     views = _views(linear)
     distances = ciede2000(views[:, _PAIRS[:, 0]], views[:, _PAIRS[:, 1]])
     primary, background = linear[ROLES.index("primary")], linear[ROLES.index("background")]
-    result = {
-        "contrast": bool(contrast_of(primary, background) >= min_contrast),
-        "distinct": bool(np.all(distances[0] >= MIN_DISTANCE)),
-    }
-    for view, kind in enumerate(DEFICIENCIES, start=1):
-        result[kind] = bool(np.all(distances[view, _CVD_PAIRS] >= MIN_DISTANCE))
-    return result
+    passed = [
+        contrast_of(primary, background) >= min_contrast,
+        np.all(distances[0] >= MIN_DISTANCE),
+        *(np.all(distances[view, _CVD_PAIRS] >= MIN_DISTANCE) for view in range(1, len(views))),
+    ]
+    return {name: bool(ok) for name, ok in zip(CHECKS, passed, strict=True)}
 
 
 def seen_apart(first: str, second: str, deficiency: Deficiency) -> float:

@@ -27,9 +27,10 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 from PIL import Image
+from pydantic import ValidationError
 
 from paletteflow.color import oklab_to_srgb, srgb_to_oklab
-from paletteflow.errors import InputError
+from paletteflow.errors import InputError, first_problem
 from paletteflow.imageio import DEFAULT_MAX_PIXELS
 from paletteflow.models import Palette
 from paletteflow.neutrals import parse_keep
@@ -103,6 +104,6 @@ def _as_palette(palette: Palette | Sequence[str]) -> Palette:
         raise InputError("the palette is empty; give 3 to 8 hex colours such as #1a73e8")
     try:
         return Palette(name="custom", colors=colours)
-    except ValueError as error:
-        detail = error.errors()[0]["msg"] if hasattr(error, "errors") else str(error)
-        raise InputError(f"invalid palette {colours}: {detail}") from None
+    except ValidationError as error:
+        _, problem = first_problem(error, "palette")
+        raise InputError(f"invalid palette {colours}: {problem}") from None
