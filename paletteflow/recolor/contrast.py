@@ -131,22 +131,27 @@ def step_ranges(
     if not len(constraints.need) or np.ptp(palette_lab[:, 0]) < constraints.need.max():
         return lowest, highest
     lowest, highest = lowest.copy(), highest.copy()
-    centre = len(_STEPS) // 2
-    palette_cielab = _cielab(palette_lab)
     against_kept = np.zeros(len(kept), dtype=bool)
     against_kept[constraints.lighter[kept[constraints.darker]]] = True
     against_kept[constraints.darker[kept[constraints.lighter]]] = True
     large = shares > LARGE_SHARE
-    for family in np.flatnonzero(~kept & (large | ~against_kept)):
-        colour = colours_lab[family]
-        reach = np.clip(colour[0] + _STEPS, 0.0, 1.0)
-        steps = _cielab(at_lightness(np.repeat(colour[None], len(reach), 0), reach))
-        near = ciede2000(steps[:, None], palette_cielab[None]).min(axis=1) <= PALETTE_STEP_DE00
-        if large[family]:
-            near &= ciede2000(steps, _cielab(colour[None])[0]) <= LARGE_STEP_DE00
-        below, above = _run_around(near, centre)
-        lowest[family] = max(lowest[family], min(reach[below], colour[0]))
-        highest[family] = min(highest[family], max(reach[above], colour[0]))
+    held = np.flatnonzero(~kept & (large | ~against_kept))
+    if not len(held):
+        return lowest, highest
+    colours = np.repeat(colours_lab[held], len(_STEPS), axis=0)
+    reach = np.clip(colours[:, 0] + np.tile(_STEPS, len(held)), 0.0, 1.0)
+    steps = _cielab(at_lightness(colours, reach))
+    on_palette = ciede2000(steps[:, None], _cielab(palette_lab)[None]).min(axis=1)
+    own = ciede2000(steps, _cielab(colours))
+    near = (on_palette <= PALETTE_STEP_DE00) & (
+        ~large[held].repeat(len(_STEPS)) | (own <= LARGE_STEP_DE00)
+    )
+    near, reach = near.reshape(len(held), -1), reach.reshape(len(held), -1)
+    for row, family in enumerate(held):
+        below, above = _run_around(near[row], len(_STEPS) // 2)
+        lightness = colours_lab[family, 0]
+        lowest[family] = max(lowest[family], min(reach[row, below], lightness))
+        highest[family] = min(highest[family], max(reach[row, above], lightness))
     return lowest, highest
 
 
