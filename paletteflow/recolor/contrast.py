@@ -44,6 +44,8 @@ TURNED_SHARE = 0.25
 LARGE_SHARE = 0.1
 LARGE_STEP_DE00 = 5.0
 PALETTE_STEP_DE00 = 7.0
+# The smallest families, together up to this share of the image, may step freely all the same.
+OFF_PALETTE_SHARE = 0.05
 _STEPS = np.linspace(-0.15, 0.15, 31)
 _TOLERANCE = 1e-4
 _SWEEPS = 40
@@ -121,9 +123,11 @@ def step_ranges(
     family stays within PALETTE_STEP_DE00 of a palette colour, and one over
     LARGE_SHARE of the image within LARGE_STEP_DE00 of its own colour too, so
     the picture stays in the palette's colours and the edges keep what the
-    choice of colours gave them. A smaller family on a strong edge with a
-    kept neutral (a stripe inside a black outline) may step as far as that
-    edge needs: the line art is what the user asked to keep visible. A
+    choice of colours gave them. The smallest families, together no more
+    than OFF_PALETTE_SHARE of the image (a door, a thin stroke), and a
+    smaller family on a strong edge with a kept neutral (a stripe inside a
+    black outline) may step as far as their edges need: the details stay
+    legible and the line art visible, as the user asked. A
     palette that cannot (five salmons, five pastels) gets steps wherever the
     edges need them: a legible picture outranks a palette-true one. Kept
     neutrals move as keeping allows.
@@ -135,7 +139,10 @@ def step_ranges(
     against_kept[constraints.lighter[kept[constraints.darker]]] = True
     against_kept[constraints.darker[kept[constraints.lighter]]] = True
     large = shares > LARGE_SHARE
-    held = np.flatnonzero(~kept & (large | ~against_kept))
+    by_share = np.argsort(shares, kind="stable")
+    free = np.zeros(len(kept), dtype=bool)
+    free[by_share[np.cumsum(np.where(kept, 0.0, shares)[by_share]) <= OFF_PALETTE_SHARE]] = True
+    held = np.flatnonzero(~kept & (large | ~(against_kept | free)))
     if not len(held):
         return lowest, highest
     colours = np.repeat(colours_lab[held], len(_STEPS), axis=0)
