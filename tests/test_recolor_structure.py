@@ -6,8 +6,11 @@ from PIL import Image, ImageDraw
 
 from benchmarks.recolor_quality import measure, prepare_source
 from paletteflow.color import (
+    ciede2000,
     delta_e,
+    hex_to_oklab,
     linear_to_cielab,
+    oklab_to_linear,
     rgb_to_hex,
     srgb_to_linear,
     srgb_to_oklab,
@@ -16,7 +19,13 @@ from paletteflow.errors import InputError
 from paletteflow.models import Palette, VariationRequest
 from paletteflow.neutrals import DEFAULT_KEEP, parse_keep
 from paletteflow.recolor import analyze, recolor_image
-from paletteflow.recolor.contrast import Constraints, keep_contrast
+from paletteflow.recolor.contrast import (
+    PALETTE_STEP_DE00,
+    Constraints,
+    at_lightness,
+    keep_contrast,
+    step_ranges,
+)
 
 SALMONS = ["#fa8072", "#ffa07a", "#e9967a", "#f08080", "#ffb4a2"]
 PASTELS = ["#ffd6e0", "#c1e7ff", "#d7f9d0", "#fff5ba", "#e6d4ff"]
@@ -169,6 +178,33 @@ def test_the_contrast_solver_moves_the_cheaper_family_and_respects_ranges():
         lightness, np.array([0.9, 0.1]), np.array([0.0, 0.7]), np.ones(2), constraints
     )
     assert blocked[1] == pytest.approx(0.7) and blocked[0] == pytest.approx(1.0)
+
+
+def test_steps_stay_near_the_palette_when_it_spans_the_edges_but_small_details_step_freely():
+    """A palette from navy to white carries the picture: a mid-sized fill may only step as far as
+    it stays on a palette colour, while a tiny detail and a fill inside a kept black outline may
+    step as far as their edges need; a palette of five salmons leaves every range open."""
+    palette = hex_to_oklab(["#021547", "#f7614f", "#f27e00", "#9be7c2", "#ffffff"])
+    colours = np.vstack([palette[[1, 2, 3, 0]], [[0.0, 0.0, 0.0]]])
+    shares = np.array([0.5, 0.09, 0.02, 0.09, 0.3])
+    kept = np.array([False, False, False, False, True])
+    constraints = Constraints(
+        np.array([0, 1, 3]), np.array([1, 2, 4]), np.array([0.3, 0.3, 0.4]), np.ones(3)
+    )
+    lowest, highest = step_ranges(
+        colours, shares, kept, np.zeros(5), np.ones(5), constraints, palette
+    )
+    assert 0.0 < lowest[1] < colours[1, 0] < highest[1] < 1.0
+    ends = at_lightness(colours[[1, 1]], np.array([lowest[1], highest[1]]))
+    as_painted = [linear_to_cielab(np.clip(oklab_to_linear(c), 0, 1)) for c in (ends, palette)]
+    assert ciede2000(as_painted[0][:, None], as_painted[1][None]).min(axis=1).max() <= (
+        PALETTE_STEP_DE00
+    )
+    assert (lowest[2], highest[2]) == (0.0, 1.0)
+    assert (lowest[3], highest[3]) == (0.0, 1.0)
+    salmons = hex_to_oklab(SALMONS)
+    open_ranges = step_ranges(colours, shares, kept, np.zeros(5), np.ones(5), constraints, salmons)
+    assert [list(r) for r in open_ranges] == [[0.0] * 5, [1.0] * 5]
 
 
 def test_keep_names_parse_in_any_case_and_order_and_bad_names_are_refused():

@@ -84,14 +84,18 @@ def recolor_image(
 
 
 def _paint(image: Image.Image, inverse: np.ndarray, colours: np.ndarray) -> Image.Image:
-    """Gather the new colours to pixels as packed 32-bit words: one pass, one small table."""
+    """Gather the new colours to pixels as packed 32-bit words: one pass, one small table.
+
+    Alpha goes into each word's fourth byte as it is, and Pillow reads the
+    words' buffer directly: no full-size temporaries beyond the words.
+    """
     table = np.rint(colours * 255.0).astype(np.uint32)
     packed = (table[:, 0] | (table[:, 1] << 8) | (table[:, 2] << 16)).astype("<u4")
     words = packed[inverse]
     if image.mode == "RGBA":
-        words |= np.asarray(image.getchannel("A"), dtype="<u4") << 24
-        return Image.frombytes("RGBA", image.size, words.tobytes())
-    return Image.frombytes("RGB", image.size, words.tobytes(), "raw", "RGBX")
+        words.view(np.uint8).reshape(*words.shape, 4)[..., 3] = np.asarray(image.getchannel("A"))
+        return Image.frombytes("RGBA", image.size, words)
+    return Image.frombytes("RGB", image.size, words, "raw", "RGBX")
 
 
 def _as_palette(palette: Palette | Sequence[str]) -> Palette:

@@ -145,7 +145,13 @@ def _with_contrast(
 ) -> np.ndarray:
     """Rule 5: the lead colours, with darker or lighter steps where strong edges need them."""
     lowest, highest = step_ranges(
-        given, shares, kept.lowest[leads], kept.highest[leads], constraints, palette_lab[:, 0]
+        given,
+        shares,
+        kept.kept[leads],
+        kept.lowest[leads],
+        kept.highest[leads],
+        constraints,
+        palette_lab,
     )
     # A kept black may deepen and a kept white brighten at no cost: they stay black and white.
     cost = np.where(kept.kept[leads], 0.0, shares)

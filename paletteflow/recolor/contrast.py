@@ -38,10 +38,15 @@ KEPT_SHARE = 0.55
 # role under art drawn on white); a smaller reversal is an accident of near-equal colours.
 TURNED_SHARE = 0.25
 # With a palette that spans the lightness the edges need, families over LARGE_SHARE of the image
-# step only as far as their colour stays within LARGE_STEP_DE00: still their palette colour.
+# step only as far as their colour stays within LARGE_STEP_DE00: still their palette colour; the
+# others as far as they stay within PALETTE_STEP_DE00 of a palette colour (the palette-true
+# tolerance is 8, less a margin for the shading around a family's lead).
 LARGE_SHARE = 0.1
 LARGE_STEP_DE00 = 5.0
-_LARGE_STEPS = np.linspace(-0.08, 0.08, 17)
+PALETTE_STEP_DE00 = 7.0
+# The smallest families, together up to this share of the image, may step freely all the same.
+OFF_PALETTE_SHARE = 0.05
+_STEPS = np.linspace(-0.15, 0.15, 31)
 _TOLERANCE = 1e-4
 _SWEEPS = 40
 
@@ -105,30 +110,66 @@ def shortfall(constraints: Constraints, lightness: np.ndarray) -> np.ndarray:
 def step_ranges(
     colours_lab: np.ndarray,
     shares: np.ndarray,
+    kept: np.ndarray,
     lowest: np.ndarray,
     highest: np.ndarray,
     constraints: Constraints,
-    palette_lightness: np.ndarray,
+    palette_lab: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray]:
     """How far each family's lightness may step, within [lowest, highest] (what keeping allows).
 
     A palette that spans the lightness the strongest edge needs can carry the
-    image's contrast by the choice of colours; then the few steps still needed
-    are left to small regions, and large fills stay on their palette colours.
-    A palette that cannot (five salmons, five pastels) gets steps wherever the
-    edges need them: a legible picture outranks a palette-true one.
+    image's contrast by the choice of colours; then steps stay small: every
+    family stays within PALETTE_STEP_DE00 of a palette colour, and one over
+    LARGE_SHARE of the image within LARGE_STEP_DE00 of its own colour too, so
+    the picture stays in the palette's colours and the edges keep what the
+    choice of colours gave them. The smallest families, together no more
+    than OFF_PALETTE_SHARE of the image (a door, a thin stroke), and a
+    smaller family on a strong edge with a kept neutral (a stripe inside a
+    black outline) may step as far as their edges need: the details stay
+    legible and the line art visible, as the user asked. A
+    palette that cannot (five salmons, five pastels) gets steps wherever the
+    edges need them: a legible picture outranks a palette-true one. Kept
+    neutrals move as keeping allows.
     """
-    if not len(constraints.need) or np.ptp(palette_lightness) < constraints.need.max():
+    if not len(constraints.need) or np.ptp(palette_lab[:, 0]) < constraints.need.max():
         return lowest, highest
     lowest, highest = lowest.copy(), highest.copy()
-    for family in np.flatnonzero(shares > LARGE_SHARE):
-        colour = colours_lab[family]
-        reach = np.clip(colour[0] + _LARGE_STEPS, 0.0, 1.0)
-        steps = at_lightness(np.repeat(colour[None], len(reach), 0), reach)
-        near = reach[_de00(steps, colour) <= LARGE_STEP_DE00]
-        lowest[family] = max(lowest[family], min(near.min(), colour[0]))
-        highest[family] = min(highest[family], max(near.max(), colour[0]))
+    against_kept = np.zeros(len(kept), dtype=bool)
+    against_kept[constraints.lighter[kept[constraints.darker]]] = True
+    against_kept[constraints.darker[kept[constraints.lighter]]] = True
+    large = shares > LARGE_SHARE
+    by_share = np.argsort(shares, kind="stable")
+    free = np.zeros(len(kept), dtype=bool)
+    free[by_share[np.cumsum(np.where(kept, 0.0, shares)[by_share]) <= OFF_PALETTE_SHARE]] = True
+    held = np.flatnonzero(~kept & (large | ~(against_kept | free)))
+    if not len(held):
+        return lowest, highest
+    colours = np.repeat(colours_lab[held], len(_STEPS), axis=0)
+    reach = np.clip(colours[:, 0] + np.tile(_STEPS, len(held)), 0.0, 1.0)
+    steps = _cielab(at_lightness(colours, reach))
+    on_palette = ciede2000(steps[:, None], _cielab(palette_lab)[None]).min(axis=1)
+    own = ciede2000(steps, _cielab(colours))
+    near = (on_palette <= PALETTE_STEP_DE00) & (
+        ~large[held].repeat(len(_STEPS)) | (own <= LARGE_STEP_DE00)
+    )
+    near, reach = near.reshape(len(held), -1), reach.reshape(len(held), -1)
+    for row, family in enumerate(held):
+        below, above = _run_around(near[row], len(_STEPS) // 2)
+        lightness = colours_lab[family, 0]
+        lowest[family] = max(lowest[family], min(reach[row, below], lightness))
+        highest[family] = min(highest[family], max(reach[row, above], lightness))
     return lowest, highest
+
+
+def _run_around(allowed: np.ndarray, centre: int) -> tuple[int, int]:
+    """First and last index of the run of allowed steps through `centre` (itself always allowed)."""
+    below = above = centre
+    while below > 0 and allowed[below - 1]:
+        below -= 1
+    while above < len(allowed) - 1 and allowed[above + 1]:
+        above += 1
+    return below, above
 
 
 def keep_contrast(
@@ -180,10 +221,9 @@ def keep_contrast(
     return lightness
 
 
-def _de00(colours_lab: np.ndarray, colour_lab: np.ndarray) -> np.ndarray:
-    """CIEDE2000 from each of (N, 3) OKLab colours to one, as painted (gamut-clipped)."""
-    lab = linear_to_cielab(np.clip(oklab_to_linear(np.vstack([colours_lab, colour_lab])), 0, 1))
-    return ciede2000(lab[:-1], lab[-1])
+def _cielab(colours_lab: np.ndarray) -> np.ndarray:
+    """CIELAB of (N, 3) OKLab colours as painted (gamut-clipped)."""
+    return linear_to_cielab(np.clip(oklab_to_linear(colours_lab), 0.0, 1.0))
 
 
 def at_lightness(colours_lab: np.ndarray, lightness: np.ndarray) -> np.ndarray:
