@@ -14,7 +14,7 @@ and a default has to serve both.
 
 PNG: zlib levels 1, 6 (Pillow's default) and 9; the Z_RLE strategy
 (compress_type=3; zlib ignores the level with it); optimize=True; and
-paletteflow's own writer (paletteflow/png_writer.py: the Up filter on every
+paletteflow's own writer (paletteflow/images/png.py: the Up filter on every
 row instead of Pillow's per-row choice), deflated by ISA-L at level 1, and by
 zlib's Z_RLE as it was before ISA-L. WebP
 lossless: one setting per method 0..6, with the quality libwebp's own
@@ -24,7 +24,7 @@ seconds an image, so it runs once on every third logo and not on the smooth
 images.
 
 Prints one table per group and writes bench-results/encoding.json. The rows
-that are paletteflow's shipped encoders (paletteflow.imageio.ENCODINGS) are
+that are paletteflow's shipped encoders (paletteflow.images.io.ENCODINGS) are
 marked "default".
 """
 
@@ -45,12 +45,12 @@ import numpy as np
 from PIL import Image, features
 from PIL import __version__ as pillow_version
 from rich.console import Console
-from rich.table import Table
 
 from benchmarks.image_set import SIDE, load_image_set
-from paletteflow.imageio import ENCODINGS, Encoding, decode_image
+from benchmarks.tables import figure_table
+from paletteflow.images.io import ENCODINGS, Encoding, decode_image
+from paletteflow.images.png import Deflater, write_png
 from paletteflow.palettes.offline import generate_offline
-from paletteflow.png_writer import Deflater, write_png
 from paletteflow.recolor import recolor_image
 
 RESULTS = Path("bench-results")
@@ -186,18 +186,8 @@ def _timed(repeats: int) -> str:
 
 
 def print_table(console: Console, group: str, rows: list[dict[str, Any]]) -> None:
-    table = Table(title=f"{group}: median (worst) per image", title_justify="left")
-    for header in (
-        "setting",
-        "images",
-        "timed",
-        "encode ms",
-        "KB",
-        "size / png 6",
-        "decode ms",
-        "",
-    ):
-        table.add_column(header, justify="left" if header == "setting" else "right")
+    headers = ("setting", "images", "timed", "encode ms", "KB", "size / png 6", "decode ms", "")
+    table = figure_table(headers, title=f"{group}: median (worst) per image", title_justify="left")
     for row in rows:
         table.add_row(
             row["candidate"],

@@ -21,8 +21,8 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFilter
 
 from paletteflow.color import hex_to_oklab, oklab_to_srgb
-from paletteflow.imageio import to_working_mode
-from paletteflow.sample import draw_sample_logo
+from paletteflow.images.io import to_working_mode
+from paletteflow.images.sample import draw_sample_logo
 
 SIDE = 1024
 IMAGES = Path(__file__).resolve().parent / "images"

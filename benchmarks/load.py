@@ -33,7 +33,6 @@ import json
 import os
 import re
 import shutil
-import signal
 import statistics
 import subprocess
 import sys
@@ -51,8 +50,9 @@ from typing import Any
 import httpx
 
 from benchmarks.startup import BIN, RESULTS, free_port, user_env
-from paletteflow.imageio import encode_png
-from paletteflow.sample import draw_sample_logo
+from cli.local_server import terminate_group
+from paletteflow.images.io import encode_png
+from paletteflow.images.sample import draw_sample_logo
 
 BURST_RUNS = 50
 INBOX_REQUESTS = 200
@@ -207,14 +207,8 @@ def started(command: list[str], env: dict[str, str], log: Path) -> Iterator[subp
 
 
 def stop_group(process: subprocess.Popen) -> None:
-    try:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=60)
-    except ProcessLookupError:
-        return
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
+    terminate_group(process.pid)
+    process.wait()
 
 
 @contextmanager

@@ -81,7 +81,6 @@ import json
 import os
 import platform
 import re
-import signal
 import socket
 import statistics
 import subprocess
@@ -99,10 +98,11 @@ from typing import Any
 import PIL
 import prefect
 
+from cli.local_server import terminate_group
 from cli.prefect_api import PREFECT_DEFAULTS
-from paletteflow.imageio import encode_png
+from paletteflow.images.io import encode_png
+from paletteflow.images.sample import DEMO_LOGO, DEMO_THEME, draw_sample_logo
 from paletteflow.models import MAX_PALETTES
-from paletteflow.sample import DEMO_LOGO, DEMO_THEME, draw_sample_logo
 
 RESULTS = Path("bench-results")
 CHILD = "benchmarks.pipeline_child"
@@ -219,12 +219,8 @@ def prefect_server(home: Path, log: Path) -> Iterator[Server]:
     try:
         yield Server(process, f"http://127.0.0.1:{port}/api", log)
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+        terminate_group(process.pid)
+        process.wait()
 
 
 def retryable_errors(log: Path) -> dict[str, Any]:

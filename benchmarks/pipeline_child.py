@@ -51,7 +51,7 @@ from typing import Any, NamedTuple
 
 from PIL import Image
 
-from paletteflow.imageio import decode_image, encode_png
+from paletteflow.images.io import decode_image, encode_png
 from paletteflow.models import MAX_PALETTES, Palette, RunTimings, VariationRequest
 from paletteflow.palettes.offline import generate_offline
 from paletteflow.pipeline.base_image import store_base

@@ -58,7 +58,7 @@ from paletteflow.color import (
     srgb_to_linear,
     srgb_to_oklab,
 )
-from paletteflow.imageio import to_working_mode
+from paletteflow.images.io import to_working_mode
 
 PALETTE_TOLERANCE = 8.0
 REGION_MERGE = 10.0

@@ -21,6 +21,7 @@ from rich.console import Console
 from rich.table import Table
 
 from benchmarks.image_set import group_of
+from benchmarks.tables import figure_table
 from paletteflow.color import hex_to_rgb
 from paletteflow.models import Palette
 
@@ -207,16 +208,8 @@ def print_tables(rows: Sequence[Row], runs: Sequence[ImageRun]) -> None:
     console = Console(width=210)
     engine_cases = sum(c.approach == "engine" for run in runs for c in run.cases)
     old_cases = sum(c.approach == "old" for run in runs for c in run.cases)
-    summary = Table(
-        title="Recolour engine vs the old approach, 1024x1024, one core",
-        caption=(
-            f"engine (all cases): {len(runs)} images x every palette = {engine_cases} cases. "
-            f"old approach: {old_cases} cases, one palette per image (two for the grid's images); "
-            "engine (old's cases): the engine on exactly those."
-        ),
-    )
     groups = sorted({group_of(run.name) for run in runs})
-    for header in (
+    headers = (
         "measure",
         "engine (all cases)",
         *(f"engine: {group}" for group in groups),
@@ -225,8 +218,16 @@ def print_tables(rows: Sequence[Row], runs: Sequence[ImageRun]) -> None:
         "target",
         "meets? (all groups)",
         "beats old?",
-    ):
-        summary.add_column(header, justify="left" if header == "measure" else "right")
+    )
+    summary = figure_table(
+        headers,
+        title="Recolour engine vs the old approach, 1024x1024, one core",
+        caption=(
+            f"engine (all cases): {len(runs)} images x every palette = {engine_cases} cases. "
+            f"old approach: {old_cases} cases, one palette per image (two for the grid's images); "
+            "engine (old's cases): the engine on exactly those."
+        ),
+    )
     for row in rows:
         meets = {True: "yes", False: "NO", None: "-"}[row.meets_target]
         summary.add_row(

@@ -22,7 +22,7 @@ from statistics import mean
 from typing import Any
 
 from cli.prefect_api import PREFECT_DEFAULTS
-from paletteflow.sample import DEMO_LOGO, DEMO_THEME
+from paletteflow.images.sample import DEMO_LOGO, DEMO_THEME
 
 for name, value in PREFECT_DEFAULTS.items():
     os.environ.setdefault(name, value)
@@ -39,9 +39,9 @@ from moto.server import ThreadedMotoServer  # noqa: E402
 from prefect.client.orchestration import get_client  # noqa: E402
 
 from flows.palette_variations import palette_variations  # noqa: E402
-from paletteflow.imageio import encode_png  # noqa: E402
+from paletteflow.images.io import encode_png  # noqa: E402
+from paletteflow.images.sample import draw_sample_logo  # noqa: E402
 from paletteflow.models import VariationRequest  # noqa: E402
-from paletteflow.sample import draw_sample_logo  # noqa: E402
 
 BUCKET = "paletteflow-bench"
 

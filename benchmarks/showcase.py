@@ -23,13 +23,13 @@ import tempfile
 import time
 from pathlib import Path
 
-from paletteflow.imageio import encode_png
+from paletteflow.images.io import encode_png
+from paletteflow.images.sample import draw_sample_logo
 from paletteflow.models import Manifest, RunTimings, VariationRequest
 from paletteflow.palettes.offline import generate_offline
 from paletteflow.pipeline.base_image import store_base_image
 from paletteflow.pipeline.variations import render_variation
-from paletteflow.sample import draw_sample_logo
-from paletteflow.showcase import store_contact_sheet, store_gallery
+from paletteflow.showcase.store import store_contact_sheet, store_gallery
 from paletteflow.storage import Storage
 
 COUNTS = (7, 20)

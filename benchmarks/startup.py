@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import socket
 import statistics
 import subprocess
@@ -43,8 +42,9 @@ from typing import Any
 
 import httpx
 
-from paletteflow.imageio import encode_png
-from paletteflow.sample import draw_sample_logo
+from cli.local_server import terminate_group
+from paletteflow.images.io import encode_png
+from paletteflow.images.sample import draw_sample_logo
 
 RESULTS = Path("bench-results")
 BIN = Path(sys.executable).parent
@@ -121,12 +121,8 @@ def serving(env: dict[str, str], log: Path) -> Iterator[None]:
     try:
         yield
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+        terminate_group(process.pid)
+        process.wait()
 
 
 def deployment_id(client: httpx.Client) -> str:

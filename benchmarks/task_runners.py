@@ -25,9 +25,9 @@ def main() -> None:
 
     from flows.palette_variations import palette_variations
     from flows.task_runners import make_task_runner
-    from paletteflow.imageio import encode_png
+    from paletteflow.images.io import encode_png
+    from paletteflow.images.sample import draw_sample_logo
     from paletteflow.models import VariationRequest
-    from paletteflow.sample import draw_sample_logo
 
     folder = Path(tempfile.mkdtemp(prefix="paletteflow-runners-"))
     logo = folder / "logo.png"

@@ -41,3 +41,9 @@ def fail(message: str) -> NoReturn:
 def notice(message: str) -> None:
     """A line the user must see whatever --quiet or --json say: a process was started for them."""
     err.print(Text.assemble(("note: ", "bold"), message), soft_wrap=True, highlight=False)
+
+
+def say(*lines: str) -> None:
+    """Plain lines on stdout: no markup, no highlighting, no wrapping of long paths."""
+    for line in lines:
+        out.print(line, highlight=False, soft_wrap=True)

@@ -117,7 +117,7 @@ class LocalServer:
             self._forget()
             if pid is None:
                 return False
-            _terminate_group(pid)
+            terminate_group(pid)
             return True
 
     def _start(self) -> None:
@@ -148,7 +148,7 @@ class LocalServer:
                     else f"did not answer within {START_TIMEOUT_S:.0f} s"
                 )
                 self._forget()
-                _terminate_group(process.pid)
+                terminate_group(process.pid)
                 raise ServerStartError(
                     f"the local Prefect server {reason}; its log is {self.log_path}"
                 )
@@ -198,8 +198,11 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def _terminate_group(pid: int) -> None:
-    """SIGTERM to the server's process group, SIGKILL if it outlives the grace period."""
+def terminate_group(pid: int) -> None:
+    """SIGTERM to the process group `pid` leads, SIGKILL if it outlives the grace period.
+
+    The benchmarks and tests stop the servers they start with it too.
+    """
     try:
         os.killpg(pid, signal.SIGTERM)
     except ProcessLookupError:

@@ -25,8 +25,8 @@ from cli.options import (
 )
 from cli.terminal import palettes_table
 from paletteflow.errors import InputError
-from paletteflow.exports import EXPORTERS
 from paletteflow.palettes import check_palette_count, get_generator
+from paletteflow.palettes.exports import EXPORTERS
 from paletteflow.storage import write_local_atomically
 
 

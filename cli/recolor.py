@@ -10,7 +10,7 @@ import typer
 from cli.console import out, user_errors
 from cli.options import DEFAULT_KEEP_OPTION, KeepOption
 from paletteflow.errors import InputError
-from paletteflow.imageio import (
+from paletteflow.images.io import (
     ImageFormat,
     check_image_format,
     decode_image,

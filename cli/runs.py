@@ -41,13 +41,13 @@ from cli.options import (
 )
 from cli.prefect_api import apply_prefect_defaults
 from cli.terminal import TerminalProgress, location_lines, results_table
-from paletteflow.imageio import DEFAULT_MAX_BYTES, DEFAULT_MAX_PIXELS, encode_png
+from paletteflow.images.io import DEFAULT_MAX_BYTES, DEFAULT_MAX_PIXELS, encode_png
+from paletteflow.images.sample import DEMO_LOGO, DEMO_THEME, draw_sample_logo
 from paletteflow.models import DEFAULT_STORAGE, VariationRequest
 from paletteflow.palettes import get_generator
 from paletteflow.palettes.locks import assign_roles
 from paletteflow.pipeline.base_image import check_inputs
 from paletteflow.pipeline.listeners import reporting_to
-from paletteflow.sample import DEMO_LOGO, DEMO_THEME, draw_sample_logo
 from paletteflow.storage import Storage
 
 # Prefect's own console handler; its level can be set from the environment (logging.yml).
@@ -103,19 +103,13 @@ def demo(
     quiet: QuietOption = False,
 ) -> None:
     """Recolour the project's own sample logo into N colourways, stored locally."""
-    with user_errors(), tempfile.TemporaryDirectory(prefix="paletteflow-demo-") as folder:
+    with tempfile.TemporaryDirectory(prefix="paletteflow-demo-") as folder:
         sample = Path(folder) / "sample-logo.png"
         sample.write_bytes(encode_png(draw_sample_logo()))
-        request = VariationRequest(
-            image=str(sample),
-            theme=DEMO_THEME,
-            logo_description=DEMO_LOGO,
-            n=n,
-            storage=storage,
-            format=image_format,
-            keep=keep,
-        )
-        finish_run(request, as_json, quiet)
+        run(
+            str(sample), theme=DEMO_THEME, logo_desc=DEMO_LOGO, n=n, storage=storage,
+            image_format=image_format, keep=keep, as_json=as_json, quiet=quiet,
+        )  # fmt: skip
 
 
 def run(

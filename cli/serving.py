@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from cli.console import notice, out, user_errors
+from cli.console import notice, say, user_errors
 from cli.local_server import LocalServer, Status
 from cli.prefect_api import apply_prefect_defaults
 
@@ -56,11 +56,13 @@ def server_start() -> None:
     with user_errors():
         server = _local_server()
         if server.ensure_running():
-            out.print(f"started the local Prefect server at {server.url}", highlight=False)
-            out.print(f"log: {server.log_path}", highlight=False)
-            out.print("stop it with `paletteflow server stop`", highlight=False)
+            say(
+                f"started the local Prefect server at {server.url}",
+                f"log: {server.log_path}",
+                "stop it with `paletteflow server stop`",
+            )
         else:
-            out.print(f"a Prefect server is already running at {server.url}", highlight=False)
+            say(f"a Prefect server is already running at {server.url}")
 
 
 @server_app.command("status")
@@ -70,11 +72,11 @@ def server_status() -> None:
         server = _local_server()
         status = server.status()
         if status is Status.NONE:
-            out.print(f"no Prefect server at {server.url}", highlight=False)
+            say(f"no Prefect server at {server.url}")
             raise typer.Exit(1)
-        out.print(f"running at {server.url} ({status.value})", highlight=False)
+        say(f"running at {server.url} ({status.value})")
         if status is Status.OURS:
-            out.print(f"log: {server.log_path}", highlight=False)
+            say(f"log: {server.log_path}")
 
 
 @server_app.command("stop")
@@ -83,15 +85,13 @@ def server_stop() -> None:
     with user_errors():
         server = _local_server()
         if server.stop():
-            out.print(f"stopped the local Prefect server at {server.url}", highlight=False)
+            say(f"stopped the local Prefect server at {server.url}")
         elif server.answers():
-            out.print(
-                f"the Prefect server at {server.url} was not started by paletteflow; "
-                "stop it where it runs",
-                highlight=False,
+            say(
+                f"the Prefect server at {server.url} was not started by paletteflow; stop it where it runs"
             )
         else:
-            out.print("no local Prefect server was running", highlight=False)
+            say("no local Prefect server was running")
 
 
 def _local_server() -> LocalServer:

@@ -9,8 +9,7 @@ the gallery are.
 
 from __future__ import annotations
 
-from types import TracebackType
-from typing import Any
+from typing import Any, Self
 
 from rich.console import Console
 from rich.progress import (
@@ -57,16 +56,11 @@ class TerminalProgress(RunListener):
         )
         self._bar = self._progress.add_task("starting Prefect and making palettes", total=None)
 
-    def __enter__(self) -> TerminalProgress:
+    def __enter__(self) -> Self:
         self._progress.start()
         return self
 
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
+    def close(self) -> None:
         self._progress.stop()
 
     def variations_planned(self, names: list[str]) -> None:

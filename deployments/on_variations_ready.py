@@ -18,7 +18,7 @@ from prefect import flow, get_run_logger, serve
 from prefect.deployments.runner import RunnerDeployment
 from prefect.events import DeploymentEventTrigger
 
-from paletteflow.events import READY
+from paletteflow.pipeline.events import READY
 
 DEPLOYMENT_NAME = "on-variations-ready"
 

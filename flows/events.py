@@ -1,11 +1,11 @@
-"""Sends the run's `paletteflow.variations.ready` or `...failed` event (see `paletteflow.events`)."""
+"""Sends the run's `paletteflow.variations.ready` or `...failed` event (see `paletteflow.pipeline.events`)."""
 
 from __future__ import annotations
 
 from prefect.events import emit_event
 
-from paletteflow.events import variations_event
 from paletteflow.models import Manifest
+from paletteflow.pipeline.events import variations_event
 
 
 def announce_variations(

@@ -22,7 +22,7 @@ from pydantic import (
 
 from paletteflow.color import normalize_hex
 from paletteflow.errors import InputError
-from paletteflow.imageio import (
+from paletteflow.images.io import (
     DEFAULT_MAX_BYTES,
     DEFAULT_MAX_PIXELS,
     PILLOW_MAX_PIXELS,

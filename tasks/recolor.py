@@ -6,7 +6,7 @@ import os
 
 from prefect import get_run_logger, task
 
-from paletteflow.imageio import ImageFormat
+from paletteflow.images.io import ImageFormat
 from paletteflow.models import BaseImage, Palette, Variation
 from paletteflow.neutrals import DEFAULT_KEEP, Neutral
 from paletteflow.pipeline.variations import render_variation

@@ -30,7 +30,8 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
-from paletteflow.imageio import ImageFormat
+from paletteflow.images.io import ImageFormat
+from paletteflow.images.sample import draw_sample_logo
 from paletteflow.models import BaseImage, Failure, Manifest, Palette, RunTimings, VariationRequest
 from paletteflow.palettes.offline import generate_offline
 from paletteflow.pipeline.base_image import store_base_image
@@ -38,7 +39,6 @@ from paletteflow.pipeline.manifest import assemble_manifest
 from paletteflow.pipeline.presentation import present
 from paletteflow.pipeline.results import GeneratedPalettes, StoredBase
 from paletteflow.pipeline.variations import render_variation
-from paletteflow.sample import draw_sample_logo
 from paletteflow.storage import Storage
 
 # A stored base image and a palette as records only: no pixels are behind them.

@@ -4,8 +4,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from paletteflow.base_images import BaseImageCache
 from paletteflow.errors import ImageInputError
+from paletteflow.images.cache import BaseImageCache
 from paletteflow.pipeline.base_image import store_base_image
 from paletteflow.storage import Storage
 

@@ -14,10 +14,10 @@ from conftest import library_run, photo_like
 from PIL import Image, ImageFont
 
 from paletteflow.color import hex_to_rgb
-from paletteflow.contact_sheet import SheetEntry, render_contact_sheet
-from paletteflow.imageio import encode_png
+from paletteflow.images.io import encode_png
 from paletteflow.palettes.offline import generate_offline
-from paletteflow.showcase import sheet_entries, store_contact_sheet
+from paletteflow.showcase.contact_sheet import SheetEntry, render_contact_sheet
+from paletteflow.showcase.store import sheet_entries, store_contact_sheet
 from paletteflow.storage import Storage
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
@@ -155,10 +155,10 @@ def test_tiles_kept_by_the_run_give_the_sheet_another_process_makes_from_storage
     (tmp_path / "manifest-copy.json").write_text(manifest.model_dump_json())
     script = (
         "import sys; from pathlib import Path\n"
-        "from paletteflow.contact_sheet import render_contact_sheet\n"
-        "from paletteflow.imageio import encode_png\n"
+        "from paletteflow.showcase.contact_sheet import render_contact_sheet\n"
+        "from paletteflow.images.io import encode_png\n"
         "from paletteflow.models import Manifest\n"
-        "from paletteflow.showcase import sheet_entries\n"
+        "from paletteflow.showcase.store import sheet_entries\n"
         "from paletteflow.storage import Storage\n"
         "root = Path(sys.argv[1])\n"
         "m = Manifest.model_validate_json((root / 'manifest-copy.json').read_text())\n"

@@ -17,8 +17,8 @@ from test_s3_flow import run_flow, s3_request
 from deployments.on_variations_ready import TRIGGER, example_deployment, on_variations_ready
 from flows.palette_variations import palette_variations
 from paletteflow.errors import VariationError
-from paletteflow.events import FAILED, READY
 from paletteflow.models import VariationRequest
+from paletteflow.pipeline.events import FAILED, READY
 
 # The event persister writes events in batches every few seconds; automations act within seconds.
 WAIT_S = 90.0

@@ -5,8 +5,8 @@ import struct
 
 import pytest
 
-from paletteflow.exports import to_ase, to_css, to_gpl, to_json
 from paletteflow.models import Palette
+from paletteflow.palettes.exports import to_ase, to_css, to_gpl, to_json
 
 PALETTES = [
     Palette(name="Harbor Dusk", colors=["#13254f", "#677aa2", "#ff8800", "#f3f7ff", "#c8d5ed"],

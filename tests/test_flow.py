@@ -29,10 +29,10 @@ from prefect.client.schemas.filters import (
 
 from flows.artifacts import RunArtifacts
 from flows.palette_variations import palette_variations
-from paletteflow.imageio import decode_image
+from paletteflow.images.io import decode_image
 from paletteflow.models import GeneratorSettings, VariationRequest
 from paletteflow.pipeline.listeners import RunListener, reporting_to
-from paletteflow.report import PICTURE_WIDTH
+from paletteflow.showcase.report import PICTURE_WIDTH
 from paletteflow.storage import Storage
 from tasks.llm_limit import LLM_TAG
 

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from conftest import library_run
 
-from paletteflow.gallery import render_gallery
 from paletteflow.models import Variation
-from paletteflow.showcase import store_gallery
+from paletteflow.showcase.gallery import render_gallery
+from paletteflow.showcase.store import store_gallery
 from paletteflow.storage import Storage
 
 HOSTILE_NAME = "<img src=x onerror=alert(1)>"

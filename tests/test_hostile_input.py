@@ -356,7 +356,7 @@ def test_the_flow_itself_refuses_bad_images_before_touching_storage(
 
 
 def test_slow_image_server_times_out_with_one_clear_error(image_server):
-    from paletteflow.imageio import read_image_source
+    from paletteflow.images.io import read_image_source
 
     # The server answers after SLOW_RESPONSE_S: only a timeout that fired can raise ReadTimeout.
     with pytest.raises(ImageInputError, match="ReadTimeout; check the URL and network"):
@@ -364,6 +364,6 @@ def test_slow_image_server_times_out_with_one_clear_error(image_server):
 
 
 def test_http_image_within_limits_is_read(image_server, sample_logo_png):
-    from paletteflow.imageio import read_image_source
+    from paletteflow.images.io import read_image_source
 
     assert read_image_source(f"{image_server}/logo.png") == sample_logo_png

@@ -9,7 +9,7 @@ from conftest import BASE, FAST_S3_OPTIONS, PALETTE, flat_logo, photo_like
 from PIL import Image
 
 from paletteflow.errors import ImageInputError
-from paletteflow.imageio import IMAGE_FORMATS, check_image_format, decode_image, encode_image
+from paletteflow.images.io import IMAGE_FORMATS, check_image_format, decode_image, encode_image
 from paletteflow.models import VariationRequest
 from paletteflow.pipeline.base_image import check_inputs, store_base_image
 from paletteflow.pipeline.variations import render_variation, variation_key

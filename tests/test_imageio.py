@@ -14,7 +14,7 @@ from odd_images import (
 from PIL import Image
 
 from paletteflow.errors import ImageInputError
-from paletteflow.imageio import decode_image, frame_count, read_image_source
+from paletteflow.images.io import decode_image, frame_count, read_image_source
 from paletteflow.secrets import redact_url
 
 

@@ -18,9 +18,9 @@ from benchmarks.flow_skeleton import skeleton, task_runs
 from benchmarks.pipeline import breakdown, growth
 from benchmarks.pipeline_child import main, palettes_for, tagged_png
 from flows.palette_variations import palette_variations
-from paletteflow.imageio import decode_image, encode_png
+from paletteflow.images.io import decode_image, encode_png
+from paletteflow.images.sample import draw_sample_logo
 from paletteflow.models import VariationRequest
-from paletteflow.sample import draw_sample_logo
 
 
 @pytest.fixture(scope="module")

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from paletteflow.imageio import decode_image, encode_png
-from paletteflow.png_writer import ROWS_PER_BLOCK, write_png
+from paletteflow.images.io import decode_image, encode_png
+from paletteflow.images.png import ROWS_PER_BLOCK, write_png
 
 
 def noise(mode: str, width: int, height: int, seed: int = 0) -> Image.Image:

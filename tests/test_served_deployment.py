@@ -1,7 +1,6 @@
 """`paletteflow serve` against a real Prefect API, triggered from another flow with run_deployment."""
 
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -10,6 +9,7 @@ from pathlib import Path
 import pytest
 from prefect.client.orchestration import get_client
 
+from cli.local_server import terminate_group
 from flows.concept_pipeline import PALETTE_VARIATIONS_DEPLOYMENT, concept_pipeline_via_deployment
 from paletteflow.models import VariationRequest
 
@@ -44,11 +44,8 @@ def served(prefect_api, tmp_path_factory):
         _wait_for_deployment()
         yield process
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
+        terminate_group(process.pid)
+        process.wait()
         log.close()
 
 

@@ -5,8 +5,8 @@ import asyncio
 import pytest
 
 from paletteflow.errors import PaletteGenerationError, VariationError
-from paletteflow.services import ConceptService, ImageService
 from paletteflow.stages import create_palette_variations, generate_palettes_for_concept
+from paletteflow.stages.services import ConceptService, ImageService
 from paletteflow.storage import Storage
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 from paletteflow.color import oklch_to_hex
 from paletteflow.models import GeneratorSettings, Lock, Palette
@@ -109,11 +110,10 @@ def design_palettes(theme: str, logo: str, n: int, locked: Mapping[str, str]) ->
     sources, tone = colour_sources(reading, seed)
     palettes: list[Palette] = []
     used: set[str] = set()
+    brief = _Brief(reading, tone, locked, seed)
     for index in range(n):
         anchors = sources[index % len(sources)]
-        scheme, fit, lead = _design_unlike_previous(
-            index, anchors, tone, reading, locked, seed, palettes
-        )
+        scheme, fit, lead = _design_unlike_previous(index, anchors, brief, palettes)
         name = palette_name(_prefixes(index, reading, lead), _nouns(index, scheme), used)
         used.add(name)
         palettes.append(
@@ -129,14 +129,18 @@ def design_palettes(theme: str, logo: str, n: int, locked: Mapping[str, str]) ->
     return palettes
 
 
+@dataclass(frozen=True)
+class _Brief:
+    """What every palette of one call is made from: the text as read, its tone, locks, seed."""
+
+    reading: ThemeReading
+    tone: Tone
+    locked: Mapping[str, str]
+    seed: bytes
+
+
 def _design_unlike_previous(
-    index: int,
-    anchors: tuple[Anchor, ...],
-    tone: Tone,
-    reading: ThemeReading,
-    locked: Mapping[str, str],
-    seed: bytes,
-    previous: list[Palette],
+    index: int, anchors: tuple[Anchor, ...], brief: _Brief, previous: list[Palette]
 ) -> tuple[Design, Fit, str]:
     """The design this place in the order asks for; should every attempt at it still look like a
     palette already made (crowded themes, many palettes), the next designs in turn, so that no two
@@ -144,9 +148,7 @@ def _design_unlike_previous(
     start = index % len(DESIGNS)
     best: tuple[float, Design, Fit, str] | None = None
     for scheme in (*DESIGNS[start:], *DESIGNS[:start]):
-        fit, lead, distance = _fit_unlike_previous(
-            index, scheme, anchors, tone, reading, locked, seed, previous
-        )
+        fit, lead, distance = _fit_unlike_previous(index, scheme, anchors, brief, previous)
         if distance >= NEAR_DUPLICATE and all(check_roles(fit.roles).values()):
             return scheme, fit, lead
         if best is None or distance > best[0]:
@@ -159,10 +161,7 @@ def _fit_unlike_previous(
     index: int,
     scheme: Design,
     anchors: tuple[Anchor, ...],
-    tone: Tone,
-    reading: ThemeReading,
-    locked: Mapping[str, str],
-    seed: bytes,
+    brief: _Brief,
     previous: list[Palette],
 ) -> tuple[Fit, str, float]:
     """Fit the scheme, varying lead colour, ground and tones while the result looks like an earlier one.
@@ -173,6 +172,7 @@ def _fit_unlike_previous(
     like a palette already made, the one least like the others among those
     meeting the rules is kept.
     """
+    reading, tone, locked, seed = brief.reading, brief.tone, brief.locked, brief.seed
     best: tuple[bool, float, Fit, str] | None = None
     turns = leads(anchors)
     for attempt in range(_ATTEMPTS):

@@ -12,9 +12,9 @@ import time
 
 import numpy as np
 
-from paletteflow.base_images import BASE_IMAGES
 from paletteflow.color import oklab_to_srgb, rgb_to_hex
-from paletteflow.imageio import (
+from paletteflow.images.cache import BASE_IMAGES
+from paletteflow.images.io import (
     DEFAULT_MAX_PIXELS,
     check_encodable,
     extension,
@@ -25,7 +25,7 @@ from paletteflow.imageio import (
 )
 from paletteflow.models import BaseImage, VariationRequest
 from paletteflow.pipeline.results import StoredBase
-from paletteflow.sheet_tiles import TILES
+from paletteflow.showcase.tiles import TILES
 from paletteflow.slugs import slugify
 from paletteflow.storage import Storage
 

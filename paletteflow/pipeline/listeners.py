@@ -14,12 +14,25 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from typing import Self
 
 from paletteflow.models import Manifest
 
 
 class RunListener:
-    """The events of a run, in order; each does nothing here, so listeners override what they use."""
+    """The events of a run, in order; each does nothing here, so listeners override what they use.
+
+    A listener is also a context manager around the run: leaving it calls `close`.
+    """
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *_exception: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """The run is over, or failed: finish whatever is still under way."""
 
     def variations_planned(self, names: list[str]) -> None:
         """The palettes are known; their variations are made next."""

@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 from paletteflow.models import Manifest, StoredFile
 from paletteflow.pipeline.manifest import write_manifest
-from paletteflow.showcase import store_contact_sheet, store_gallery
+from paletteflow.showcase.store import store_contact_sheet, store_gallery
 from paletteflow.storage import Storage
 
 SHOWCASE: tuple[tuple[str, str, Callable[[Storage, Manifest], StoredFile]], ...] = (

@@ -7,12 +7,12 @@ import json
 import time
 from collections.abc import Sequence
 
-from paletteflow.base_images import BASE_IMAGES
-from paletteflow.imageio import ImageFormat, encode_image, extension, media_type
+from paletteflow.images.cache import BASE_IMAGES
+from paletteflow.images.io import ImageFormat, encode_image, extension, media_type
 from paletteflow.models import BaseImage, Palette, Variation, VariationTimings
 from paletteflow.neutrals import DEFAULT_KEEP, Neutral
 from paletteflow.recolor import RECOLOR_VERSION, recolor_image
-from paletteflow.sheet_tiles import TILES
+from paletteflow.showcase.tiles import TILES
 from paletteflow.slugs import slugify
 from paletteflow.storage import Storage
 

@@ -31,7 +31,7 @@ from pydantic import ValidationError
 
 from paletteflow.color import oklab_to_srgb, srgb_to_oklab
 from paletteflow.errors import InputError, first_problem
-from paletteflow.imageio import DEFAULT_MAX_PIXELS
+from paletteflow.images.io import DEFAULT_MAX_PIXELS
 from paletteflow.models import Palette
 from paletteflow.neutrals import parse_keep
 from paletteflow.recolor.analysis import Analysis, analyze, prepare

@@ -16,7 +16,7 @@ from PIL import Image, ImageOps
 
 from paletteflow.color import oklab_to_srgb, srgb_to_oklab
 from paletteflow.errors import InputError
-from paletteflow.imageio import DEFAULT_MAX_PIXELS, to_working_mode
+from paletteflow.images.io import DEFAULT_MAX_PIXELS, to_working_mode
 from paletteflow.recolor.keys import (
     CHUNK,
     adjacent_pairs,
@@ -164,8 +164,8 @@ def unique_and_index(
 
     Large images go through tables over all 2**24 colours, a flag for each
     colour present and a row for each, instead of sorting and binary-searching
-    every pixel: on a 4096 px photo-like image analyze() took 1.07 s against
-    3.11, at the same peak RSS. The tables take 80 MB, so smaller images, where
+    every pixel, several times faster on large photo-like images at the same
+    peak RSS (docs/performance.md). The tables take 80 MB, so smaller images, where
     that would pass the memory budget of 10x the decoded image, keep np.unique
     and np.searchsorted. Pixels go through a slice at a time to bound the index
     temporaries.

@@ -17,9 +17,9 @@ from dataclasses import dataclass
 
 from PIL import Image
 
-from paletteflow.imageio import check_pixel_limit, decode_image
+from paletteflow.images.io import check_pixel_limit, decode_image
+from paletteflow.images.recent import RecentlyUsed
 from paletteflow.models import BaseImage
-from paletteflow.recent import RecentlyUsed
 from paletteflow.recolor import Analysis, analyze
 from paletteflow.storage import Storage
 

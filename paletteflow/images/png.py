@@ -1,19 +1,14 @@
-"""PNG for 8-bit RGB and RGBA, over twenty times as fast as Pillow's writer, with the same pixels.
+"""PNG for 8-bit RGB and RGBA, many times as fast as Pillow's writer, with the same pixels.
 
 Pillow chooses a filter for every row by trying all five, and that choice is
-most of its time: at level 0, compressing nothing, it took 19.6 ms a 1024 px
-logo, against 23 with Z_RLE. This writer gives every row the Up filter (each
-byte minus the one above it), computed with numpy, then deflates with ISA-L
-(the `isal` package: Intel's deflate, zlib-compatible output) at its level 1.
-Flat fills and antialiased edges, most of a logo, become runs of zeros that
-ISA-L's matcher finds several times faster than zlib. On the benchmark's 15
-logos: 1.4 ms a logo, against 8.3 with zlib's Z_RLE (this writer before) and
-32.1 for Pillow's default, for 2% more bytes than Z_RLE and 42% more than
-Pillow's; on a gradient and a photo-like image, 10 ms against 30 and 333, for
-9% more (`.venv/bin/python -m benchmarks.encoding`). The files also decode
-faster: 6.2 ms a logo in Pillow, against 10.9 and 10.2.
-Rows go through in blocks, so memory beyond the image stays at one block;
-numpy and ISA-L release the GIL, so writers on several threads share the cores.
+most of its time. This writer gives every row the Up filter (each byte minus
+the one above it), computed with numpy, then deflates with ISA-L (the `isal`
+package: Intel's deflate, zlib-compatible output) at its level 1. Flat fills
+and antialiased edges, most of a logo, become runs of zeros that ISA-L's
+matcher finds several times faster than zlib, for a few percent more bytes
+(figures: `benchmarks/encoding.py`, docs/outputs.md). Rows go through in
+blocks, so memory beyond the image stays at one block; numpy and ISA-L release
+the GIL, so writers on several threads share the cores.
 """
 
 from __future__ import annotations

@@ -16,11 +16,11 @@ from concurrent.futures import ThreadPoolExecutor
 
 from PIL import Image
 
-from paletteflow.contact_sheet import SheetEntry, fit_tile, render_contact_sheet
-from paletteflow.gallery import GALLERY_NAME, render_gallery
-from paletteflow.imageio import decode_image, encode_png
+from paletteflow.images.io import decode_image, encode_png
 from paletteflow.models import BaseImage, Manifest, StoredFile
-from paletteflow.sheet_tiles import TILES
+from paletteflow.showcase.contact_sheet import SheetEntry, fit_tile, render_contact_sheet
+from paletteflow.showcase.gallery import GALLERY_NAME, render_gallery
+from paletteflow.showcase.tiles import TILES
 from paletteflow.storage import Storage
 
 CONTACT_SHEET_NAME = "contact-sheet.png"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from paletteflow.imageio import check_image_format
+from paletteflow.images.io import check_image_format
 from paletteflow.models import DEFAULT_STORAGE, Palette
 from paletteflow.palettes import PaletteGenerator, check_palette_count, get_generator
 from paletteflow.pipeline.base_image import store_base_image

@@ -5,40 +5,14 @@ ends in one clear ImageInputError rather than a Pillow traceback.
 
 Recoloured images go out as PNG, the default (every tool opens it, and the old
 service returned .png), or as lossless WebP on request. ENCODINGS holds the
-settings, chosen by `.venv/bin/python -m benchmarks.encoding` (in `make bench`):
-17 recoloured 1024x1024 images; best of 3 calls (level 9, optimize, m5 and m6:
-one); median per image over the 15 logos, then over the gradient and the
-photo-like image; Pillow 13, zlib-ng 2.3, ISA-L via isal 1.9, libwebp 1.6;
-2 cores, load about 1:
-
-    setting                      logos: ms, kB, size/PNG 6   gradient+photo: ms, kB, size
-    PNG level 6 (Pillow's)        32.1  48  1.00              333  1301  1.00
-    PNG level 1                   22.7  69  1.45               80  1476  1.14
-    PNG Z_RLE (Pillow)            22.3  57  1.13               71  1270  0.97
-    PNG Up + zlib Z_RLE            8.3  65  1.35               30  1276  0.97
-    PNG Up + ISA-L 1 (png_writer)  1.4  66  1.42  <- png       10  1396  1.08
-    PNG level 9 / optimize        91-99 45  0.94-0.95     1221-1370  0.93-0.98
-    WebP m0 q0                     8.7  35  0.76               32  1203  0.90
-    WebP m1 q20                    9.9  15  0.34  <- webp     105  1053  0.79
-    WebP m2-m4                    18-24 13-14 0.28-0.31   150-305  0.78-0.79
-    WebP m5 / m6                  279 / 1536 (m6 on 5 logos)  753 / not run
-
-PNG: paletteflow's own writer (png_writer.py) for RGB and RGBA, Pillow's for
-anything else. Pillow spends most of its time choosing a filter for each row;
-the writer gives every row the Up filter and deflates with ISA-L at level 1:
-23x faster than Pillow's default on logos and 33x on smooth images, 6x and 3x
-faster than the same filter deflated by zlib's Z_RLE (the writer before ISA-L),
-for 2% more bytes than that on a logo and 9% on smooth images (42% and 8% more
-than Pillow's default). Encoding was the largest single cost of a run (half
-of benchmarks/pipeline.py's floor before the writer), so speed wins over
-those kilobytes; use webp for small files. Level 9 and optimize save 2-7% for
-3-4x level 6's time.
-WebP: method 1 with quality 20 (cwebp -z 1) is a third of PNG 6's size on
-logos for 10 ms a logo; higher methods save 1-2 kB more a logo for
-2-155x the time, and method 0 is as fast but 0.76 of PNG 6 (228 kB for an
-opaque logo PNG 6 stores in 26). Its slow cases are the sample logo and two
-opaque logos, up to 74 ms. `exact` keeps the colour under fully transparent
-pixels, so a WebP decodes to the PNG's pixels.
+settings, chosen by `benchmarks/encoding.py` (in `make bench`; its table is in
+docs/outputs.md): PNG through paletteflow's own writer (`png.py`) for RGB and
+RGBA, which trades a few percent of bytes for several times Pillow's speed,
+since encoding was the largest single cost of a run; Pillow's writer for any
+other mode. WebP at method 1, quality 20: much smaller files for a little more
+time than the PNG writer, while higher methods cost many times more for a few
+kilobytes. `exact` keeps the colour under fully transparent pixels, so a WebP
+decodes to the PNG's pixels.
 
 Both write pixels only (no time, text, ICC profile or EXIF), so equal pixels
 give equal bytes under the same numpy, zlib and libwebp.
@@ -59,7 +33,7 @@ import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from paletteflow.errors import ImageInputError
-from paletteflow.png_writer import write_png
+from paletteflow.images.png import write_png
 from paletteflow.secrets import redact_url, scrub, secret_values, url_secrets
 
 DEFAULT_MAX_PIXELS = 40_000_000

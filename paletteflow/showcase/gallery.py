@@ -23,14 +23,14 @@ from urllib.parse import quote
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from paletteflow.color import readable_ink
-from paletteflow.imageio import format_label
+from paletteflow.images.io import format_label
 from paletteflow.models import Failure, Manifest, Palette, Variation
 
 GALLERY_NAME = "index.html"
 MANIFEST_NAME = "manifest.json"
 
 _TEMPLATES = Environment(
-    loader=PackageLoader("paletteflow", "templates"),
+    loader=PackageLoader("paletteflow.showcase", "templates"),
     autoescape=True,
     undefined=StrictUndefined,
     trim_blocks=True,

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from PIL import Image
 
-from paletteflow.contact_sheet import fit_tile
-from paletteflow.recent import RecentlyUsed
+from paletteflow.images.recent import RecentlyUsed
+from paletteflow.showcase.contact_sheet import fit_tile
 
 # A run's base and up to 20 variations, a few runs over: 64 tiles of 320 px are about 26 MB.
 CAPACITY = 64
