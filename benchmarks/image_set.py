@@ -107,16 +107,16 @@ def photo_like() -> Image.Image:
     base = np.broadcast_to((1 - horizon) * sky + horizon * field, (SIDE, SIDE, 3))
     image = Image.fromarray(np.rint(base).astype(np.uint8), "RGB")
     shapes = Image.new("L", (SIDE, SIDE), 0)
-    colours = Image.new("RGB", (SIDE, SIDE), 0)
-    for box, colour in (
+    colors = Image.new("RGB", (SIDE, SIDE), 0)
+    for box, color in (
         ((640, 140, 820, 320), (255, 214, 120)),
         ((-200, 480, 560, 900), (80, 120, 50)),
         ((380, 520, 1300, 1000), (120, 140, 70)),
         ((120, 180, 420, 300), (245, 245, 250)),
     ):
         ImageDraw.Draw(shapes).ellipse(box, fill=255)
-        ImageDraw.Draw(colours).ellipse(box, fill=colour)
-    image.paste(colours, (0, 0), shapes.filter(ImageFilter.GaussianBlur(18)))
+        ImageDraw.Draw(colors).ellipse(box, fill=color)
+    image.paste(colors, (0, 0), shapes.filter(ImageFilter.GaussianBlur(18)))
     image = image.filter(ImageFilter.GaussianBlur(2))
     noise = rng.normal(0.0, 4.0, (SIDE, SIDE, 3))
     pixels = np.clip(np.asarray(image, dtype=np.float64) + noise, 0, 255)

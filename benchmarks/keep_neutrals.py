@@ -29,7 +29,7 @@ CHOICES = ("none", "black", "white", "black,white", "black,white,grey")
 MEASURES = (
     "palette_true",
     "all_used",
-    "colours_used_share",
+    "colors_used_share",
     "smoothness",
     "distinct",
     "edge_contrast",

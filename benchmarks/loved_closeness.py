@@ -30,21 +30,19 @@ from paletteflow.palettes.lexicon import nice_palettes
 HUE_CHROMA = 0.04
 
 
-def palette_features(colours: Sequence[str]) -> np.ndarray:
+def palette_features(colors: Sequence[str]) -> np.ndarray:
     """Lightness mean and range, chroma mean and spread, hue spread of the colourful swatches."""
-    lightness, chroma, hue = hex_to_oklch(list(colours)).T
-    colourful = np.radians(hue[chroma >= HUE_CHROMA])
+    lightness, chroma, hue = hex_to_oklch(list(colors)).T
+    colorful = np.radians(hue[chroma >= HUE_CHROMA])
     # Circular spread: 0 when the colourful swatches share a hue, near 1 when they face every way.
     spread = (
-        1 - np.hypot(np.cos(colourful).mean(), np.sin(colourful).mean())
-        if len(colourful) > 1
-        else 0.0
+        1 - np.hypot(np.cos(colorful).mean(), np.sin(colorful).mean()) if len(colorful) > 1 else 0.0
     )
     return np.array([lightness.mean(), np.ptp(lightness), chroma.mean(), chroma.std(), spread])
 
 
 def feature_table(palettes: Sequence[Sequence[str]]) -> np.ndarray:
-    return np.stack([palette_features(colours) for colours in palettes])
+    return np.stack([palette_features(colors) for colors in palettes])
 
 
 def energy_distance(first: np.ndarray, second: np.ndarray) -> float:

@@ -122,9 +122,9 @@ def theme_scores(tally: RuleTally, made: list[list[str]]) -> dict[str, float]:
     """Family share per theme; every palette's colours are added to `made`."""
 
     def palettes_for(theme: str) -> list[list[str]]:
-        colours = [p.colors for p in tally.add(generate_offline(theme, "", COUNT))]
-        made.extend(colours)
-        return colours
+        colors = [p.colors for p in tally.add(generate_offline(theme, "", COUNT))]
+        made.extend(colors)
+        return colors
 
     return family_shares(palettes_for)
 

@@ -114,7 +114,7 @@ class Phases:
         self._mark = now
 
 
-Recolour = Callable[[Image.Image, Palette, Any], Image.Image]
+Recolor = Callable[[Image.Image, Palette, Any], Image.Image]
 
 
 def _engine(image: Image.Image, palette: Palette, analysis: Any) -> Image.Image:
@@ -128,7 +128,7 @@ def _old(image: Image.Image, palette: Palette, _: Any) -> Image.Image:
 
 
 # mode -> (analysis made once per image or None, recolour of one palette)
-LOOPS: dict[str, tuple[Callable[[Image.Image], Any] | None, Recolour]] = {
+LOOPS: dict[str, tuple[Callable[[Image.Image], Any] | None, Recolor]] = {
     "core": (analyze, _engine),
     "old": (None, _old),
 }
@@ -159,7 +159,7 @@ def core_loop(mode: str, run: Run) -> dict[str, float]:
 
     No VariationRequest: the floor also runs n beyond what a request accepts.
     """
-    analyse, recolour = LOOPS[mode]
+    analyse, recolor = LOOPS[mode]
     palettes = palettes_for(run.theme, run.logo, run.n)
     storage = Storage(str(run.storage))
     phases = Phases()
@@ -168,9 +168,9 @@ def core_loop(mode: str, run: Run) -> dict[str, float]:
     analysis = analyse(image) if analyse else None
     phases.lap("analyse_s")
     for index, palette in enumerate(palettes):
-        recoloured = recolour(image, palette, analysis)
+        recolored = recolor(image, palette, analysis)
         phases.lap("recolour_s")
-        encoded = encode_png(recoloured)
+        encoded = encode_png(recolored)
         phases.lap("encode_s")
         storage.write(f"variations/{index}.png", encoded, "image/png")
         phases.lap("store_s")
@@ -184,7 +184,7 @@ def whole_job(run: Run) -> dict[str, float]:
     phases = Phases()
     stored = store_base(storage, request)
     phases.lap("upload_s")
-    generated = complete_palettes(request, stored.colours, asyncio.run(text_palettes(request)))
+    generated = complete_palettes(request, stored.colors, asyncio.run(text_palettes(request)))
     phases.lap("palettes_s")
     variations = [
         render_variation(

@@ -131,7 +131,7 @@ APPROACHES = {"engine": engine, "old": old}
 
 def benchmark_palettes() -> list[Palette]:
     palettes = [p for theme, logo in THEMES for p in generate_offline(theme, logo, PER_THEME)]
-    palettes += [Palette(name=name, colors=colours) for name, colours in HAND_WRITTEN.items()]
+    palettes += [Palette(name=name, colors=colors) for name, colors in HAND_WRITTEN.items()]
     return palettes
 
 

@@ -19,7 +19,7 @@ an RGB source). A result without alpha counts as alpha 255 everywhere.
    there are at least len(P) regions. A palette colour's coverage is the share
    of opaque pixels whose colour in R has it as nearest palette colour and lies
    within dE00 8 of it. all_used: every palette colour covers at least 2% (None
-   when not applicable); colours_used_share: the share of palette colours that
+   when not applicable); colors_used_share: the share of palette colours that
    do (always).
 4. smoothness: over every horizontal and vertical pair of neighbours that are
    both visible in S (alpha > 0), the Euclidean OKLab distance between their
@@ -68,7 +68,7 @@ DISTINCT_OUTPUT = 5.0
 STRONG_EDGE_L = 25.0
 EDGE_KEPT_SHARE = 0.5
 NEUTRALS = ("#000000", "#ffffff")
-_COLOURS = 1 << 24
+_ColorS = 1 << 24
 
 
 @dataclass(frozen=True)
@@ -113,7 +113,7 @@ class Quality:
     alpha_kept: float
     palette_true: float | None
     all_used: bool | None
-    colours_used_share: float
+    colors_used_share: float
     smoothness: float | None
     distinct: float | None
     edge_contrast: float | None
@@ -133,7 +133,7 @@ def prepare_source(image: Image.Image) -> Source:
     horizontal = visible[:, 1:] & visible[:, :-1]
     vertical = visible[1:] & visible[:-1]
     opaque_count = int(opaque.sum())
-    unique, inverse = unique_colours(codes.ravel())
+    unique, inverse = unique_colors(codes.ravel())
     return Source(
         size=image.size,
         alpha=alpha.ravel(),
@@ -143,7 +143,7 @@ def prepare_source(image: Image.Image) -> Source:
         horizontal=horizontal,
         vertical=vertical,
         before=_neighbour_distances(
-            _oklab_colours(unique)[inverse].reshape((*codes.shape, 3)), horizontal, vertical
+            _oklab_colors(unique)[inverse].reshape((*codes.shape, 3)), horizontal, vertical
         ),
         used_regions=_regions(flat_codes, opaque_count, USED_SHARE),
         distinct_regions=_regions(flat_codes, opaque_count, DISTINCT_SHARE),
@@ -159,7 +159,7 @@ def measure(source: Source, result: Image.Image, palette: Sequence[str]) -> Qual
     pixels = np.asarray(result)
     codes = pack(pixels[..., :3])
     alpha = pixels[..., 3].ravel() if result.mode == "RGBA" else np.uint8(255)
-    unique, inverse = unique_colours(codes.ravel())
+    unique, inverse = unique_colors(codes.ravel())
     palette_lab = linear_to_cielab(hex_to_linear(list(palette)))
     flat_pairs, flat_counts = np.unique(
         (source.flat_codes.astype(np.uint64) << 24) | codes.ravel()[source.flat],
@@ -170,8 +170,8 @@ def measure(source: Source, result: Image.Image, palette: Sequence[str]) -> Qual
         alpha_kept=float(np.mean(alpha == source.alpha)),
         palette_true=_palette_true(flat_pairs, flat_counts, palette_lab),
         all_used=all_used,
-        colours_used_share=used_share,
-        smoothness=_smoothness(source, _oklab_colours(unique)[inverse].reshape((*codes.shape, 3))),
+        colors_used_share=used_share,
+        smoothness=_smoothness(source, _oklab_colors(unique)[inverse].reshape((*codes.shape, 3))),
         distinct=_distinct(source.distinct_regions, flat_pairs, flat_counts),
         edge_contrast=_edge_contrast(source.edges, _cielab(unique)[:, 0][inverse]),
     )
@@ -183,12 +183,12 @@ def pack(rgb: np.ndarray) -> np.ndarray:
     return (rgb[..., 0] << 16) | (rgb[..., 1] << 8) | rgb[..., 2]
 
 
-def unique_colours(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def unique_colors(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """np.unique(codes, return_inverse=True) through a 2^24 lookup table: ~8x faster for images."""
-    present = np.zeros(_COLOURS, dtype=bool)
+    present = np.zeros(_ColorS, dtype=bool)
     present[codes] = True
     unique = np.flatnonzero(present).astype(np.uint32)
-    lookup = np.empty(_COLOURS, dtype=np.int32)
+    lookup = np.empty(_ColorS, dtype=np.int32)
     lookup[unique] = np.arange(len(unique), dtype=np.int32)
     return unique, lookup[codes]
 
@@ -202,7 +202,7 @@ def _cielab(codes: np.ndarray) -> np.ndarray:
     return linear_to_cielab(srgb_to_linear(_srgb(codes)))
 
 
-def _oklab_colours(codes: np.ndarray) -> np.ndarray:
+def _oklab_colors(codes: np.ndarray) -> np.ndarray:
     return srgb_to_oklab(_srgb(codes)).astype(np.float32)
 
 
@@ -224,14 +224,14 @@ def _flat_interior(codes: np.ndarray, opaque: np.ndarray) -> np.ndarray:
 
 def _regions(flat_codes: np.ndarray, opaque_count: int, threshold: float) -> Regions:
     """Flat colours covering >= threshold of the opaque pixels, largest first, near-twins merged."""
-    colours, counts = np.unique(flat_codes, return_counts=True)
+    colors, counts = np.unique(flat_codes, return_counts=True)
     big = counts >= threshold * max(opaque_count, 1)
     order = np.argsort(-counts[big], kind="stable")
-    colours = colours[big][order]
-    lab = _cielab(colours)
+    colors = colors[big][order]
+    lab = _cielab(colors)
     kept: list[int] = []
-    owner = np.empty(len(colours), dtype=np.int64)
-    for index in range(len(colours)):
+    owner = np.empty(len(colors), dtype=np.int64)
+    for index in range(len(colors)):
         if kept:
             differences = ciede2000(lab[kept], lab[index])
             nearest = int(np.argmin(differences))
@@ -240,8 +240,8 @@ def _regions(flat_codes: np.ndarray, opaque_count: int, threshold: float) -> Reg
                 continue
         owner[index] = len(kept)
         kept.append(index)
-    by_code = np.argsort(colours)
-    return Regions(lab=lab[kept], member_codes=colours[by_code], member_region=owner[by_code])
+    by_code = np.argsort(colors)
+    return Regions(lab=lab[kept], member_codes=colors[by_code], member_region=owner[by_code])
 
 
 def _neighbour_distances(
@@ -264,7 +264,7 @@ def _palette_true(
     if flat_counts.size == 0:
         return None
     source = _cielab(flat_pairs >> np.uint64(24))
-    output = _cielab(flat_pairs & np.uint64(_COLOURS - 1))
+    output = _cielab(flat_pairs & np.uint64(_ColorS - 1))
     on_palette = ciede2000(output[:, None], palette_lab[None]).min(axis=1) <= PALETTE_TOLERANCE
     neutrals = linear_to_cielab(hex_to_linear(list(NEUTRALS)))
     kept_neutral = (
@@ -310,12 +310,12 @@ def _distinct(regions: Regions, flat_pairs: np.ndarray, flat_counts: np.ndarray)
     )
     member = regions.member_codes[slot] == source_codes
     region = regions.member_region[slot[member]]
-    output_codes = (flat_pairs[member] & np.uint64(_COLOURS - 1)).astype(np.int64)
-    keys, key_index = np.unique(region * _COLOURS + output_codes, return_inverse=True)
+    output_codes = (flat_pairs[member] & np.uint64(_ColorS - 1)).astype(np.int64)
+    keys, key_index = np.unique(region * _ColorS + output_codes, return_inverse=True)
     totals = np.bincount(key_index, weights=flat_counts[member])
-    best = np.lexsort((-totals, keys // _COLOURS))
-    first = np.searchsorted((keys // _COLOURS)[best], np.arange(count))
-    output_lab = _cielab(keys[best][first] % _COLOURS)
+    best = np.lexsort((-totals, keys // _ColorS))
+    first = np.searchsorted((keys // _ColorS)[best], np.arange(count))
+    output_lab = _cielab(keys[best][first] % _ColorS)
     upper = np.triu_indices(count, k=1)
     apart = ciede2000(regions.lab[upper[0]], regions.lab[upper[1]]) > REGION_MERGE
     if not apart.any():

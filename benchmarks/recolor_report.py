@@ -99,7 +99,7 @@ SPECS = (
     ),
     Spec(
         "palette colours used, mean share (all cases)",
-        _quality("colours_used_share", statistics.fmean),
+        _quality("colors_used_share", statistics.fmean),
         None,
     ),
     Spec("smoothness, mean", _quality("smoothness", statistics.fmean), 0.9),
@@ -346,11 +346,11 @@ def _on_checkerboard(image: Image.Image) -> Image.Image:
 
 def _draw_swatches(draw: ImageDraw.ImageDraw, palette: Palette, left: int, top: int) -> None:
     width = CELL / len(palette.colors)
-    for index, colour in enumerate(palette.colors):
+    for index, color in enumerate(palette.colors):
         box = (
             round(left + index * width),
             top + 2,
             round(left + (index + 1) * width) - 1,
             top + SWATCH - 1,
         )
-        draw.rectangle(box, fill=hex_to_rgb(colour), outline=(150, 150, 150))
+        draw.rectangle(box, fill=hex_to_rgb(color), outline=(150, 150, 150))

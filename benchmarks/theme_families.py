@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from paletteflow.palettes.naming import colour_family
+from paletteflow.palettes.naming import color_family
 
 THEME_FAMILIES: dict[str, tuple[str, ...]] = {
     "pine forest cabin": ("green", "brown"),
@@ -46,9 +46,9 @@ THEME_FAMILIES: dict[str, tuple[str, ...]] = {
 }
 
 
-def carries(colours: list[str], expected: tuple[str, ...]) -> bool:
+def carries(colors: list[str], expected: tuple[str, ...]) -> bool:
     """Whether the colours show every expected family (any alternative of each)."""
-    families = {colour_family(colour) for colour in colours}
+    families = {color_family(color) for color in colors}
     return all(families & set(choice.split("|")) for choice in expected)
 
 
@@ -59,5 +59,5 @@ def family_shares(
     shares = {}
     for theme, expected in THEME_FAMILIES.items():
         palettes = palettes_for(theme)
-        shares[theme] = sum(carries(colours, expected) for colours in palettes) / len(palettes)
+        shares[theme] = sum(carries(colors, expected) for colors in palettes) / len(palettes)
     return shares

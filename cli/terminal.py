@@ -80,16 +80,16 @@ class TerminalProgress(RunListener):
         self._progress.refresh()
 
 
-def swatch(colour: str) -> Text:
+def swatch(color: str) -> Text:
     """A block of the colour itself (on terminals that have 24-bit colour): every table's swatch."""
-    return Text("   ", style=Style(bgcolor=colour))
+    return Text("   ", style=Style(bgcolor=color))
 
 
-def swatches(colours: list[str]) -> Text:
+def swatches(colors: list[str]) -> Text:
     """The colours side by side: a variation's strip, on one line beside its image's URL."""
     text = Text()
-    for colour in colours:
-        text.append(swatch(colour))
+    for color in colors:
+        text.append(swatch(color))
         text.append(" ")
     return text
 
@@ -124,14 +124,14 @@ def palettes_table(palettes: list[Palette]) -> Table:
     for palette in palettes:
         failed = [name for name, ok in (palette.checks or {}).items() if not ok]
         verdict = f"fails {', '.join(failed)}" if failed else "all checks pass"
-        role_of = {colour: role for role, colour in (palette.roles or {}).items()}
-        colours = Text()
-        for number, colour in enumerate(palette.colors, 1):
-            colours.append(swatch(colour)).append(f" {colour} {role_of.get(colour, number)}\n")
-        colours.rstrip()
+        role_of = {color: role for role, color in (palette.roles or {}).items()}
+        colors = Text()
+        for number, color in enumerate(palette.colors, 1):
+            colors.append(swatch(color)).append(f" {color} {role_of.get(color, number)}\n")
+        colors.rstrip()
         table.add_row(
             Text(f"{palette.name}\n{palette.source or ''}\n{verdict}"),
-            colours,
+            colors,
             palette.description,
         )
     return table

@@ -76,9 +76,9 @@ def palette_variations(request: VariationRequest) -> list[dict[str, Any]]:
     text_future = text_palettes_task(request).submit(request)
     stored = base_future.result()
     # 3. Complete them with palettes seeded from the image's colours.
-    if image_palettes_missed(request, stored.colours):
+    if image_palettes_missed(request, stored.colors):
         logger.warning("the base image has no visible colours; no palette seeded from it")
-    generated = complete_palettes(request, stored.colours, text_future.result())
+    generated = complete_palettes(request, stored.colors, text_future.result())
     palettes_done = time.perf_counter()
 
     storage = open_storage(settings)
@@ -87,7 +87,7 @@ def palette_variations(request: VariationRequest) -> list[dict[str, Any]]:
     with RunArtifacts(concept, len(generated.palettes), storage) as artifacts:
         listeners = Broadcast(current_listener(), artifacts)
         # 4. One recolour task per palette.
-        variations, failures = _recolour_all(
+        variations, failures = _recolor_all(
             request, generated.palettes, stored.base, storage, listeners
         )
         finished = time.perf_counter()
@@ -129,7 +129,7 @@ def _check_storage_reaches_workers(storage: str) -> None:
         )
 
 
-def _recolour_all(
+def _recolor_all(
     request: VariationRequest,
     palettes: list[Palette],
     base: BaseImage,

@@ -110,7 +110,7 @@ class Palette(BaseModel):
         return value.strip() if isinstance(value, str) else value
 
     @model_validator(mode="after")
-    def _roles_name_palette_colours(self) -> Palette:
+    def _roles_name_palette_colors(self) -> Palette:
         if self.roles:
             unknown = sorted(set(self.roles) - set(ROLES))
             if unknown:
@@ -120,26 +120,26 @@ class Palette(BaseModel):
                 raise ValueError(f"role colours {missing} are not among the palette's colours")
         return self
 
-    def role_colour(self, role: str) -> str | None:
+    def role_color(self, role: str) -> str | None:
         return (self.roles or {}).get(role)
 
 
 class Lock(NamedTuple):
     """A colour every palette keeps exactly, in a given role or wherever it fits (role None)."""
 
-    colour: str
+    color: str
     role: str | None = None
 
 
 def parse_lock(text: str) -> Lock:
     """ "#1a73e8", "1a73e8" or "primary=#1a73e8" (":" works too) to a Lock; ValueError if neither."""
     separator = "=" if "=" in text else ":"
-    role, _, colour = text.strip().rpartition(separator)
+    role, _, color = text.strip().rpartition(separator)
     role = role.strip().lower() or None
     if role is not None and role not in ROLES:
         raise ValueError(f"lock {text!r} names unknown role {role!r}; roles are {', '.join(ROLES)}")
     try:
-        return Lock(normalize_hex(colour), role)
+        return Lock(normalize_hex(color), role)
     except ValueError as error:
         raise ValueError(f"lock {text!r}: {error}") from None
 

@@ -289,7 +289,7 @@ def library_run(
     base = store_base_image(storage, logo_png, user_id="u", concept_id=f"c{n}")
     manifest = assemble_manifest(
         request,
-        StoredBase(base=base, seconds=0, colours=[]),
+        StoredBase(base=base, seconds=0, colors=[]),
         GeneratedPalettes(palettes=made, seconds=0),
         [
             render_variation(storage, base, palette, image_format=image_format)

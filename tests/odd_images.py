@@ -18,8 +18,8 @@ def png_chunk(kind: bytes, data: bytes) -> bytes:
     return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
 
-def png_from_rows(width: int, height: int, bit_depth: int, colour_type: int, rows: bytes) -> bytes:
-    header = struct.pack(">IIBBBBB", width, height, bit_depth, colour_type, 0, 0, 0)
+def png_from_rows(width: int, height: int, bit_depth: int, color_type: int, rows: bytes) -> bytes:
+    header = struct.pack(">IIBBBBB", width, height, bit_depth, color_type, 0, 0, 0)
     return (
         b"\x89PNG\r\n\x1a\n"
         + png_chunk(b"IHDR", header)
@@ -33,9 +33,9 @@ def pixel_bomb_png(width: int = 30_000, height: int = 30_000) -> bytes:
     return png_from_rows(width, height, 1, 0, b"\x00" * 16)
 
 
-def rgb16_png(colour: tuple[int, int, int], size: int = 4) -> bytes:
+def rgb16_png(color: tuple[int, int, int], size: int = 4) -> bytes:
     """A 48-bit RGB PNG filled with one 16-bit colour."""
-    row = b"\x00" + struct.pack(">HHH", *colour) * size
+    row = b"\x00" + struct.pack(">HHH", *color) * size
     return png_from_rows(size, size, 16, 2, row * size)
 
 
@@ -52,13 +52,13 @@ def encoded(image: Image.Image, format_name: str, **options) -> bytes:
     return buffer.getvalue()
 
 
-def animated_gif(colours: tuple[str, ...] = ("red", "green", "blue")) -> bytes:
-    frames = [Image.new("RGB", (16, 16), colour) for colour in colours]
+def animated_gif(colors: tuple[str, ...] = ("red", "green", "blue")) -> bytes:
+    frames = [Image.new("RGB", (16, 16), color) for color in colors]
     return encoded(frames[0], "GIF", save_all=True, append_images=frames[1:], duration=100, loop=0)
 
 
-def animated_png(colours: tuple[str, ...] = ("red", "green")) -> bytes:
-    frames = [Image.new("RGBA", (16, 16), colour) for colour in colours]
+def animated_png(colors: tuple[str, ...] = ("red", "green")) -> bytes:
+    frames = [Image.new("RGBA", (16, 16), color) for color in colors]
     return encoded(frames[0], "PNG", save_all=True, append_images=frames[1:], duration=100)
 
 

@@ -186,8 +186,8 @@ def test_run_on_a_terminal_shows_progress_as_variations_finish_then_swatches(
     assert counts == [1, 2, 3], "one redraw per finished variation, counted up"
     assert sorted({name for name, _ in finished}) == sorted(names)
     for variation in manifest["variations"]:
-        for colour in variation["colors"]:
-            assert "\x1b[48;2;{};{};{}m".format(*hex_to_rgb(colour)) in output, colour
+        for color in variation["colors"]:
+            assert "\x1b[48;2;{};{};{}m".format(*hex_to_rgb(color)) in output, color
     shown = [line for line in screen_lines(output) if line.strip()]
     assert not any(" | INFO " in line or "Traceback" in line for line in shown)
     assert shown[-3:] == location_lines(manifest_path.parent)

@@ -49,6 +49,6 @@ def test_oklab_round_trip_is_exact_after_rounding(rgb):
 @given(st.floats(0.2, 0.95), st.floats(0.0, 0.4), st.floats(0, 360))
 def test_oklch_to_hex_keeps_lightness_when_reducing_chroma(lightness, chroma, hue):
     """Above L 0.2, where one 8-bit step moves OKLab L by less than the tolerance."""
-    colour = oklch_to_hex(lightness, chroma, hue)
-    measured = srgb_to_oklab(np.array(hex_to_rgb(colour)) / 255.0)[0]
+    color = oklch_to_hex(lightness, chroma, hue)
+    measured = srgb_to_oklab(np.array(hex_to_rgb(color)) / 255.0)[0]
     assert measured == pytest.approx(lightness, abs=0.01)

@@ -20,7 +20,7 @@ SHARMA_PAIRS = [
     ((50.0, 2.5, 0.0), (50.0, 3.1736, 0.5854), 1.0000),
 ]
 
-rgb_colours = st.tuples(*[st.integers(0, 255)] * 3).map(rgb_to_hex)
+rgb_colors = st.tuples(*[st.integers(0, 255)] * 3).map(rgb_to_hex)
 
 
 @pytest.mark.parametrize(("first", "second", "expected"), SHARMA_PAIRS)
@@ -29,17 +29,17 @@ def test_ciede2000_matches_sharma_table(first, second, expected):
 
 
 @settings(max_examples=60)
-@given(rgb_colours, rgb_colours)
+@given(rgb_colors, rgb_colors)
 def test_ciede2000_agrees_with_coloraide(first, second):
     expected = Color(first).delta_e(Color(second), method="2000", space="lab-d65")
     assert delta_e(first, second) == pytest.approx(expected, abs=1e-3)
 
 
 @settings(max_examples=60)
-@given(rgb_colours)
-def test_cielab_agrees_with_coloraide(colour):
-    expected = Color(colour).convert("lab-d65").coords()
-    assert linear_to_cielab(hex_to_linear([colour]))[0] == pytest.approx(expected, abs=1e-3)
+@given(rgb_colors)
+def test_cielab_agrees_with_coloraide(color):
+    expected = Color(color).convert("lab-d65").coords()
+    assert linear_to_cielab(hex_to_linear([color]))[0] == pytest.approx(expected, abs=1e-3)
 
 
 METHODS = {"protanopia": ("protan", "machado"), "deuteranopia": ("deutan", "machado"),
@@ -47,11 +47,11 @@ METHODS = {"protanopia": ("protan", "machado"), "deuteranopia": ("deutan", "mach
 
 
 @settings(max_examples=60)
-@given(rgb_colours, st.sampled_from(DEFICIENCIES))
-def test_cvd_simulation_agrees_with_coloraide(colour, deficiency):
+@given(rgb_colors, st.sampled_from(DEFICIENCIES))
+def test_cvd_simulation_agrees_with_coloraide(color, deficiency):
     name, method = METHODS[deficiency]
-    expected = Color(colour).filter(name, method=method).convert("srgb-linear").coords()
-    assert simulate(hex_to_linear([colour])[0], deficiency) == pytest.approx(expected, abs=1e-6)
+    expected = Color(color).filter(name, method=method).convert("srgb-linear").coords()
+    assert simulate(hex_to_linear([color])[0], deficiency) == pytest.approx(expected, abs=1e-6)
 
 
 def test_greys_are_exactly_achromatic():

@@ -71,15 +71,15 @@ def test_grid_and_cells_for_1_7_and_20_variations(sample_logo, n, columns, rows)
 
 
 @pytest.mark.parametrize("n", [1, 7, 20])
-def test_every_swatch_is_exactly_its_palette_colour_with_room_for_its_hex_code(sample_logo, n):
+def test_every_swatch_is_exactly_its_palette_color_with_room_for_its_hex_code(sample_logo, n):
     made = palettes(n)
     sheet = render_contact_sheet(THEME, "", entries(sample_logo, n))
     hex_width = ImageFont.load_default(size=13).getlength("#000000")
     for cell, palette in zip(sheet.cells[1:], made, strict=True):
-        assert [colour for colour, _ in cell.swatches] == palette.colors
-        for colour, box in cell.swatches:
+        assert [color for color, _ in cell.swatches] == palette.colors
+        for color, box in cell.swatches:
             pixels = region(sheet.image, box)
-            assert pixels.size and (pixels == hex_to_rgb(colour)).all(), colour
+            assert pixels.size and (pixels == hex_to_rgb(color)).all(), color
             assert box[2] - box[0] + 1 >= hex_width, "the hex code fits under its swatch"
             assert cell.box[0] < box[0] and box[2] < cell.box[2] and box[3] < cell.box[3]
             assert box[1] > cell.tile[3], "swatches sit under the image"
@@ -112,7 +112,7 @@ def test_a_failed_palette_keeps_its_cell_and_swatches(sample_logo):
         ],
     )
     failed = sheet.cells[1]
-    assert [colour for colour, _ in failed.swatches] == palette.colors
+    assert [color for color, _ in failed.swatches] == palette.colors
     tile = region(sheet.image, failed.tile)
     assert len({tuple(p) for p in tile.reshape(-1, 3)}) > 2, "the tile carries the error text"
 

@@ -12,7 +12,7 @@ from flows.task_runners import make_task_runner
 from paletteflow.models import VariationRequest
 
 
-def test_recolour_tasks_run_on_dask_workers_and_store_to_s3(
+def test_recolor_tasks_run_on_dask_workers_and_store_to_s3(
     prefect_api, bucket: Bucket, sample_logo_png, monkeypatch
 ):
     monkeypatch.setenv("PALETTEFLOW_DASK_WORKERS", "2")

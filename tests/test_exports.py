@@ -34,8 +34,8 @@ def read_ase(data: bytes) -> list[tuple[int, str, tuple[float, ...] | None]]:
             rest = body[2 + 2 * chars :]
             if kind == 0x0001:
                 assert rest[:4] == b"RGB "
-                *rgb, colour_type = struct.unpack(">fffH", rest[4:])
-                assert colour_type == 2
+                *rgb, color_type = struct.unpack(">fffH", rest[4:])
+                assert color_type == 2
         blocks.append((kind, name.rstrip("\0"), tuple(rgb) if rgb else None))
     assert position == len(data)
     return blocks

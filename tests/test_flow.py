@@ -153,7 +153,7 @@ def test_webp_run_stores_the_png_runs_pixels_in_the_same_bytes_every_time(
     assert storage.read(again[0]["image_path"]) == first_bytes
 
 
-def test_kept_neutrals_reach_the_recolour_and_name_their_own_variations(
+def test_kept_neutrals_reach_the_recolor_and_name_their_own_variations(
     prefect_api, memory_storage_url, tmp_path
 ):
     image = Image.new("RGB", (96, 96), "#ffffff")
@@ -176,8 +176,8 @@ def test_kept_neutrals_reach_the_recolour_and_name_their_own_variations(
     none = palette_variations(keep_white.model_copy(update={"keep": []}))[0]
     assert white["image_path"] != none["image_path"]
     kept = np.asarray(decode_image(storage.read(white["image_path"])))
-    recoloured = np.asarray(decode_image(storage.read(none["image_path"])))
-    assert (kept[1, 1] == 255).all() and not (recoloured[1, 1] == 255).all()
+    recolored = np.asarray(decode_image(storage.read(none["image_path"])))
+    assert (kept[1, 1] == 255).all() and not (recolored[1, 1] == 255).all()
 
 
 def test_artifacts_show_progress_table_and_previews(prefect_api, memory_storage_url, logo_file):
@@ -253,7 +253,7 @@ def test_flow_passes_generator_settings_and_seeds_a_palette_from_the_image(
     assert "sk-flow-never-stored" not in raw_manifest
 
 
-def test_text_palettes_run_alongside_the_upload_and_the_colour_reading(
+def test_text_palettes_run_alongside_the_upload_and_the_color_reading(
     prefect_api, scripted_api, memory_storage_url, sample_logo_png
 ):
     """The image server holds the download until the LLM request has arrived: a rendezvous.
@@ -343,10 +343,10 @@ def _image_server_after(data: bytes, ready: Callable[[], bool], bound_s: float =
         server.server_close()
 
 
-def test_animated_base_image_is_recoloured_from_its_first_frame_and_noted(
+def test_animated_base_image_is_recolored_from_its_first_frame_and_noted(
     prefect_api, memory_storage_url, tmp_path
 ):
-    frames = [flat_logo(64, background=colour) for colour in ((255, 255, 255), (0, 0, 0))]
+    frames = [flat_logo(64, background=color) for color in ((255, 255, 255), (0, 0, 0))]
     path = tmp_path / "animated.gif"
     frames[0].save(path, format="GIF", save_all=True, append_images=frames[1:], duration=100)
     variations = palette_variations(

@@ -110,7 +110,7 @@ def flow_run(prefect_api, tmp_path_factory, sample_logo_png) -> tuple[Path, Mani
 
 # Every visible element with text of its own: the text, its colour, and the first opaque
 # background behind it (its own or an ancestor's).
-TEXT_COLOURS = r"""
+TEXT_ColorS = r"""
 Array.from(document.querySelectorAll("body *"))
   .filter(e => e.offsetParent !== null && Array.from(e.childNodes).some(
     n => n.nodeType === Node.TEXT_NODE && n.textContent.trim()))
@@ -125,9 +125,9 @@ Array.from(document.querySelectorAll("body *"))
 """
 
 
-def wait_until_copied(page, colour: str) -> None:
+def wait_until_copied(page, color: str) -> None:
     """By selector, not a polled expression: the page's policy forbids the eval that polling uses."""
-    page.wait_for_selector(f'body[data-copied="{colour}"]', state="attached")
+    page.wait_for_selector(f'body[data-copied="{color}"]', state="attached")
 
 
 def rgb(css: str) -> tuple[int, int, int]:
@@ -153,14 +153,14 @@ def assert_every_card_renders_readably(seen: Visit, folder: Path, manifest: Mani
                                             getComputedStyle(b).color, b.innerText])"""
         )
         assert [hex_ for hex_, *_ in swatches] == variation.colors
-        for colour, background, ink, label in swatches:
-            assert rgb(background) == hex_to_rgb(colour)
-            assert contrast_ratio(hex_of(ink), colour) >= 4.5, (colour, ink)
-            assert label.startswith(colour)
+        for color, background, ink, label in swatches:
+            assert rgb(background) == hex_to_rgb(color)
+            assert contrast_ratio(hex_of(ink), color) >= 4.5, (color, ink)
+            assert label.startswith(color)
         download = card.locator("a.download")
         assert download.get_attribute("download")
         assert (folder / manifest.base_image.concept_dir / download.get_attribute("href")).is_file()
-    texts = page.evaluate(TEXT_COLOURS)
+    texts = page.evaluate(TEXT_ColorS)
     assert len(texts) > 8 * len(manifest.variations), "headings, descriptions, labels, links"
     for text, ink, ground in texts:
         assert contrast_ratio(hex_of(ink), hex_of(ground)) >= 4.5, (text, ink, ground)
@@ -192,11 +192,11 @@ def test_clicking_a_swatch_copies_its_hex(browser, flow_run):
     storage, manifest = flow_run
     seen = visit(browser, storage / manifest.gallery.path)
     page = seen.page
-    colour = manifest.variations[2].colors[1]
-    page.locator(f'article.card >> nth=2 >> button[data-hex="{colour}"]').click()
-    wait_until_copied(page, colour)
-    assert page.locator("#copy-status").inner_text() == f"Copied {colour}"
-    assert page.evaluate("navigator.clipboard.readText()") == colour
+    color = manifest.variations[2].colors[1]
+    page.locator(f'article.card >> nth=2 >> button[data-hex="{color}"]').click()
+    wait_until_copied(page, color)
+    assert page.locator("#copy-status").inner_text() == f"Copied {color}"
+    assert page.evaluate("navigator.clipboard.readText()") == color
     seen.assert_clean()
     page.close()
 
@@ -228,13 +228,13 @@ def test_copy_falls_back_to_a_selection_without_the_clipboard_api(browser, flow_
     seen = visit(browser, storage / manifest.gallery.path, init_script=without_api)
     page = seen.page
     assert page.evaluate("navigator.clipboard") is None
-    colour = manifest.variations[0].colors[3]
-    page.locator(f'button[data-hex="{colour}"]').first.click()
-    wait_until_copied(page, colour)
-    assert page.locator("#copy-status").inner_text() == f"Copied {colour}"
+    color = manifest.variations[0].colors[3]
+    page.locator(f'button[data-hex="{color}"]').first.click()
+    wait_until_copied(page, color)
+    assert page.locator("#copy-status").inner_text() == f"Copied {color}"
     reader = browser.new_page()
     reader.goto((storage / manifest.gallery.path).as_uri())
-    assert reader.evaluate("navigator.clipboard.readText()") == colour
+    assert reader.evaluate("navigator.clipboard.readText()") == color
     reader.close()
     seen.assert_clean()
     page.close()

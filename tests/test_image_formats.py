@@ -16,7 +16,7 @@ from paletteflow.pipeline.variations import render_variation, variation_key
 from paletteflow.storage import Storage
 
 
-def hidden_colour_logo() -> Image.Image:
+def hidden_color_logo() -> Image.Image:
     """A logo whose fully transparent pixels still carry a colour, which WebP drops unless exact."""
     pixels = np.asarray(flat_logo(64)).copy()
     pixels[pixels[..., 3] == 0, :3] = (200, 30, 90)
@@ -24,7 +24,7 @@ def hidden_colour_logo() -> Image.Image:
 
 
 @pytest.mark.parametrize("image_format", IMAGE_FORMATS)
-@pytest.mark.parametrize("make", [hidden_colour_logo, photo_like], ids=["rgba", "rgb"])
+@pytest.mark.parametrize("make", [hidden_color_logo, photo_like], ids=["rgba", "rgb"])
 def test_every_format_is_lossless_and_byte_deterministic(image_format, make):
     image = make()
     data = encode_image(image, image_format)
@@ -45,7 +45,7 @@ def png_chunk_types(data: bytes) -> list[bytes]:
 
 def test_nothing_but_pixels_is_written():
     """No time, text, profile or EXIF chunk: the bytes depend on the pixels alone."""
-    image = hidden_colour_logo()
+    image = hidden_color_logo()
     assert set(png_chunk_types(encode_image(image, "png"))) == {b"IHDR", b"IDAT", b"IEND"}
     webp = encode_image(image, "webp")
     # A simple lossless file is one VP8L chunk; metadata would need the extended (VP8X) layout.

@@ -4,7 +4,7 @@ from pydantic import ValidationError
 from paletteflow.models import Palette, Variation, VariationRequest, VariationTimings
 
 
-def test_palette_normalises_colours_and_checks_roles():
+def test_palette_normalises_colors_and_checks_roles():
     palette = Palette(
         name=" Harbor Dusk ",
         colors=["#ABC", "112233", "#445566"],
@@ -12,7 +12,7 @@ def test_palette_normalises_colours_and_checks_roles():
     )
     assert palette.name == "Harbor Dusk"
     assert palette.colors == ["#aabbcc", "#112233", "#445566"]
-    assert palette.role_colour("background") == "#112233"
+    assert palette.role_color("background") == "#112233"
 
 
 @pytest.mark.parametrize(

@@ -17,19 +17,19 @@ from paletteflow.errors import InputError
 from paletteflow.models import ROLES, GeneratorSettings, parse_lock
 from paletteflow.palettes import get_generator
 from paletteflow.palettes.lexicon import load_lexicon, read_theme
-from paletteflow.palettes.naming import colour_family, is_crude
+from paletteflow.palettes.naming import color_family, is_crude
 from paletteflow.palettes.offline import generate_offline
 from paletteflow.palettes.quality import seen_apart
 
 LEXICON = load_lexicon()
 PHRASES = sorted(entry.phrase for entry in LEXICON.themes.values())
-COLOUR_NAMES = sorted(LEXICON.survey_names)
+Color_NAMES = sorted(LEXICON.survey_names)
 
 themes = st.one_of(
     st.sampled_from(PHRASES),
-    st.lists(st.sampled_from(PHRASES + COLOUR_NAMES), min_size=1, max_size=4).map(" and ".join),
+    st.lists(st.sampled_from(PHRASES + Color_NAMES), min_size=1, max_size=4).map(" and ".join),
     st.tuples(st.sampled_from(PHRASES), st.sampled_from(["not", "no", "without"]),
-              st.sampled_from(COLOUR_NAMES)).map(" ".join),
+              st.sampled_from(Color_NAMES)).map(" ".join),
     st.text(max_size=30),
 )  # fmt: skip
 
@@ -68,8 +68,8 @@ def _hue_gap(a, b):
     return abs((hex_to_oklch([a])[0][2] - hex_to_oklch([b])[0][2] + 180) % 360 - 180)
 
 
-def _chromatic(colours):
-    return [c for c in colours if hex_to_oklch([c])[0][1] > 0.03]
+def _chromatic(colors):
+    return [c for c in colors if hex_to_oklch([c])[0][1] > 0.03]
 
 
 def is_monochromatic(p):
@@ -116,7 +116,7 @@ def test_any_five_or_more_span_pastel_to_deep(theme, n):
 
 
 @pytest.mark.parametrize("theme", ["lavender field", "autumn", "cherry blossom", "lemon", "ocean"])
-def test_the_vivid_palette_is_more_colourful_than_the_pastel_one(theme):
+def test_the_vivid_palette_is_more_colorful_than_the_pastel_one(theme):
     profiled = _profiled(generate_offline(theme, "", 5))
     assert profiled["vivid"][1] > profiled["pastel"][1] + 0.03
 
@@ -142,12 +142,12 @@ RELEVANCE = [
 
 
 @pytest.mark.parametrize(("theme", "families"), RELEVANCE)
-def test_theme_words_bring_the_colours_a_person_expects(theme, families):
+def test_theme_words_bring_the_colors_a_person_expects(theme, families):
     palettes = generate_offline(theme, "", 7)
-    assert families & {colour_family(palettes[0].roles[r]) for r in ("primary", "secondary")}
+    assert families & {color_family(palettes[0].roles[r]) for r in ("primary", "secondary")}
     showing = [
         p for p in palettes
-        if families & {colour_family(p.roles[r]) for r in ("primary", "secondary", "accent")}
+        if families & {color_family(p.roles[r]) for r in ("primary", "secondary", "accent")}
     ]  # fmt: skip
     assert len(showing) >= 4, [(p.name, p.colors) for p in palettes]
 
@@ -164,12 +164,12 @@ def test_phrases_beat_words_and_negations_are_understood():
     assert read_theme("cherry", "").understood == ("cherry",)
 
 
-def test_negated_colour_stays_out_of_the_palettes():
+def test_negated_color_stays_out_of_the_palettes():
     red_hue = hex_to_oklch([LEXICON.survey_names["red"]])[0][2]
     for palette in generate_offline("autumn harvest, no red", "", 7):
-        for colour in _chromatic(palette.colors):
-            _, chroma, hue = hex_to_oklch([colour])[0]
-            assert chroma <= 0.05 or abs((hue - red_hue + 180) % 360 - 180) > 20, colour
+        for color in _chromatic(palette.colors):
+            _, chroma, hue = hex_to_oklch([color])[0]
+            assert chroma <= 0.05 or abs((hue - red_hue + 180) % 360 - 180) > 20, color
 
 
 def test_empty_text_gives_a_neutral_brand_set_that_says_so():
@@ -180,7 +180,7 @@ def test_empty_text_gives_a_neutral_brand_set_that_says_so():
 def test_unknown_words_still_give_varied_palettes_and_say_what_was_understood():
     palettes = generate_offline("flurbo zantique", "", 6)
     assert all("none of its words matched" in p.description for p in palettes)
-    assert len({colour_family(p.roles["primary"]) for p in palettes}) >= 2
+    assert len({color_family(p.roles["primary"]) for p in palettes}) >= 2
     mixed = generate_offline("forest flurbo", "", 1)[0].description
     assert "forest" in mixed and "1 other word not recognised" in mixed
 
@@ -192,7 +192,7 @@ def test_lexicon_covers_five_hundred_phrases_across_the_categories():
     assert min(LEXICON.categories.values()) >= 50
 
 
-def test_colour_survey_data_is_credited_and_has_no_crude_names():
+def test_color_survey_data_is_credited_and_has_no_crude_names():
     data = json.loads(
         resources.files("paletteflow.palettes").joinpath("data", "xkcd_colours.json").read_text()
     )
@@ -202,7 +202,7 @@ def test_colour_survey_data_is_credited_and_has_no_crude_names():
     assert is_crude("Puke Green") and not is_crude("Harbor Dusk")
 
 
-def test_locked_colour_is_kept_exactly_in_every_palette():
+def test_locked_color_is_kept_exactly_in_every_palette():
     for palette in generate_offline("forest", "", 8, locks=[parse_lock("#1a73e8")]):
         assert palette.roles["primary"] == "#1a73e8"
         assert_meets_the_rules(palette)
@@ -242,9 +242,9 @@ def test_bad_lock_text_is_a_validation_error():
         GeneratorSettings(locks=("hero=#123456",))
 
 
-def test_image_colours_seed_a_close_to_original_palette():
+def test_image_colors_seed_a_close_to_original_palette():
     logo = ["#203a80", "#f2c14e", "#d1495b", "#ffffff"]
-    palettes = generate_offline("forest", "", 5, image_colours=logo)
+    palettes = generate_offline("forest", "", 5, image_colors=logo)
     original = palettes[-1]
     assert original.source == "image" and "logo's own colours" in original.description
     assert original.roles["primary"] == "#203a80" and original.roles["background"] == "#ffffff"
@@ -255,5 +255,5 @@ def test_image_colours_seed_a_close_to_original_palette():
 
 def test_generator_protocol_is_async_and_takes_settings():
     generator = get_generator("offline", GeneratorSettings(locks=("#0b5394",), image_palettes=0))
-    palettes = asyncio.run(generator.generate("sunset", "", 3, image_colours=["#112233"]))
+    palettes = asyncio.run(generator.generate("sunset", "", 3, image_colors=["#112233"]))
     assert len(palettes) == 3 and all(p.roles["primary"] == "#0b5394" for p in palettes)

@@ -275,7 +275,7 @@ def test_jigsawstack_without_a_key_is_a_configuration_error(monkeypatch, scripte
     assert scripted_api.requests == []
 
 
-def test_locked_colours_reach_the_prompt_and_every_palette(scripted_api):
+def test_locked_colors_reach_the_prompt_and_every_palette(scripted_api):
     scripted_api.script((200, chat(GOOD)))
     palettes = generate("openai", scripted_api, locks=("primary=#0b5394",))
     assert all(p.roles["primary"] == "#0b5394" and all(p.checks.values()) for p in palettes)

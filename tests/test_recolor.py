@@ -17,8 +17,8 @@ from paletteflow.recolor import analyze, recolor_image
 from paletteflow.recolor.analysis import unique_and_index
 
 PALETTE = ["#0b6e4f", "#f5f0e1", "#e4572e", "#29335c", "#ffc914"]
-hex_colour = st.integers(0, 0xFFFFFF).map(lambda v: f"#{v:06x}")
-palettes = st.lists(hex_colour, min_size=3, max_size=8)
+hex_color = st.integers(0, 0xFFFFFF).map(lambda v: f"#{v:06x}")
+palettes = st.lists(hex_color, min_size=3, max_size=8)
 strengths = st.floats(0.0, 1.0)
 
 
@@ -37,7 +37,7 @@ def banded_logo(size: int = 128, bands: int = 6, ground: str = "#ffffff") -> Ima
     mode = "RGBA" if len(ground) == 9 else "RGB"
     image = Image.new(mode, (big, big), ground)
     draw = ImageDraw.Draw(image)
-    colours = [
+    colors = [
         "#d1495b",
         "#edae49",
         "#00798c",
@@ -49,7 +49,7 @@ def banded_logo(size: int = 128, bands: int = 6, ground: str = "#ffffff") -> Ima
     ]
     for band in range(bands):
         top = 0.1 * big + band * 0.8 * big / bands
-        draw.rectangle([0.1 * big, top, 0.9 * big, top + 0.8 * big / bands], fill=colours[band])
+        draw.rectangle([0.1 * big, top, 0.9 * big, top + 0.8 * big / bands], fill=colors[band])
     mask = Image.new("L", (big, big), 0)
     ImageDraw.Draw(mask).ellipse([0.05 * big, 0.05 * big, 0.95 * big, 0.95 * big], fill=255)
     image = Image.composite(image, Image.new(mode, (big, big), ground), mask)
@@ -94,7 +94,7 @@ def test_same_inputs_give_same_bytes_with_or_without_a_shared_analysis(name, pal
 
 @settings(max_examples=20, deadline=None)
 @given(name=art_names, palette=palettes)
-def test_strength_moves_steadily_from_the_input_to_the_full_recolour(name, palette):
+def test_strength_moves_steadily_from_the_input_to_the_full_recolor(name, palette):
     source = ART[name]()
     analysis = analyze(source)
     full = _lab(recolor_image(source, palette, analysis=analysis))
@@ -112,13 +112,13 @@ def _lab(image: Image.Image) -> np.ndarray:
     return srgb_to_oklab(np.asarray(image.convert("RGB")) / 255.0)
 
 
-def test_flat_fills_land_exactly_on_palette_colours(sample_logo):
+def test_flat_fills_land_exactly_on_palette_colors(sample_logo):
     quality = measure(prepare_source(sample_logo), recolor_image(sample_logo, PALETTE), PALETTE)
     assert quality.palette_true == 1.0
     assert quality.alpha_kept == 1.0
 
 
-def test_every_colour_is_used_when_there_are_enough_regions():
+def test_every_color_is_used_when_there_are_enough_regions():
     source = banded_logo(128, bands=6)
     palette = ["#0b6e4f", "#e4572e", "#29335c", "#ffc914", "#a1c181"]
     quality = measure(prepare_source(source), recolor_image(source, palette), palette)
@@ -126,7 +126,7 @@ def test_every_colour_is_used_when_there_are_enough_regions():
     assert quality.distinct == 1.0
 
 
-def test_eight_regions_on_a_transparent_ground_use_all_of_an_eight_colour_palette():
+def test_eight_regions_on_a_transparent_ground_use_all_of_an_eight_color_palette():
     """Eight families and eight colours: too many orderings to score all, so swaps are scored."""
     source = banded_logo(160, bands=8, ground="#00000000")
     palette = [
@@ -175,11 +175,11 @@ def test_gradients_are_never_posterised(palette):
         return np.linalg.norm(lab[:, 1:] - lab[:, :-1], axis=-1)[both]
 
     assert steps(result).max() <= 2 * steps(source).max() + 0.004
-    colours_before = len(np.unique(np.asarray(source)[inside], axis=0))
-    assert len(np.unique(np.asarray(result)[inside], axis=0)) >= 0.3 * colours_before
+    colors_before = len(np.unique(np.asarray(source)[inside], axis=0))
+    assert len(np.unique(np.asarray(result)[inside], axis=0)) >= 0.3 * colors_before
 
 
-def test_an_edge_pixel_between_two_fills_mixes_their_new_colours():
+def test_an_edge_pixel_between_two_fills_mixes_their_new_colors():
     """Halfway across an edge between two fills is halfway between their palette colours."""
     pixels = np.zeros((8, 40, 3), np.uint8)
     pixels[:, :20], pixels[:, 21:] = hex_to_rgb("#1d3557"), hex_to_rgb("#f1faee")
@@ -243,7 +243,7 @@ def test_photos_transfer_smoothly_without_banding():
     assert after >= 0.3 * before
 
 
-def test_images_with_many_colours_go_through_a_lut_and_keep_their_fills():
+def test_images_with_many_colors_go_through_a_lut_and_keep_their_fills():
     """Past 65536 unique colours the map is sampled on a grid; fills must still be exact."""
     noise = photo_like(400)
     pixels = np.asarray(noise).copy()
@@ -260,7 +260,7 @@ def test_images_with_many_colours_go_through_a_lut_and_keep_their_fills():
     ("mode", "expected"),
     [("L", "RGB"), ("LA", "RGBA"), ("CMYK", "RGB"), ("P", "RGB"), ("I;16", "RGB")],
 )
-def test_other_modes_are_recoloured_as_what_they_show(sample_logo, mode, expected):
+def test_other_modes_are_recolored_as_what_they_show(sample_logo, mode, expected):
     source = sample_logo.convert("RGB").convert(mode) if mode != "LA" else sample_logo.convert(mode)
     result = recolor_image(source, PALETTE)
     assert result.mode == expected and result.size == sample_logo.size
@@ -314,7 +314,7 @@ def test_an_analysis_of_another_image_is_refused():
         recolor_image(flat_logo(32), PALETTE, analysis=analyze(flat_logo(40)))
 
 
-def test_recoloured_fills_differ_from_the_original_palette_of_the_art():
+def test_recolored_fills_differ_from_the_original_palette_of_the_art():
     """A sanity check that the engine really recolours: no fill keeps its old colour."""
     source = flat_logo(96)
     result = np.asarray(recolor_image(source, PALETTE))
@@ -332,7 +332,7 @@ def test_recoloured_fills_differ_from_the_original_palette_of_the_art():
     st.integers(1, 20),
     st.sampled_from([0, 1 << 30]),
 )
-def test_unique_colours_and_rows_match_sorting_and_searching(values, width, tables_from):
+def test_unique_colors_and_rows_match_sorting_and_searching(values, width, tables_from):
     """Both ways, the colour tables (used for large images) and sorting (for small ones)."""
     packed = np.resize(np.array(values, dtype=np.uint32), (max(1, len(values) // width), width))
     unique, inverse = unique_and_index(packed, tables_from)

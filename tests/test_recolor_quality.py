@@ -6,16 +6,16 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from benchmarks.recolor_quality import measure, prepare_source, unique_colours
+from benchmarks.recolor_quality import measure, prepare_source, unique_colors
 
 RED, GREEN, BLUE, YELLOW = (220, 30, 40), (40, 160, 60), (30, 60, 200), (240, 210, 40)
 PALETTE = ["#dc1e28", "#28a03c", "#1e3cc8", "#f0d228"]  # the four colours above
 
 
-def blocks(colours: list[tuple[int, int, int]], height: int = 10, width: int = 10) -> np.ndarray:
+def blocks(colors: list[tuple[int, int, int]], height: int = 10, width: int = 10) -> np.ndarray:
     """Side-by-side flat blocks of the given colours, each height x width."""
     return np.concatenate(
-        [np.broadcast_to(np.array(c, np.uint8), (height, width, 3)) for c in colours], axis=1
+        [np.broadcast_to(np.array(c, np.uint8), (height, width, 3)) for c in colors], axis=1
     ).copy()
 
 
@@ -23,7 +23,7 @@ def rgb(pixels: np.ndarray) -> Image.Image:
     return Image.fromarray(np.ascontiguousarray(pixels, dtype=np.uint8), "RGB")
 
 
-def test_identity_keeps_everything_and_scores_palette_true_on_its_own_colours() -> None:
+def test_identity_keeps_everything_and_scores_palette_true_on_its_own_colors() -> None:
     image = rgb(blocks([RED, GREEN, BLUE, YELLOW]))
     quality = measure(prepare_source(image), image, PALETTE)
     assert quality.alpha_kept == 1.0
@@ -31,7 +31,7 @@ def test_identity_keeps_everything_and_scores_palette_true_on_its_own_colours() 
     assert quality.smoothness == pytest.approx(1.0)
     assert quality.distinct == 1.0
     assert quality.all_used is True
-    assert quality.colours_used_share == 1.0
+    assert quality.colors_used_share == 1.0
 
 
 def test_palette_true_counts_only_flat_interior_pixels_that_land_on_the_palette() -> None:
@@ -82,28 +82,28 @@ def test_posterising_a_gradient_scores_low_smoothness_and_a_smooth_remap_high() 
     assert measure(source, rgb(np.rint(smooth)), PALETTE).smoothness > 0.9
 
 
-def test_two_regions_merged_into_one_colour_lower_distinct() -> None:
+def test_two_regions_merged_into_one_color_lower_distinct() -> None:
     source = rgb(blocks([RED, GREEN, BLUE]))
     merged = rgb(blocks([RED, RED, BLUE]))
     assert measure(prepare_source(source), merged, PALETTE).distinct == pytest.approx(2 / 3)
 
 
-def test_near_twin_colours_are_one_region_so_painting_them_alike_is_fine() -> None:
+def test_near_twin_colors_are_one_region_so_painting_them_alike_is_fine() -> None:
     twin = (GREEN[0] + 3, GREEN[1] + 2, GREEN[2])
     source = rgb(blocks([RED, GREEN, twin]))
     painted = rgb(blocks([BLUE, YELLOW, YELLOW]))
     assert measure(prepare_source(source), painted, PALETTE).distinct == 1.0
 
 
-def test_palette_used_needs_every_colour_on_enough_pixels_and_enough_regions() -> None:
+def test_palette_used_needs_every_color_on_enough_pixels_and_enough_regions() -> None:
     source = prepare_source(rgb(blocks([RED, GREEN, BLUE, YELLOW])))
     two_on_one = measure(source, rgb(blocks([RED, GREEN, BLUE, BLUE])), PALETTE)
     assert two_on_one.all_used is False
-    assert two_on_one.colours_used_share == 0.75
+    assert two_on_one.colors_used_share == 0.75
     five = [*PALETTE, "#000000"]
     not_applicable = measure(source, rgb(blocks([RED, GREEN, BLUE, YELLOW])), five)
     assert not_applicable.all_used is None
-    assert not_applicable.colours_used_share == 0.8
+    assert not_applicable.colors_used_share == 0.8
 
 
 def test_palette_used_ignores_transparent_pixels() -> None:
@@ -113,7 +113,7 @@ def test_palette_used_ignores_transparent_pixels() -> None:
     source = Image.fromarray(pixels, "RGBA")
     quality = measure(prepare_source(source), source, PALETTE[:3])
     assert quality.all_used is True
-    assert quality.colours_used_share == 1.0
+    assert quality.colors_used_share == 1.0
 
 
 def test_a_result_of_another_size_is_refused() -> None:
@@ -122,10 +122,10 @@ def test_a_result_of_another_size_is_refused() -> None:
         measure(source, rgb(blocks([RED])), PALETTE)
 
 
-def test_unique_colours_matches_numpy() -> None:
+def test_unique_colors_matches_numpy() -> None:
     codes = np.random.default_rng(2).integers(0, 1 << 24, 5000).astype(np.uint32)
     codes[::3] = codes[0]
-    unique, inverse = unique_colours(codes)
+    unique, inverse = unique_colors(codes)
     expected, expected_inverse = np.unique(codes, return_inverse=True)
     np.testing.assert_array_equal(unique, expected)
     np.testing.assert_array_equal(inverse, expected_inverse)

@@ -49,8 +49,8 @@ def striped_flag(size: int = 150) -> Image.Image:
     """Black, red and gold stripes in a black outline on white: three lightness levels touching."""
     image = Image.new("RGB", (size, size), "#ffffff")
     draw = ImageDraw.Draw(image)
-    for row, colour in enumerate(("#000000", "#d22f27", "#f1b31c")):
-        draw.rectangle([15, 30 + row * 30, size - 16, 59 + row * 30], fill=colour)
+    for row, color in enumerate(("#000000", "#d22f27", "#f1b31c")):
+        draw.rectangle([15, 30 + row * 30, size - 16, 59 + row * 30], fill=color)
     draw.rectangle([15, 30, size - 16, 119], outline="#000000", width=5)
     return image
 
@@ -82,23 +82,23 @@ def test_an_outlined_drawing_stays_legible_with_a_palette_that_cannot_carry_it(
     )
 
 
-def test_keeping_black_keeps_black_pixels_exactly_and_not_keeping_it_recolours_them():
+def test_keeping_black_keeps_black_pixels_exactly_and_not_keeping_it_recolors_them():
     source = outlined_drawing()
     black = (np.asarray(source) == 0).all(axis=2)
     assert black.sum() > 1000
     kept = np.asarray(recolor_image(source, PASTELS, keep="black"))
     assert (kept[black] == 0).all()
-    recoloured = np.asarray(recolor_image(source, PASTELS, keep="none"))
-    assert not (recoloured[black] == 0).all(axis=1).any()
+    recolored = np.asarray(recolor_image(source, PASTELS, keep="none"))
+    assert not (recolored[black] == 0).all(axis=1).any()
 
 
-def test_keeping_white_keeps_the_white_ground_and_not_keeping_it_gives_it_a_palette_colour():
+def test_keeping_white_keeps_the_white_ground_and_not_keeping_it_gives_it_a_palette_color():
     source = outlined_drawing()
     white = (np.asarray(source) == 255).all(axis=2)
     kept = np.asarray(recolor_image(source, SALMONS, keep="black,white"))
     assert (kept[white] == 255).all()
-    recoloured = recolor_image(source, SALMONS, keep="black")
-    ground = np.asarray(recoloured)[2, 2]
+    recolored = recolor_image(source, SALMONS, keep="black")
+    ground = np.asarray(recolored)[2, 2]
     assert rgb_to_hex(ground) in SALMONS
 
 
@@ -137,14 +137,14 @@ def test_touching_stripes_keep_their_light_to_dark_order(palette):
     assert black < red < gold
 
 
-def test_a_palette_of_one_light_colour_three_times_still_gets_a_dark_outline():
+def test_a_palette_of_one_light_color_three_times_still_gets_a_dark_outline():
     palette = ["#ffd6e0", "#ffdbe4", "#ffd1dc"]
     source = outlined_drawing()
     result = recolor_image(source, palette, keep="none")
     assert measure(prepare_source(source), result, palette).edge_contrast >= 0.9
 
 
-def test_palettes_that_carry_the_contrast_leave_fills_on_their_colours():
+def test_palettes_that_carry_the_contrast_leave_fills_on_their_colors():
     """Derived steps only where needed: a palette with a dark colour paints the outline with it."""
     palette = ["#1d3557", "#e63946", "#f1faee", "#a8dadc", "#457b9d"]
     source = outlined_drawing()
@@ -185,17 +185,17 @@ def test_steps_stay_near_the_palette_when_it_spans_the_edges_but_small_details_s
     it stays on a palette colour, while a tiny detail and a fill inside a kept black outline may
     step as far as their edges need; a palette of five salmons leaves every range open."""
     palette = hex_to_oklab(["#021547", "#f7614f", "#f27e00", "#9be7c2", "#ffffff"])
-    colours = np.vstack([palette[[1, 2, 3, 0]], [[0.0, 0.0, 0.0]]])
+    colors = np.vstack([palette[[1, 2, 3, 0]], [[0.0, 0.0, 0.0]]])
     shares = np.array([0.5, 0.09, 0.02, 0.09, 0.3])
     kept = np.array([False, False, False, False, True])
     constraints = Constraints(
         np.array([0, 1, 3]), np.array([1, 2, 4]), np.array([0.3, 0.3, 0.4]), np.ones(3)
     )
     lowest, highest = step_ranges(
-        colours, shares, kept, np.zeros(5), np.ones(5), constraints, palette
+        colors, shares, kept, np.zeros(5), np.ones(5), constraints, palette
     )
-    assert 0.0 < lowest[1] < colours[1, 0] < highest[1] < 1.0
-    ends = at_lightness(colours[[1, 1]], np.array([lowest[1], highest[1]]))
+    assert 0.0 < lowest[1] < colors[1, 0] < highest[1] < 1.0
+    ends = at_lightness(colors[[1, 1]], np.array([lowest[1], highest[1]]))
     as_painted = [linear_to_cielab(np.clip(oklab_to_linear(c), 0, 1)) for c in (ends, palette)]
     assert ciede2000(as_painted[0][:, None], as_painted[1][None]).min(axis=1).max() <= (
         PALETTE_STEP_DE00
@@ -203,7 +203,7 @@ def test_steps_stay_near_the_palette_when_it_spans_the_edges_but_small_details_s
     assert (lowest[2], highest[2]) == (0.0, 1.0)
     assert (lowest[3], highest[3]) == (0.0, 1.0)
     salmons = hex_to_oklab(SALMONS)
-    open_ranges = step_ranges(colours, shares, kept, np.zeros(5), np.ones(5), constraints, salmons)
+    open_ranges = step_ranges(colors, shares, kept, np.zeros(5), np.ones(5), constraints, salmons)
     assert [list(r) for r in open_ranges] == [[0.0] * 5, [1.0] * 5]
 
 

@@ -12,7 +12,7 @@ import pytest
 from benchmarks.theme_families import THEME_FAMILIES, family_shares
 from paletteflow.color import hex_to_oklch
 from paletteflow.palettes.lexicon import MAX_TEXT_CHARS, load_lexicon, read_theme
-from paletteflow.palettes.naming import colour_family
+from paletteflow.palettes.naming import color_family
 from paletteflow.palettes.offline import generate_offline
 from paletteflow.palettes.word_forms import base_forms
 from tests.test_offline_generator import assert_meets_the_rules
@@ -67,7 +67,7 @@ def test_sad_and_fearful_text_is_darker_and_quieter_than_joyful_text():
     joy_l, joy_c = _fills(generate_offline("joy", "", 7))
     assert grief_l < joy_l and fear_l < joy_l
     assert grief_c < joy_c and fear_c < joy_c
-    families = {colour_family(p.roles["secondary"]) for p in generate_offline("joy", "", 3)}
+    families = {color_family(p.roles["secondary"]) for p in generate_offline("joy", "", 3)}
     assert families & {"yellow", "orange"}
 
 
@@ -78,17 +78,17 @@ def test_each_phrase_brings_its_own_family_to_every_palette_it_can():
     """
     palettes = generate_offline("pine forest cabin", "", 7)
     with_both = [
-        p for p in palettes if {"green", "brown"} <= {colour_family(c) for c in p.colors}
+        p for p in palettes if {"green", "brown"} <= {color_family(c) for c in p.colors}
     ]  # fmt: skip
     assert len(with_both) >= 5, [(p.name, p.colors) for p in palettes]
 
 
-def test_signature_colours_keep_their_true_form():
+def test_signature_colors_keep_their_true_form():
     """Lemon stays a light lemon yellow in every palette; the ink carries the contrast rule."""
     for palette in generate_offline("lemonade stand", "", 7):
         lemons = [
             c for c in palette.colors
-            if colour_family(c) == "yellow" and hex_to_oklch([c])[0][0] >= 0.85
+            if color_family(c) == "yellow" and hex_to_oklch([c])[0][0] >= 0.85
         ]  # fmt: skip
         assert lemons, (palette.name, palette.colors)
         assert_meets_the_rules(palette)

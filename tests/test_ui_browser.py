@@ -57,7 +57,7 @@ def previews_artifact(api: str) -> dict:
     return previews
 
 
-def test_the_run_page_shows_the_colourways_as_a_picture(ui_server, tmp_path, logo_file):
+def test_the_run_page_shows_the_colorways_as_a_picture(ui_server, tmp_path, logo_file):
     url, env = ui_server
     storage = tmp_path / "results"
     subprocess.run(

@@ -23,7 +23,7 @@ from isal import isal_zlib
 from PIL import Image
 
 SIGNATURE = b"\x89PNG\r\n\x1a\n"
-COLOUR_TYPES = {"RGB": 2, "RGBA": 6}
+Color_TYPES = {"RGB": 2, "RGBA": 6}
 UP_FILTER = 2
 ROWS_PER_BLOCK = 256
 
@@ -45,8 +45,8 @@ def write_png(image: Image.Image, deflater: Callable[[], Deflater] = isal_deflat
 
     `deflater` lets the encoding benchmark weigh other compressors on the same filtered rows.
     """
-    colour_type = COLOUR_TYPES.get(image.mode)
-    if colour_type is None:
+    color_type = Color_TYPES.get(image.mode)
+    if color_type is None:
         return None
     width, height = image.size
     rows = np.asarray(image).reshape(height, -1)
@@ -62,7 +62,7 @@ def write_png(image: Image.Image, deflater: Callable[[], Deflater] = isal_deflat
         compressed.append(compressor.compress(filtered))
         above = block[-1:]
     compressed.append(compressor.flush())
-    header = struct.pack(">IIBBBBB", width, height, 8, colour_type, 0, 0, 0)
+    header = struct.pack(">IIBBBBB", width, height, 8, color_type, 0, 0, 0)
     return b"".join(
         (
             SIGNATURE,

@@ -56,9 +56,9 @@ def draw_sample_logo(side: int = SIDE) -> Image.Image:
     return canvas.resize((side, side), Image.Resampling.LANCZOS)
 
 
-def _vertical_gradient(side: int, colour: str, darkest: float) -> Image.Image:
+def _vertical_gradient(side: int, color: str, darkest: float) -> Image.Image:
     """The colour fading to `darkest` times itself from top to bottom: shading to preserve."""
-    rgb = np.array(hex_to_rgb(colour), dtype=np.float64)
+    rgb = np.array(hex_to_rgb(color), dtype=np.float64)
     ramp = np.linspace(1.0, darkest, side)[:, None, None]
     pixels = np.broadcast_to(rgb * ramp, (side, side, 3))
     return Image.fromarray(np.rint(pixels).astype(np.uint8), "RGB")

@@ -21,7 +21,7 @@ from paletteflow.palettes.providers.openai import OpenAICompatibleGenerator
 @runtime_checkable
 class PaletteGenerator(Protocol):
     async def generate(
-        self, theme: str, logo: str, n: int, *, image_colours: Sequence[str] = ()
+        self, theme: str, logo: str, n: int, *, image_colors: Sequence[str] = ()
     ) -> list[Palette]: ...
 
 

@@ -16,15 +16,15 @@ from paletteflow.color import hex_to_rgb
 from paletteflow.models import ROLES, Palette
 from paletteflow.slugs import slugify
 
-ASE_GROUP_START, ASE_GROUP_END, ASE_COLOUR = 0xC001, 0xC002, 0x0001
-ASE_NORMAL_COLOUR = 2
+ASE_GROUP_START, ASE_GROUP_END, ASE_Color = 0xC001, 0xC002, 0x0001
+ASE_NORMAL_Color = 2
 
 
 def _labelled(palette: Palette) -> list[tuple[str, str]]:
     """(label, hex) per colour: its role when the palette has roles, else its position."""
     if palette.roles:
         return [(role, palette.roles[role]) for role in ROLES if role in palette.roles]
-    return [(f"colour-{i}", colour) for i, colour in enumerate(palette.colors, start=1)]
+    return [(f"colour-{i}", color) for i, color in enumerate(palette.colors, start=1)]
 
 
 def to_json(palettes: Sequence[Palette]) -> bytes:
@@ -38,7 +38,7 @@ def to_css(palettes: Sequence[Palette]) -> bytes:
     for palette in palettes:
         lines.append(f"  /* {palette.name.replace('*/', '')} */")
         prefix = slugify(palette.name)
-        lines += [f"  --{prefix}-{label}: {colour};" for label, colour in _labelled(palette)]
+        lines += [f"  --{prefix}-{label}: {color};" for label, color in _labelled(palette)]
     lines.append("}")
     return ("\n".join(lines) + "\n").encode()
 
@@ -47,8 +47,8 @@ def to_gpl(palettes: Sequence[Palette]) -> bytes:
     lines = ["GIMP Palette", "Name: paletteflow", "Columns: 5", "#"]
     for palette in palettes:
         lines.append(f"# {palette.name}")
-        for label, colour in _labelled(palette):
-            red, green, blue = hex_to_rgb(colour)
+        for label, color in _labelled(palette):
+            red, green, blue = hex_to_rgb(color)
             lines.append(f"{red:3d} {green:3d} {blue:3d}\t{palette.name} {label}")
     return ("\n".join(lines) + "\n").encode()
 
@@ -66,14 +66,14 @@ def to_ase(palettes: Sequence[Palette]) -> bytes:
     blocks = []
     for palette in palettes:
         blocks.append(_ase_block(ASE_GROUP_START, _ase_name(palette.name)))
-        for label, colour in _labelled(palette):
-            channels = [value / 255.0 for value in hex_to_rgb(colour)]
+        for label, color in _labelled(palette):
+            channels = [value / 255.0 for value in hex_to_rgb(color)]
             entry = (
                 _ase_name(f"{palette.name} {label}")
                 + b"RGB "
-                + struct.pack(">fffH", *channels, ASE_NORMAL_COLOUR)
+                + struct.pack(">fffH", *channels, ASE_NORMAL_Color)
             )
-            blocks.append(_ase_block(ASE_COLOUR, entry))
+            blocks.append(_ase_block(ASE_Color, entry))
         blocks.append(_ase_block(ASE_GROUP_END, b""))
     return b"ASEF" + struct.pack(">HHI", 1, 0, len(blocks)) + b"".join(blocks)
 

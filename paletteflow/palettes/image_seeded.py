@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 
 from paletteflow.color import hex_to_oklch
 from paletteflow.models import Palette
-from paletteflow.palettes.naming import designer_order, nearest_colour_name, palette_name
+from paletteflow.palettes.naming import designer_order, nearest_color_name, palette_name
 from paletteflow.palettes.quality import Intent, check_roles, fit_roles
 
 SOURCE = "image"
@@ -19,36 +19,36 @@ _NOUNS = ("Heritage", "Signature", "Original")
 _CHROMATIC = 0.03
 
 
-def image_palette_count(requested: int, n: int, have_colours: bool = True) -> int:
+def image_palette_count(requested: int, n: int, have_colors: bool = True) -> int:
     """How many of n palettes start from the logo: at most n - 1, so the text always leads."""
-    return max(0, min(requested, n - 1)) if have_colours else 0
+    return max(0, min(requested, n - 1)) if have_colors else 0
 
 
 def with_image_palettes(
     palettes: list[Palette],
-    colours: Sequence[str],
+    colors: Sequence[str],
     *,
     requested: int,
     n: int,
     locked: Mapping[str, str],
 ) -> list[Palette]:
     """`palettes` (from the text), then as many seeded from the image as requested of n."""
-    count = image_palette_count(requested, n, bool(colours))
+    count = image_palette_count(requested, n, bool(colors))
     used = {palette.name for palette in palettes}
-    return [*palettes, *image_palettes(colours, count, locked, used)]
+    return [*palettes, *image_palettes(colors, count, locked, used)]
 
 
 def image_palettes(
-    colours: Sequence[str], count: int, locked: Mapping[str, str], used: set[str]
+    colors: Sequence[str], count: int, locked: Mapping[str, str], used: set[str]
 ) -> list[Palette]:
     """`count` palettes from the image's colours (most common first): light ground, then dark."""
     palettes = []
     for index in range(count):
         dark = index % 2 == 1
-        fit = fit_roles(image_intents(colours, dark=dark), locked)
-        name = palette_name([nearest_colour_name(fit.roles["primary"])], _NOUNS, used)
+        fit = fit_roles(image_intents(colors, dark=dark), locked)
+        name = palette_name([nearest_color_name(fit.roles["primary"])], _NOUNS, used)
         used.add(name)
-        shown = ", ".join(colours[:4])
+        shown = ", ".join(colors[:4])
         ground = " on a dark ground" if dark else ""
         palettes.append(
             Palette(
@@ -66,23 +66,21 @@ def image_palettes(
     return palettes
 
 
-def image_intents(colours: Sequence[str], *, dark: bool) -> dict[str, Intent]:
+def image_intents(colors: Sequence[str], *, dark: bool) -> dict[str, Intent]:
     """Which image colour each role starts from; roles the image cannot fill get harmonised ones."""
     lch = {
-        colour: tuple(values)
-        for colour, values in zip(colours, hex_to_oklch(list(colours)), strict=True)
+        color: tuple(values)
+        for color, values in zip(colors, hex_to_oklch(list(colors)), strict=True)
     }
-    extreme = (
-        min(colours, key=lambda c: lch[c][0]) if dark else max(colours, key=lambda c: lch[c][0])
-    )
+    extreme = min(colors, key=lambda c: lch[c][0]) if dark else max(colors, key=lambda c: lch[c][0])
     ground_ok = lch[extreme][0] <= 0.3 if dark else lch[extreme][0] >= 0.85
-    rest = [colour for colour in colours if not (ground_ok and colour == extreme)]
-    chromatic = [colour for colour in rest if lch[colour][1] >= _CHROMATIC] or rest
+    rest = [color for color in colors if not (ground_ok and color == extreme)]
+    chromatic = [color for color in rest if lch[color][1] >= _CHROMATIC] or rest
     primary = chromatic[0]
     hue = lch[primary][2]
-    others = [colour for colour in rest if colour != primary]
+    others = [color for color in rest if color != primary]
     accent = max(others, key=lambda c: lch[c][1], default=None)
-    remaining = [colour for colour in others if colour != accent]
+    remaining = [color for color in others if color != accent]
     intents = {
         "primary": Intent.of_hex(primary),
         "background": Intent.of_hex(extreme, hue_free=False)

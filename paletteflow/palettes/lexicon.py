@@ -27,7 +27,7 @@ from paletteflow.palettes.word_forms import base_forms
 MAX_PHRASE_WORDS = 5
 # Longer text is cut here (and the reading says so): the designer reads a theme, not a book.
 MAX_TEXT_CHARS = 500
-COLOURFUL_CHROMA = 0.05
+ColorFUL_CHROMA = 0.05
 
 _NEGATIONS = {"not", "no", "without", "avoid", "avoiding", "except", "never", "minus", "non", "nor"}
 _SCOPE_BREAKS = {",", ".", ";", "!", "?", "but", "yet", "instead", "rather", "with", "plus"}
@@ -103,9 +103,9 @@ class _Entry:
     tone: Tone | None
 
     @property
-    def colourful(self) -> bool:
+    def colorful(self) -> bool:
         """Whether its anchors have a hue worth avoiding (greys, black and white do not)."""
-        return any(anchor.chroma[1] > COLOURFUL_CHROMA for anchor in self.anchors)
+        return any(anchor.chroma[1] > ColorFUL_CHROMA for anchor in self.anchors)
 
 
 @dataclass(frozen=True)
@@ -113,7 +113,7 @@ class Lexicon:
     """Phrases (as word tuples) to entries, from the curated lexicon and the colour survey."""
 
     themes: dict[tuple[str, ...], _Entry]
-    colours: dict[tuple[str, ...], _Entry]
+    colors: dict[tuple[str, ...], _Entry]
     categories: dict[str, int]
     survey_names: dict[str, str]
 
@@ -121,7 +121,7 @@ class Lexicon:
     def phrases(self) -> dict[str, _Entry]:
         """Every phrase as written to its entry; a curated phrase wins over a survey name."""
         return {
-            entry.phrase: entry for table in (self.colours, self.themes) for entry in table.values()
+            entry.phrase: entry for table in (self.colors, self.themes) for entry in table.values()
         }
 
 
@@ -168,7 +168,7 @@ def load_lexicon() -> Lexicon:
             chosen = tuple(anchors[w] for w in words if not w.startswith("tone:"))
             themes[tuple(tokenize(phrase))] = _Entry(phrase, chosen, tone)
     survey = json.loads(read_data("xkcd_colours.json"))["colours"]
-    colours: dict[tuple[str, ...], _Entry] = {}
+    colors: dict[tuple[str, ...], _Entry] = {}
     lch = hex_to_oklch(list(survey.values()))
     for (name, _), (lightness, chroma, hue) in zip(survey.items(), lch, strict=True):
         words = tuple(tokenize(name))
@@ -179,8 +179,8 @@ def load_lexicon() -> Lexicon:
                 (max(0.0, lightness - 0.03), min(1.0, lightness + 0.03)),
                 (chroma * 0.9, chroma * 1.05),
             )
-            colours.setdefault(words, _Entry(name, (anchor,), None))
-    return Lexicon(themes, colours, categories, survey)
+            colors.setdefault(words, _Entry(name, (anchor,), None))
+    return Lexicon(themes, colors, categories, survey)
 
 
 def _match_at(tokens: list[str], start: int, lexicon: Lexicon) -> tuple[int, _Entry] | None:
@@ -191,7 +191,7 @@ def _match_at(tokens: list[str], start: int, lexicon: Lexicon) -> tuple[int, _En
             continue
         keys = [tuple(words)] + [(*words[:-1], form) for form in singulars(words[-1])]
         for key in keys:
-            for table in (lexicon.themes, lexicon.colours):
+            for table in (lexicon.themes, lexicon.colors):
                 if key in table:
                     return length, table[key]
     return None
@@ -200,7 +200,7 @@ def _match_at(tokens: list[str], start: int, lexicon: Lexicon) -> tuple[int, _En
 def _infer(token: str, lexicon: Lexicon) -> _Entry | None:
     """The entry for a word the tables lack: a base form's, else the nearest known phrase's."""
     for form in base_forms(token):
-        for table in (lexicon.themes, lexicon.colours):
+        for table in (lexicon.themes, lexicon.colors):
             if (form,) in table:
                 return table[(form,)]
     if not token.isalpha():
@@ -255,7 +255,7 @@ def read_theme(*texts: str) -> ThemeReading:
                 continue
             length, entry = match
             position += length
-            if negating and entry.colourful:
+            if negating and entry.colorful:
                 avoided.extend(entry.anchors)
                 negated.append(entry.phrase)
             elif negating:

@@ -32,8 +32,8 @@ def assign_roles(locks: Iterable[Lock]) -> dict[str, str]:
             continue
         if lock.role in fixed:
             raise InputError(f"two colours are locked as {lock.role}; lock one colour per role")
-        fixed[lock.role] = lock.colour
-    unnamed = [lock.colour for lock in locks if lock.role is None]
+        fixed[lock.role] = lock.color
+    unnamed = [lock.color for lock in locks if lock.role is None]
     first_problem = None
     for roles in _placements(unnamed, fixed):
         problem = lock_conflict(roles)
@@ -75,7 +75,7 @@ def lock_conflict(roles: Mapping[str, str]) -> str | None:
                 f"{ratio:.2f}:1, below WCAG's {MIN_CONTRAST}:1: lock a darker or lighter pair, or only one"
             )
     for (role_a, a), (role_b, b) in combinations(
-        [(role, colour) for role, colour in roles.items() if role in CVD_ROLES], 2
+        [(role, color) for role, color in roles.items() if role in CVD_ROLES], 2
     ):
         for kind in DEFICIENCIES:
             if seen_apart(a, b, kind) < MIN_DISTANCE:

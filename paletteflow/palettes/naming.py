@@ -23,9 +23,9 @@ _HUE_FAMILIES = (
 )
 
 
-def colour_family(colour: str) -> str:
+def color_family(color: str) -> str:
     """The everyday family a person would put a colour in: "purple", "brown", "grey", ..."""
-    lightness, chroma, hue = hex_to_oklch([colour])[0]
+    lightness, chroma, hue = hex_to_oklch([color])[0]
     if chroma < 0.035:
         return "white" if lightness > 0.93 else "black" if lightness < 0.25 else "grey"
     if (
@@ -84,19 +84,17 @@ def _survey_table() -> tuple[list[str], np.ndarray]:
     return names, hex_to_oklab([survey[name] for name in names])
 
 
-def nearest_colour_name(colour: str) -> str:
+def nearest_color_name(color: str) -> str:
     """The colour-survey name nearest to a colour, title-cased: "#5a7d9a" -> "Steel Blue"."""
     names, lab = _survey_table()
-    distances = np.linalg.norm(lab - hex_to_oklab([colour])[0], axis=1)
+    distances = np.linalg.norm(lab - hex_to_oklab([color])[0], axis=1)
     return names[int(np.argmin(distances))].title()
 
 
-def designer_order(colours: list[str]) -> list[str]:
+def designer_order(colors: list[str]) -> list[str]:
     """Swatches as a designer lays them out: a strip from the darkest to the lightest."""
-    lightness = hex_to_oklch(colours)[:, 0]
-    return [
-        colours[i] for i in sorted(range(len(colours)), key=lambda i: (lightness[i], colours[i]))
-    ]
+    lightness = hex_to_oklch(colors)[:, 0]
+    return [colors[i] for i in sorted(range(len(colors)), key=lambda i: (lightness[i], colors[i]))]
 
 
 def _article(word: str) -> str:
@@ -130,7 +128,7 @@ def describe(
     extras: list[str],
 ) -> str:
     """One sentence: the scheme, the colour it is built around, and how it relates to the theme."""
-    family = colour_family(lead)
+    family = color_family(lead)
     tail = "".join(f", {extra}" for extra in extras)
     return f"{_article(scheme_label)} {scheme_label} palette around {family} {clause}, {relation}{tail}."
 

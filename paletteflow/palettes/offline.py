@@ -1,7 +1,7 @@
 """A deterministic palette designer that needs no network and no key.
 
 The theme and logo text are read (`lexicon.read_theme`); each palette takes
-the theme's colours for its turn (`theme_colours`) and one harmony scheme
+the theme's colours for its turn (`theme_colors`) and one harmony scheme
 (`schemes`) places them in roles, and `quality.fit_roles` moves colours only as
 far as the rules need. The same text, n, locks and image colours always give the
 same palettes: every choice comes from a hash of the text, never from a clock
@@ -31,7 +31,7 @@ from paletteflow.palettes.naming import (
     describe,
     designer_order,
     join_words,
-    nearest_colour_name,
+    nearest_color_name,
     palette_name,
     theme_prefix,
 )
@@ -47,7 +47,7 @@ from paletteflow.palettes.quality import (
     fit_roles,
 )
 from paletteflow.palettes.schemes import SCHEMES, Base, Scheme, role_intents
-from paletteflow.palettes.theme_colours import colour_sources, leads, theme_base
+from paletteflow.palettes.theme_colors import color_sources, leads, theme_base
 
 SOURCE = "offline"
 _ATTEMPTS = 8
@@ -65,14 +65,14 @@ class OfflineGenerator:
         self.settings = settings or GeneratorSettings()
 
     async def generate(
-        self, theme: str, logo: str, n: int, *, image_colours: Sequence[str] = ()
+        self, theme: str, logo: str, n: int, *, image_colors: Sequence[str] = ()
     ) -> list[Palette]:
         return generate_offline(
             theme,
             logo,
             n,
             locks=self.settings.parsed_locks(),
-            image_colours=image_colours,
+            image_colors=image_colors,
             image_palettes_wanted=self.settings.image_palettes,
         )
 
@@ -80,7 +80,7 @@ class OfflineGenerator:
 def warm_up() -> None:
     """Load the lexicon, colour names, word vectors and profiles now, so first palettes come as fast as later ones."""
     load_lexicon()
-    nearest_colour_name("#808080")
+    nearest_color_name("#808080")
     known_word_vectors()
     for profile in PROFILES:
         profile_shape(profile)
@@ -92,22 +92,22 @@ def generate_offline(
     n: int,
     *,
     locks: Sequence[Lock] = (),
-    image_colours: Sequence[str] = (),
+    image_colors: Sequence[str] = (),
     image_palettes_wanted: int = 1,
 ) -> list[Palette]:
     """N palettes for the text; with image colours, the last ones stay close to the logo's own."""
     locked = assign_roles(locks)
-    from_image = image_palette_count(image_palettes_wanted, n, bool(image_colours))
+    from_image = image_palette_count(image_palettes_wanted, n, bool(image_colors))
     palettes = design_palettes(theme, logo, n - from_image, locked)
     return with_image_palettes(
-        palettes, image_colours, requested=image_palettes_wanted, n=n, locked=locked
+        palettes, image_colors, requested=image_palettes_wanted, n=n, locked=locked
     )
 
 
 def design_palettes(theme: str, logo: str, n: int, locked: Mapping[str, str]) -> list[Palette]:
     reading = read_theme(theme, logo)
     seed = hashlib.sha256(f"{theme}\x00{logo}".encode()).digest()
-    sources, tone = colour_sources(reading, seed)
+    sources, tone = color_sources(reading, seed)
     palettes: list[Palette] = []
     used: set[str] = set()
     brief = _Brief(reading, tone, locked, seed)
@@ -212,12 +212,12 @@ def _intents(design: Design, base: Base, tone: Tone, dark: bool) -> dict[str, In
 
 def _prefixes(index: int, reading: ThemeReading, lead: str) -> list[str]:
     """Name openers in order: a theme phrase on even palettes, the lead colour's name on odd."""
-    colour_name = nearest_colour_name(lead)
+    color_name = nearest_color_name(lead)
     phrases = [theme_prefix(p) for p in reading.understood]
     if not phrases:
-        return [colour_name]
+        return [color_name]
     rotated = phrases[index // 2 % len(phrases) :] + phrases[: index // 2 % len(phrases)]
-    return [*rotated, colour_name] if index % 2 == 0 else [colour_name, *rotated]
+    return [*rotated, color_name] if index % 2 == 0 else [color_name, *rotated]
 
 
 def _nouns(index: int, scheme: Design) -> tuple[str, ...]:
@@ -240,7 +240,7 @@ def _description(
     else:
         relation = "with colours from a well-liked palette, as none of its words matched the colour lexicon"
     extras = [f"avoiding {join_words(reading.negated)}"] if reading.negated else []
-    extras += [f"keeping the locked {colour} as {role}" for role, colour in locked.items()]
+    extras += [f"keeping the locked {color} as {role}" for role, color in locked.items()]
     if reading.truncated:
         extras.append(f"reading only the first {MAX_TEXT_CHARS} characters of the text")
     return describe(scheme.name, scheme.clause, lead, relation, extras)

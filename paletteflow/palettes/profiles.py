@@ -26,7 +26,7 @@ from paletteflow.color import (
     oklch_to_linear_in_gamut,
     srgb_to_oklab,
 )
-from paletteflow.palettes.lexicon import COLOURFUL_CHROMA, Tone, nice_palettes
+from paletteflow.palettes.lexicon import ColorFUL_CHROMA, Tone, nice_palettes
 from paletteflow.palettes.quality import MIN_CONTRAST, Intent
 from paletteflow.palettes.schemes import LIGHT_GROUND, Base
 
@@ -67,8 +67,8 @@ def gamut_chroma(lightness: np.ndarray, hue: np.ndarray) -> np.ndarray:
 def profile_shape(profile: Profile) -> tuple[np.ndarray, np.ndarray]:
     """The profile's five OkLCh lightnesses, darkest first, and each one's share of the gamut's chroma."""
     sorted_lch = []
-    for colours in nice_palettes():
-        lch = hex_to_oklch(colours)
+    for colors in nice_palettes():
+        lch = hex_to_oklch(colors)
         lch[:, 1] /= gamut_chroma(lch[:, 0], lch[:, 2])
         sorted_lch.append(lch[np.argsort(lch[:, 0])])
     stacked = np.stack(sorted_lch)  # (palettes, 5, 3)
@@ -92,17 +92,17 @@ def profile_intents(profile: Profile, base: Base, tone: Tone) -> dict[str, Inten
     lightness, chroma = profile_shape(profile)
     slots: list[tuple[float, float, float] | None] = [None] * len(lightness)
     free = list(range(len(lightness)))
-    for colour in base.colours[: len(lightness)]:
-        nearest = min(free, key=lambda slot: abs(lightness[slot] - colour[0]))
+    for color in base.colors[: len(lightness)]:
+        nearest = min(free, key=lambda slot: abs(lightness[slot] - color[0]))
         free.remove(nearest)
-        slots[nearest] = colour
+        slots[nearest] = color
     levels = np.clip(lightness + tone.lightness, 0.05, 0.97)
     hues = np.array([(source or base.lead)[2] for source in slots])
     room = gamut_chroma(levels, hues)
     intents = []
     for slot, source in enumerate(slots):
         own_lightness, own_chroma, _ = source or base.lead
-        wanted = chroma[slot] * room[slot] if own_chroma > COLOURFUL_CHROMA else own_chroma
+        wanted = chroma[slot] * room[slot] if own_chroma > ColorFUL_CHROMA else own_chroma
         lightest = slot == len(slots) - 1
         light = own_lightness >= LIGHT_GROUND and levels[slot] < own_lightness
         if source is not None and lightest and light:

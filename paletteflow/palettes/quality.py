@@ -32,7 +32,7 @@ from paletteflow.color import (
 )
 from paletteflow.cvd import DEFICIENCIES, Deficiency, simulate
 from paletteflow.models import ROLES
-from paletteflow.palettes.lexicon import COLOURFUL_CHROMA, Anchor
+from paletteflow.palettes.lexicon import Anchor, ColorFUL_CHROMA
 
 MIN_CONTRAST = 4.5
 MIN_DISTANCE = 8.0
@@ -41,7 +41,7 @@ MIN_DISTANCE = 8.0
 NEAR_DUPLICATE = MIN_DISTANCE
 VARIETY_TARGET = 12.0
 AVOID_MARGIN = 20.0
-AVOID_MIN_CHROMA = COLOURFUL_CHROMA
+AVOID_MIN_CHROMA = ColorFUL_CHROMA
 CVD_ROLES = ("primary", "accent", "background")
 # What every palette reports, by name, in the order check_roles computes them.
 CHECKS = ("contrast", "distinct", *DEFICIENCIES)
@@ -66,9 +66,9 @@ class Intent:
     hue_free: bool = True
 
     @classmethod
-    def of_hex(cls, colour: str, hue_free: bool = True) -> Intent:
-        lightness, chroma, hue = hex_to_oklch([colour])[0]
-        return cls(float(lightness), float(chroma), float(hue), exact=colour, hue_free=hue_free)
+    def of_hex(cls, color: str, hue_free: bool = True) -> Intent:
+        lightness, chroma, hue = hex_to_oklch([color])[0]
+        return cls(float(lightness), float(chroma), float(hue), exact=color, hue_free=hue_free)
 
 
 @dataclass(frozen=True)
@@ -122,8 +122,8 @@ def distance_to_nearest(roles: Mapping[str, str], others: Sequence[Mapping[str, 
     """
     if not others:
         return float("inf")
-    colours = [palette[role] for palette in (roles, *others) for role in ROLES]
-    lab = linear_to_cielab(hex_to_linear(colours)).reshape(len(others) + 1, len(ROLES), 3)
+    colors = [palette[role] for palette in (roles, *others) for role in ROLES]
+    lab = linear_to_cielab(hex_to_linear(colors)).reshape(len(others) + 1, len(ROLES), 3)
     return float(np.min(np.mean(ciede2000(lab[:1], lab[1:]), axis=1)))
 
 
@@ -144,9 +144,9 @@ def fit_roles(
         if role in placed:
             continue
         intent = intents[role]
-        colour, linear = _place(role, intent, placed_linear, min_contrast, avoid)
-        placed[role], placed_linear[role] = colour, linear
-        if intent.exact is not None and colour != intent.exact:
+        color, linear = _place(role, intent, placed_linear, min_contrast, avoid)
+        placed[role], placed_linear[role] = color, linear
+        if intent.exact is not None and color != intent.exact:
             moved.append(role)
     return Fit({role: placed[role] for role in ROLES}, tuple(moved))
 

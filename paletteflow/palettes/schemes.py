@@ -100,11 +100,11 @@ SCHEMES = (
 class Base:
     """The theme's colours for one palette: the lead colour first, then the others in order."""
 
-    colours: tuple[LCh, ...]
+    colors: tuple[LCh, ...]
 
     @property
     def lead(self) -> LCh:
-        return self.colours[0]
+        return self.colors[0]
 
 
 def pick(anchor: Anchor, fractions: tuple[float, float, float]) -> LCh:
@@ -135,9 +135,9 @@ def role_intents(scheme: Scheme, base: Base, tone: Tone, dark_mood: bool) -> dic
     dark = ground == "dark" or (ground == "signature" and lightness <= DARK_GROUND)
     scale = tone.chroma * scheme.tint
     # The theme colour shown as the ink or the ground itself; the fills show the others.
-    deep = base.lead if ground == "signature" and dark else _deep_colour(scheme, base)
-    pale = _pale_colour(scheme, base) if ground == "tint" and not dark else None
-    own = tuple(colour for colour in base.colours if colour not in (deep, pale))
+    deep = base.lead if ground == "signature" and dark else _deep_color(scheme, base)
+    pale = _pale_color(scheme, base) if ground == "tint" and not dark else None
+    own = tuple(color for color in base.colors if color not in (deep, pale))
     if ground == "white":
         background = Intent.of_hex(WHITE, hue_free=False)
     elif ground == "signature":
@@ -148,7 +148,7 @@ def role_intents(scheme: Scheme, base: Base, tone: Tone, dark_mood: bool) -> dic
         background = Intent(*pale, hue_free=False)  # the theme's own pale colour as the ground
     else:
         background = Intent(*(DARK_TINT if dark else LIGHT_TINT), hue, hue_free=False)
-    ink_hue = base.colours[1][2] if scheme.ground == "white" and len(base.colours) > 1 else hue
+    ink_hue = base.colors[1][2] if scheme.ground == "white" and len(base.colors) > 1 else hue
     ink_chroma = min(chroma, 0.12) * scale
     if dark:
         primary = Intent(LIGHT_INK, min(ink_chroma * 0.4, 0.05), ink_hue)
@@ -169,7 +169,7 @@ def role_intents(scheme: Scheme, base: Base, tone: Tone, dark_mood: bool) -> dic
     }
 
 
-def _deep_colour(scheme: Scheme, base: Base) -> LCh | None:
+def _deep_color(scheme: Scheme, base: Base) -> LCh | None:
     """The theme colour dark enough to be the ink or the ground as itself, if there is one.
 
     One-hue schemes make their own tones of the lead. Complementary schemes
@@ -178,16 +178,16 @@ def _deep_colour(scheme: Scheme, base: Base) -> LCh | None:
     if scheme.one_hue:
         return None
     complementary = any(fill.offset == COMPLEMENT for fill in scheme.fills)
-    candidates = base.colours[:1] if complementary else base.colours
-    deepest = min(candidates, key=lambda colour: colour[0])
+    candidates = base.colors[:1] if complementary else base.colors
+    deepest = min(candidates, key=lambda color: color[0])
     return deepest if deepest[0] <= DARK_GROUND else None
 
 
-def _pale_colour(scheme: Scheme, base: Base) -> LCh | None:
+def _pale_color(scheme: Scheme, base: Base) -> LCh | None:
     """The lightest of the theme's other colours, if it is light enough to be a ground as itself."""
     if scheme.one_hue:
         return None
-    palest = max(base.colours[1:], key=lambda colour: colour[0], default=None)
+    palest = max(base.colors[1:], key=lambda color: color[0], default=None)
     return palest if palest is not None and palest[0] >= LIGHT_GROUND else None
 
 

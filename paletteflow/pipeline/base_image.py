@@ -41,7 +41,7 @@ def store_base(storage: Storage, request: VariationRequest) -> StoredBase:
     seconds = time.perf_counter() - started
     swept = storage.sweep_temporaries(base.concept_dir)
     return StoredBase(
-        base=base, seconds=seconds, colours=base_image_colours(storage, base), swept=len(swept)
+        base=base, seconds=seconds, colors=base_image_colors(storage, base), swept=len(swept)
     )
 
 
@@ -128,7 +128,7 @@ def base_image_notes(base: BaseImage) -> list[str]:
     return []
 
 
-def base_image_colours(storage: Storage, base: BaseImage, limit: int = 6) -> list[str]:
+def base_image_colors(storage: Storage, base: BaseImage, limit: int = 6) -> list[str]:
     """The base image's dominant colours, most common first, from the analysis recolouring reuses."""
     _, analysis = BASE_IMAGES.analysed(storage, base)
     order = np.argsort(-analysis.key_shares, kind="stable")[:limit]

@@ -28,14 +28,14 @@ async def text_palettes(request: VariationRequest, api_key: str | None = None) -
 
 
 def complete_palettes(
-    request: VariationRequest, colours: list[str], generated: GeneratedPalettes
+    request: VariationRequest, colors: list[str], generated: GeneratedPalettes
 ) -> GeneratedPalettes:
     """The text palettes completed with ones close to the logo's own colours (none without any)."""
     started = time.perf_counter()
     settings = request.generator_settings
     palettes = with_image_palettes(
         generated.palettes,
-        colours,
+        colors,
         requested=settings.image_palettes,
         n=request.n,
         locked=assign_roles(settings.parsed_locks()),
@@ -44,7 +44,7 @@ def complete_palettes(
     return GeneratedPalettes(palettes=palettes, seconds=seconds)
 
 
-def image_palettes_missed(request: VariationRequest, colours: list[str]) -> bool:
+def image_palettes_missed(request: VariationRequest, colors: list[str]) -> bool:
     """True when the request wanted image-seeded palettes but the image has no visible colour."""
     settings = request.generator_settings
-    return not colours and image_palette_count(settings.image_palettes, request.n) > 0
+    return not colors and image_palette_count(settings.image_palettes, request.n) > 0

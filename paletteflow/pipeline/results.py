@@ -23,7 +23,7 @@ class StoredBase(BaseModel):
 
     base: BaseImage
     seconds: float
-    colours: list[str]
+    colors: list[str]
     swept: int = 0
 
 

@@ -68,12 +68,12 @@ def render_variation(
     if not reused:
         image, analysis = BASE_IMAGES.analysed(storage, base)
         started = time.perf_counter()
-        recoloured = recolor_image(image, palette, strength=strength, keep=keep, analysis=analysis)
+        recolored = recolor_image(image, palette, strength=strength, keep=keep, analysis=analysis)
         recolor_s = time.perf_counter() - started
         started = time.perf_counter()
-        data = encode_image(recoloured, image_format)
+        data = encode_image(recolored, image_format)
         encode_s = time.perf_counter() - started
-        TILES.keep(key, recoloured)
+        TILES.keep(key, recolored)
         started = time.perf_counter()
         storage.write(key, data, media_type(image_format))
     store_s = time.perf_counter() - started

@@ -83,13 +83,13 @@ def recolor_image(
     return _paint(image, analysis.inverse, moved)
 
 
-def _paint(image: Image.Image, inverse: np.ndarray, colours: np.ndarray) -> Image.Image:
+def _paint(image: Image.Image, inverse: np.ndarray, colors: np.ndarray) -> Image.Image:
     """Gather the new colours to pixels as packed 32-bit words: one pass, one small table.
 
     Alpha goes into each word's fourth byte as it is, and Pillow reads the
     words' buffer directly: no full-size temporaries beyond the words.
     """
-    table = np.rint(colours * 255.0).astype(np.uint32)
+    table = np.rint(colors * 255.0).astype(np.uint32)
     packed = (table[:, 0] | (table[:, 1] << 8) | (table[:, 2] << 16)).astype("<u4")
     words = packed[inverse]
     if image.mode == "RGBA":
@@ -103,11 +103,11 @@ def _as_palette(palette: Palette | Sequence[str]) -> Palette:
         return palette
     if isinstance(palette, str):
         palette = [part for part in palette.replace(",", " ").split() if part]
-    colours = list(palette)
-    if not colours:
+    colors = list(palette)
+    if not colors:
         raise InputError("the palette is empty; give 3 to 8 hex colours such as #1a73e8")
     try:
-        return Palette(name="custom", colors=colours)
+        return Palette(name="custom", colors=colors)
     except ValidationError as error:
         _, problem = first_problem(error, "palette")
-        raise InputError(f"invalid palette {colours}: {problem}") from None
+        raise InputError(f"invalid palette {colors}: {problem}") from None

@@ -110,7 +110,7 @@ def assign_targets(
         shaded_sides,
         ground,
         palette,
-        Colours(palette_lab, kept_family, constraints),
+        Colors(palette_lab, kept_family, constraints),
     )
     given = lead_targets
     lead_targets = _with_contrast(
@@ -165,7 +165,7 @@ def _with_contrast(
 
 
 @dataclass(frozen=True)
-class Colours:
+class Colors:
     """The palette's colours in OKLab, the families kept as they are, and the edges to respect."""
 
     palette_lab: np.ndarray
@@ -218,28 +218,28 @@ def _family_targets(
     shaded_sides: set[tuple[int, int]],
     ground: int | None,
     palette: Palette,
-    colours: Colours,
+    colors: Colors,
 ) -> np.ndarray:
     """Lead colours; `shaded_sides` are (family, lighter 1 / darker -1) its own fills occupy.
 
     Kept families take their own colour, as extra rows after the palette's, so
     the scoring sees them as the fixed colours they are.
     """
-    kept = [int(f) for f in np.flatnonzero(colours.kept_family)]
-    table = np.vstack([colours.palette_lab, leads_lab[kept]])
-    order = _colour_order(palette)
-    fixed = {family: len(colours.palette_lab) + row for row, family in enumerate(kept)}
+    kept = [int(f) for f in np.flatnonzero(colors.kept_family)]
+    table = np.vstack([colors.palette_lab, leads_lab[kept]])
+    order = _color_order(palette)
+    fixed = {family: len(colors.palette_lab) + row for row, family in enumerate(kept)}
     if ground is not None and ground not in fixed:
-        colour = _background_colour(leads_lab, shares, ground, palette, colours)
-        fixed[ground] = colour
-        order.remove(colour)
+        color = _background_color(leads_lab, shares, ground, palette, colors)
+        fixed[ground] = color
+        order.remove(color)
     foreground = [int(k) for k in np.argsort(-shares, kind="stable") if int(k) not in fixed]
     main, extras = foreground[: len(order)], foreground[len(order) :]
     assigned = fixed | _best_assignment(
-        main, order, leads_lab, borders, fixed, palette, table, colours.constraints
+        main, order, leads_lab, borders, fixed, palette, table, colors.constraints
     )
     targets = table[[assigned.get(f, 0) for f in range(len(leads_lab))]]
-    free = {family: colour for family, colour in assigned.items() if family not in kept}
+    free = {family: color for family, color in assigned.items() if family not in kept}
     steps_taken = {side: 1 for side in shaded_sides}
     done = list(free) + kept
     for family in extras:
@@ -250,7 +250,7 @@ def _family_targets(
 
 def _best_assignment(
     main: list[int],
-    colours: list[int],
+    colors: list[int],
     leads_lab: np.ndarray,
     borders: np.ndarray,
     fixed: dict[int, int],
@@ -272,12 +272,12 @@ def _best_assignment(
     """
     if not main:
         return {}
-    first = _tiered_match(main, colours[: len(main)], leads_lab, palette, palette_lab)
+    first = _tiered_match(main, colors[: len(main)], leads_lab, palette, palette_lab)
     candidates = [tuple(first[f] for f in main)]
-    candidates += [p for p in _orderings(colours, len(main)) if p != candidates[0]]
+    candidates += [p for p in _orderings(colors, len(main)) if p != candidates[0]]
     choice = np.array(candidates)
     families = main + list(fixed)
-    colour_of = np.hstack(
+    color_of = np.hstack(
         [choice, np.tile(np.array(list(fixed.values()), dtype=np.int64), (len(choice), 1))]
     )
     position = {family: index for index, family in enumerate(families)}
@@ -293,13 +293,13 @@ def _best_assignment(
         leads_lab[np.array(families)[left]] - leads_lab[np.array(families)[right]], axis=1
     )
     target = np.linalg.norm(
-        palette_lab[colour_of[:, left]] - palette_lab[colour_of[:, right]], axis=2
+        palette_lab[color_of[:, left]] - palette_lab[color_of[:, right]], axis=2
     )
     score = _weighted_correlation(source, target, weight)
     source_order = np.sign(
         leads_lab[np.array(families)[left], 0] - leads_lab[np.array(families)[right], 0]
     )
-    target_order = np.sign(palette_lab[colour_of[:, left], 0] - palette_lab[colour_of[:, right], 0])
+    target_order = np.sign(palette_lab[color_of[:, left], 0] - palette_lab[color_of[:, right], 0])
     score += ORDER_WEIGHT * ((source_order == target_order) * weight).sum(axis=1) / weight.sum()
     within = np.isin(constraints.lighter, families) & np.isin(constraints.darker, families)
     if within.any():
@@ -309,30 +309,30 @@ def _best_assignment(
             constraints.need[within],
             constraints.weight[within],
         )
-        score -= CONTRAST_WEIGHT * shortfall(local, palette_lab[colour_of, 0])
+        score -= CONTRAST_WEIGHT * shortfall(local, palette_lab[color_of, 0])
     if palette.roles:
         leading = [
             list(palette.colors).index(c) for r, c in palette.roles.items() if r in ROLE_ORDER[:2]
         ]
         misses = (~np.isin(choice[:, : min(2, len(main))], leading)).sum(axis=1)
         score -= ROLE_PENALTY * misses
-    score -= RANK_PENALTY * (~np.isin(choice, colours[: len(main)])).sum(axis=1)
+    score -= RANK_PENALTY * (~np.isin(choice, colors[: len(main)])).sum(axis=1)
     best = choice[int(np.argmax(score))]
     return dict(zip(main, (int(c) for c in best), strict=True))
 
 
-def _orderings(colours: list[int], count: int) -> list[tuple[int, ...]]:
+def _orderings(colors: list[int], count: int) -> list[tuple[int, ...]]:
     """Ways to give `count` families distinct colours, at most MAX_ORDERINGS of them.
 
     All of them while that is cheap (up to 7 families from 7 colours); past
     that, permutations of the first `count` colours; past that too, every swap
     of two colours in role order, so an 8-colour palette stays fast.
     """
-    if math.perm(len(colours), count) <= MAX_ORDERINGS:
-        return list(itertools.permutations(colours, count))
+    if math.perm(len(colors), count) <= MAX_ORDERINGS:
+        return list(itertools.permutations(colors, count))
     if math.factorial(count) <= MAX_ORDERINGS:
-        return list(itertools.permutations(colours[:count]))
-    base = tuple(colours[:count])
+        return list(itertools.permutations(colors[:count]))
+    base = tuple(colors[:count])
     swaps = [base]
     for i, j in itertools.combinations(range(count), 2):
         swapped = list(base)
@@ -355,7 +355,7 @@ def _weighted_correlation(
 
 def _tiered_match(
     main: list[int],
-    colours: list[int],
+    colors: list[int],
     leads_lab: np.ndarray,
     palette: Palette,
     palette_lab: np.ndarray,
@@ -366,31 +366,31 @@ def _tiered_match(
     start = 0
     for tier in tiers:
         families = sorted(tier, key=lambda k: leads_lab[k, 0])
-        chosen = sorted(colours[start : start + len(tier)], key=lambda c: palette_lab[c, 0])
+        chosen = sorted(colors[start : start + len(tier)], key=lambda c: palette_lab[c, 0])
         matched.update(zip(families, chosen, strict=True))
         start += len(tier)
     return matched
 
 
-def _colour_order(palette: Palette) -> list[int]:
-    colours = list(palette.colors)
+def _color_order(palette: Palette) -> list[int]:
+    colors = list(palette.colors)
     roles = palette.roles or {}
-    ranked = [colours.index(roles[r]) for r in ROLE_ORDER if r in roles]
+    ranked = [colors.index(roles[r]) for r in ROLE_ORDER if r in roles]
     ranked = list(dict.fromkeys(ranked))
-    rest = [i for i in range(len(colours)) if i not in ranked]
+    rest = [i for i in range(len(colors)) if i not in ranked]
     ground = roles.get("background")
-    if ground is not None and colours.index(ground) in rest:
-        rest.remove(colours.index(ground))
-        rest.append(colours.index(ground))
+    if ground is not None and colors.index(ground) in rest:
+        rest.remove(colors.index(ground))
+        rest.append(colors.index(ground))
     return ranked + rest
 
 
-def _background_colour(
+def _background_color(
     leads_lab: np.ndarray,
     shares: np.ndarray,
     ground: int,
     palette: Palette,
-    colours: Colours,
+    colors: Colors,
 ) -> int:
     """The ground's colour: the `background` role's, or by lightness (rule 1).
 
@@ -404,16 +404,16 @@ def _background_colour(
         artwork = np.average(leads_lab[others, 0], weights=shares[others] + 1e-12)
     else:
         artwork = 0.5
-    lightness = colours.palette_lab[:, 0]
+    lightness = colors.palette_lab[:, 0]
     by_lightness = int(
         np.argmax(lightness) if leads_lab[ground, 0] >= artwork else np.argmin(lightness)
     )
-    role_colour = palette.role_colour("background")
-    if role_colour is None:
+    role_color = palette.role_color("background")
+    if role_color is None:
         return by_lightness
-    by_role = list(palette.colors).index(role_colour)
-    constraints = colours.constraints
-    kept = colours.kept_family
+    by_role = list(palette.colors).index(role_color)
+    constraints = colors.constraints
+    kept = colors.kept_family
     against_kept = ((constraints.lighter == ground) & kept[constraints.darker]) | (
         (constraints.darker == ground) & kept[constraints.lighter]
     )

@@ -108,7 +108,7 @@ def shortfall(constraints: Constraints, lightness: np.ndarray) -> np.ndarray:
 
 
 def step_ranges(
-    colours_lab: np.ndarray,
+    colors_lab: np.ndarray,
     shares: np.ndarray,
     kept: np.ndarray,
     lowest: np.ndarray,
@@ -145,18 +145,18 @@ def step_ranges(
     held = np.flatnonzero(~kept & (large | ~(against_kept | free)))
     if not len(held):
         return lowest, highest
-    colours = np.repeat(colours_lab[held], len(_STEPS), axis=0)
-    reach = np.clip(colours[:, 0] + np.tile(_STEPS, len(held)), 0.0, 1.0)
-    steps = _cielab(at_lightness(colours, reach))
+    colors = np.repeat(colors_lab[held], len(_STEPS), axis=0)
+    reach = np.clip(colors[:, 0] + np.tile(_STEPS, len(held)), 0.0, 1.0)
+    steps = _cielab(at_lightness(colors, reach))
     on_palette = ciede2000(steps[:, None], _cielab(palette_lab)[None]).min(axis=1)
-    own = ciede2000(steps, _cielab(colours))
+    own = ciede2000(steps, _cielab(colors))
     near = (on_palette <= PALETTE_STEP_DE00) & (
         ~large[held].repeat(len(_STEPS)) | (own <= LARGE_STEP_DE00)
     )
     near, reach = near.reshape(len(held), -1), reach.reshape(len(held), -1)
     for row, family in enumerate(held):
         below, above = _run_around(near[row], len(_STEPS) // 2)
-        lightness = colours_lab[family, 0]
+        lightness = colors_lab[family, 0]
         lowest[family] = max(lowest[family], min(reach[row, below], lightness))
         highest[family] = min(highest[family], max(reach[row, above], lightness))
     return lowest, highest
@@ -221,14 +221,14 @@ def keep_contrast(
     return lightness
 
 
-def _cielab(colours_lab: np.ndarray) -> np.ndarray:
+def _cielab(colors_lab: np.ndarray) -> np.ndarray:
     """CIELAB of (N, 3) OKLab colours as painted (gamut-clipped)."""
-    return linear_to_cielab(np.clip(oklab_to_linear(colours_lab), 0.0, 1.0))
+    return linear_to_cielab(np.clip(oklab_to_linear(colors_lab), 0.0, 1.0))
 
 
-def at_lightness(colours_lab: np.ndarray, lightness: np.ndarray) -> np.ndarray:
+def at_lightness(colors_lab: np.ndarray, lightness: np.ndarray) -> np.ndarray:
     """OKLab colours moved to new lightnesses, keeping hue and as much chroma as sRGB can show."""
-    chroma = np.hypot(colours_lab[:, 1], colours_lab[:, 2])
-    hue = np.degrees(np.arctan2(colours_lab[:, 2], colours_lab[:, 1]))
+    chroma = np.hypot(colors_lab[:, 1], colors_lab[:, 2])
+    hue = np.degrees(np.arctan2(colors_lab[:, 2], colors_lab[:, 1]))
     linear = oklch_to_linear_in_gamut(lightness, chroma, hue)
     return srgb_to_oklab(linear_to_srgb(linear))

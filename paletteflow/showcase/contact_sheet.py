@@ -94,8 +94,8 @@ def grid_shape(count: int) -> tuple[int, int]:
     return columns, math.ceil(count / columns)
 
 
-def swatch_rows(colour_count: int) -> int:
-    return max(1, math.ceil(colour_count / SWATCHES_PER_ROW))
+def swatch_rows(color_count: int) -> int:
+    return max(1, math.ceil(color_count / SWATCHES_PER_ROW))
 
 
 def fit_tile(image: Image.Image) -> Image.Image:
@@ -206,25 +206,25 @@ def _draw_failure(draw: ImageDraw.ImageDraw, tile: Box, error: str) -> None:
 
 
 def _draw_swatches(
-    draw: ImageDraw.ImageDraw, colours: tuple[str, ...], left: int, top: int
+    draw: ImageDraw.ImageDraw, colors: tuple[str, ...], left: int, top: int
 ) -> tuple[tuple[str, Box], ...]:
     """Solid swatches (exactly the palette's colours) with each hex code centred underneath."""
-    if not colours:
+    if not colors:
         return ()
-    per_row = math.ceil(len(colours) / swatch_rows(len(colours)))
+    per_row = math.ceil(len(colors) / swatch_rows(len(colors)))
     width = (TILE - (per_row - 1) * SWATCH_GAP) // per_row
     font = _font(TEXT_SIZE)
     placed = []
-    for index, colour in enumerate(colours):
+    for index, color in enumerate(colors):
         row, column = divmod(index, per_row)
         x = left + column * (width + SWATCH_GAP)
         y = top + row * _SWATCH_ROW
         box = (x, y, x + width - 1, y + SWATCH_HEIGHT - 1)
         draw.rectangle((x - 1, y - 1, box[2] + 1, box[3] + 1), outline=SWATCH_EDGE)
-        draw.rectangle(box, fill=colour)
-        label_x = x + (width - font.getlength(colour)) / 2
-        draw.text((label_x, box[3] + 1 + _LABEL_GAP), colour, fill=INK, font=font)
-        placed.append((colour, box))
+        draw.rectangle(box, fill=color)
+        label_x = x + (width - font.getlength(color)) / 2
+        draw.text((label_x, box[3] + 1 + _LABEL_GAP), color, fill=INK, font=font)
+        placed.append((color, box))
     return tuple(placed)
 
 

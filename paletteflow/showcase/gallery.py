@@ -91,14 +91,14 @@ def _failure(failure: Failure, palettes: dict[str, Palette]) -> dict[str, Any]:
 
 def _swatches(palette: Palette) -> list[tuple[str, str]]:
     """Each colour with its role ("" when it has none): a button labelled with both, copying the hex."""
-    roles = {colour: role for role, colour in (palette.roles or {}).items()}
-    return [(colour, roles.get(colour, "")) for colour in palette.colors]
+    roles = {color: role for role, color in (palette.roles or {}).items()}
+    return [(color, roles.get(color, "")) for color in palette.colors]
 
 
 def _swatch_classes(manifest: Manifest) -> str:
     """One class per colour (background and readable label ink), since inline styles are not allowed."""
-    colours = sorted({c for p in [*manifest.palettes, *manifest.variations] for c in p.colors})
-    return "".join(f".s-{c[1:]}{{background:{c};color:{readable_ink(c)}}}" for c in colours)
+    colors = sorted({c for p in [*manifest.palettes, *manifest.variations] for c in p.colors})
+    return "".join(f".s-{c[1:]}{{background:{c};color:{readable_ink(c)}}}" for c in colors)
 
 
 def _policy(style: str, script: str) -> str:

@@ -78,7 +78,7 @@ def previews_markdown(
         lines += [f"![contact sheet of {len(variations)} colourways]({picture})", ""]
     for variation in variations:
         lines.append(f"## {variation.name}")
-        lines.append(" ".join(f"`{colour}`" for colour in variation.colors))
+        lines.append(" ".join(f"`{color}`" for color in variation.colors))
         if variation.description:
             lines.append(f"\n{variation.description}")
         if urlsplit(variation.image_url).scheme in ("http", "https"):

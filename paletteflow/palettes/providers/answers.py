@@ -18,7 +18,7 @@ from pydantic import ValidationError
 from paletteflow.color import normalize_hex
 from paletteflow.errors import PaletteGenerationError
 from paletteflow.models import ROLES, Palette
-from paletteflow.palettes.naming import is_crude, nearest_colour_name, palette_name
+from paletteflow.palettes.naming import is_crude, nearest_color_name, palette_name
 from paletteflow.palettes.quality import (
     NEAR_DUPLICATE,
     Intent,
@@ -71,11 +71,11 @@ def _roles_of(item: Any) -> dict[str, str] | None:
         return None
     source = item.get("roles") if isinstance(item.get("roles"), dict) else item
     raw = {role: source.get(role) for role in ROLES}
-    colours = item.get("colors") or item.get("colours")
-    if any(value is None for value in raw.values()) and isinstance(colours, list):
-        if len(colours) != len(ROLES):
+    colors = item.get("colors") or item.get("colours")
+    if any(value is None for value in raw.values()) and isinstance(colors, list):
+        if len(colors) != len(ROLES):
             return None
-        raw = dict(zip(ROLES, colours, strict=True))
+        raw = dict(zip(ROLES, colors, strict=True))
     try:
         return {role: normalize_hex(value) for role, value in raw.items()}
     except ValueError:
@@ -93,14 +93,14 @@ def accept(
         if roles is None:
             continue
         intents = {
-            role: Intent.of_hex(colour) for role, colour in roles.items() if role not in locked
+            role: Intent.of_hex(color) for role, color in roles.items() if role not in locked
         }
         fit = fit_roles(intents, locked)
         if distance_to_nearest(fit.roles, [p.roles for p in (*taken, *accepted)]) < NEAR_DUPLICATE:
             continue
         name = " ".join(str(item.get("name") or "").split())[:80]
         if not name or is_crude(name) or name in names:
-            name = palette_name([nearest_colour_name(fit.roles["primary"])], _RENAME_NOUNS, names)
+            name = palette_name([nearest_color_name(fit.roles["primary"])], _RENAME_NOUNS, names)
         names.add(name)
         description = " ".join(str(item.get("description") or "").split())[:500]
         try:

@@ -61,17 +61,17 @@ class ProviderGenerator(ABC):
         """The palette items of one answer; UnusableAnswer when it holds none."""
 
     async def generate(
-        self, theme: str, logo: str, n: int, *, image_colours: Sequence[str] = ()
+        self, theme: str, logo: str, n: int, *, image_colors: Sequence[str] = ()
     ) -> list[Palette]:
-        return await generate_with(self, theme, logo, n, image_colours)
+        return await generate_with(self, theme, logo, n, image_colors)
 
 
 async def generate_with(
-    provider: ProviderGenerator, theme: str, logo: str, n: int, image_colours: Sequence[str]
+    provider: ProviderGenerator, theme: str, logo: str, n: int, image_colors: Sequence[str]
 ) -> list[Palette]:
     settings = provider.settings
     locked = assign_roles(settings.parsed_locks())
-    from_image = image_palette_count(settings.image_palettes, n, bool(image_colours))
+    from_image = image_palette_count(settings.image_palettes, n, bool(image_colors))
     wanted = n - from_image
     palettes: list[Palette] = []
     problem = "too few usable palettes"
@@ -100,7 +100,7 @@ async def generate_with(
         )  # fmt: skip
         palettes += _fallback(theme, logo, wanted - len(palettes), locked, palettes)
     return with_image_palettes(
-        palettes, image_colours, requested=settings.image_palettes, n=n, locked=locked
+        palettes, image_colors, requested=settings.image_palettes, n=n, locked=locked
     )
 
 

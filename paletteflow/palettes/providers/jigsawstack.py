@@ -38,14 +38,14 @@ class JigsawStackGenerator(ProviderGenerator):
         return {"x-api-key": key}
 
     async def generate(
-        self, theme: str, logo: str, n: int, *, image_colours: Sequence[str] = ()
+        self, theme: str, logo: str, n: int, *, image_colors: Sequence[str] = ()
     ) -> list[Palette]:
         if not self.has_key:
             raise ProviderConfigError(
                 "jigsawstack needs an API key: set JIGSAWSTACK_API_KEY (or "
                 "PALETTEFLOW_JIGSAWSTACK_API_KEY), or name a Prefect Secret block in api_key_secret"
             )
-        return await super().generate(theme, logo, n, image_colours=image_colours)
+        return await super().generate(theme, logo, n, image_colors=image_colors)
 
     async def ask(self, client: httpx.AsyncClient, request: PaletteRequest) -> list[Any]:
         body = {

@@ -39,7 +39,7 @@ class PaletteRequest:
 
     @property
     def locks_text(self) -> str:
-        return ", ".join(f"{role} {colour}" for role, colour in self.locked.items()) or "none"
+        return ", ".join(f"{role} {color}" for role, color in self.locked.items()) or "none"
 
     @property
     def taken_text(self) -> str:

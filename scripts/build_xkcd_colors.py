@@ -2,7 +2,7 @@
 
 Run once by hand when the data should change; matplotlib is not a dependency:
     pip download --no-deps -d /tmp/mpl matplotlib && unzip /tmp/mpl/*.whl 'matplotlib/_color_data.py'
-    python scripts/build_xkcd_colours.py matplotlib/_color_data.py
+    python scripts/build_xkcd_colors.py matplotlib/_color_data.py
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from pathlib import Path
 DATA = Path(__file__).resolve().parents[1] / "paletteflow" / "palettes" / "data"
 
 
-def read_xkcd_colours(color_data: Path) -> dict[str, str]:
+def read_xkcd_colors(color_data: Path) -> dict[str, str]:
     """Parse the XKCD_COLORS literal without importing (and so without running) the file."""
     for node in ast.parse(color_data.read_text()).body:
         if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "XKCD_COLORS":
@@ -33,19 +33,19 @@ def blocked_words() -> set[str]:
 
 def main(color_data: str) -> None:
     blocked = blocked_words()
-    colours: dict[str, str] = {}
-    for name, hex_value in sorted(read_xkcd_colours(Path(color_data)).items()):
+    colors: dict[str, str] = {}
+    for name, hex_value in sorted(read_xkcd_colors(Path(color_data)).items()):
         clean = " ".join(name.replace("/", " ").split())
         if not blocked.intersection(clean.replace("'", " ").split()):
-            colours.setdefault(clean, hex_value.lower())
+            colors.setdefault(clean, hex_value.lower())
     document = {
         "source": "XKCD colour survey (Randall Munroe, 2010), https://xkcd.com/color/rgb/, via matplotlib",
         "license": "CC0 1.0 (public domain dedication)",
         "note": "Names containing a word from blocked_words.txt are left out.",
-        "colours": colours,
+        "colours": colors,
     }
     (DATA / "xkcd_colours.json").write_text(json.dumps(document, indent=0) + "\n")
-    print(f"{len(colours)} colours written")
+    print(f"{len(colors)} colours written")
 
 
 if __name__ == "__main__":

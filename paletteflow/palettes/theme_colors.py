@@ -12,7 +12,7 @@ import hashlib
 
 from paletteflow.color import hex_to_oklch, oklch_to_hex
 from paletteflow.palettes.lexicon import Anchor, ThemeReading, Tone, load_lexicon, nice_palettes
-from paletteflow.palettes.naming import colour_family
+from paletteflow.palettes.naming import color_family
 from paletteflow.palettes.quality import AVOID_MARGIN, AVOID_MIN_CHROMA
 from paletteflow.palettes.schemes import Base, pick
 
@@ -32,7 +32,7 @@ _NEUTRAL_CHROMA = 0.05
 _LEADS = 3
 
 
-def colour_sources(reading: ThemeReading, seed: bytes) -> tuple[list[tuple[Anchor, ...]], Tone]:
+def color_sources(reading: ThemeReading, seed: bytes) -> tuple[list[tuple[Anchor, ...]], Tone]:
     """Where palettes take their colours from (palette i from source i mod count), and the tone.
 
     The theme's anchors when words matched; a neutral brand set for empty text.
@@ -53,16 +53,16 @@ def colour_sources(reading: ThemeReading, seed: bytes) -> tuple[list[tuple[Ancho
     loved = nice_palettes()[:_CENTRAL_PALETTES]
     start = int.from_bytes(seed[:4], "big")
     return [
-        tuple(_around(colour) for colour in loved[(start + step) % len(loved)])
+        tuple(_around(color) for color in loved[(start + step) % len(loved)])
         for step in range(len(loved))
     ], reading.tone
 
 
-def _around(colour: str) -> Anchor:
+def _around(color: str) -> Anchor:
     """A small anchor around one colour of a loved palette, named by its hex."""
-    lightness, chroma, hue = (float(v) for v in hex_to_oklch([colour])[0])
+    lightness, chroma, hue = (float(v) for v in hex_to_oklch([color])[0])
     return Anchor(
-        colour,
+        color,
         ((hue - 3) % 360, (hue + 3) % 360),
         (max(0.0, lightness - 0.02), min(1.0, lightness + 0.02)),
         (chroma * 0.95, chroma * 1.05),
@@ -104,7 +104,7 @@ def theme_base(
 ) -> Base:
     """The theme's colours for one attempt, each a point inside its anchor, lead anchor first."""
     ordered = _unlike_first(lead, anchors)
-    colours = []
+    colors = []
     for rank, anchor in enumerate(ordered):
         lightness, chroma, hue = pick(anchor, _fractions(seed, index, attempt * 8 + rank))
         side = 1 if index % 2 else -1
@@ -113,8 +113,8 @@ def theme_base(
             chroma = max(chroma, _TURNED_CHROMA)  # a grey lead has no hue to turn
         if rank == 0 and later_round:  # a second round of schemes: lighter or darker
             lightness = min(0.92, max(0.3, lightness + _ROUND_LIGHTNESS * side))
-        colours.append((lightness, chroma, _clear_of(hue % 360, reading.avoided)))
-    return Base(tuple(colours))
+        colors.append((lightness, chroma, _clear_of(hue % 360, reading.avoided)))
+    return Base(tuple(colors))
 
 
 def leads(anchors: tuple[Anchor, ...]) -> list[Anchor]:
@@ -136,7 +136,7 @@ def _unlike_first(lead: Anchor, anchors: tuple[Anchor, ...]) -> list[Anchor]:
     A palette shows the lead and the next two as themselves, so "pine forest
     cabin" should bring the cabin's brown before a second green.
     """
-    family = {anchor: colour_family(oklch_to_hex(*pick(anchor, _CENTRE))) for anchor in anchors}
+    family = {anchor: color_family(oklch_to_hex(*pick(anchor, _CENTRE))) for anchor in anchors}
     ordered, seen = [lead], {family[lead]}
     for anchor in anchors:
         if family[anchor] not in seen:
