@@ -1,0 +1,60 @@
+"""A defused SVG with its colours found, written out again with any colours in their places.
+
+Parsing, defusing and finding colours happen once per document; each
+colourway then only fills the templates in and serialises the tree. The
+output is the defused document itself (initial colours made explicit,
+nothing else changed), so the same colours always give the same text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import xml.etree.ElementTree as ET
+
+from paletteflow.recent import RecentlyUsed
+from paletteflow.svg.css_colors import CssColor
+from paletteflow.svg.defuse import defuse
+from paletteflow.svg.paints import collect_paints
+from paletteflow.svg.safe_xml import SVG_NS, XLINK_NS, parse_svg_tree
+
+# SVG as the default namespace and xlink by its usual prefix, as editors write them.
+ET.register_namespace("", SVG_NS)
+ET.register_namespace("xlink", XLINK_NS)
+
+
+class SvgDocument:
+    """One SVG, parsed and defused; `source` is its text before any recolouring."""
+
+    def __init__(self, data: bytes) -> None:
+        self._root = defuse(parse_svg_tree(data))
+        paints = collect_paints(self._root)
+        self.colours: list[CssColor] = paints.colours
+        self._templates = paints.templates
+        self._lock = threading.Lock()
+        self.source = self._serialise()
+
+    def with_colours(self, colours: list[str]) -> str:
+        """The document's text with the i-th distinct colour written as `colours[i]` everywhere."""
+        if len(colours) != len(self.colours):
+            raise ValueError(f"{len(colours)} colours given for {len(self.colours)} slots")
+        with self._lock:
+            for template in self._templates:
+                template.write(colours)
+            return self._serialise()
+
+    def _serialise(self) -> str:
+        return ET.tostring(self._root, encoding="unicode") + "\n"
+
+
+_DOCUMENTS: RecentlyUsed[SvgDocument] = RecentlyUsed(4)
+
+
+def load_document(data: bytes) -> SvgDocument:
+    """The document for these bytes, parsed once per process for the last few documents used."""
+    key = hashlib.sha256(data).hexdigest()
+    document = _DOCUMENTS.get(key)
+    if document is None:
+        document = SvgDocument(data)
+        _DOCUMENTS.put(key, document)
+    return document
