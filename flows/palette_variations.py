@@ -18,6 +18,7 @@ from flows.artifacts import RunArtifacts
 from flows.events import announce_variations
 from flows.task_runners import make_task_runner
 from paletteflow.errors import InputError, VariationError
+from paletteflow.imageio import output_format
 from paletteflow.models import (
     BaseImage,
     Failure,
@@ -70,7 +71,7 @@ def _reuse_or_remake(
         base,
         request.storage_settings(),
         request.strength,
-        request.format,
+        output_format(request.format, base.format),
         tuple(request.keep),
     )
 
@@ -179,7 +180,7 @@ def _recolour_all(
         base=unmapped(base),
         storage=unmapped(request.storage_settings()),
         strength=unmapped(request.strength),
-        image_format=unmapped(request.format),
+        image_format=unmapped(output_format(request.format, base.format)),
         keep=unmapped(tuple(request.keep)),
     )
     position = {future.task_run_id: index for index, future in enumerate(futures)}

@@ -36,7 +36,9 @@ from paletteflow.imageio import (
     decode_image,
     encode_image,
     encode_png,
+    output_format,
     read_image_source,
+    sniff_format,
 )
 from paletteflow.local_server import LocalServer, Status
 from paletteflow.models import DEFAULT_STORAGE, GeneratorSettings, Palette, VariationRequest
@@ -47,6 +49,8 @@ from paletteflow.progress import reporting_to
 from paletteflow.recolor import recolor_image
 from paletteflow.sample import draw_sample_logo
 from paletteflow.storage import Storage, write_local_atomically
+from paletteflow.svg.recolor import recolor_svg_data
+from paletteflow.svg.variation import rendered
 from paletteflow.terminal import TerminalProgress, location_lines, results_table
 from paletteflow.variations import check_inputs
 
@@ -177,9 +181,11 @@ QuietOption = Annotated[
 ]
 CountOption = Annotated[int, typer.Option("-n", "--n", help="How many palettes (1-20).")]
 ImageFormatOption = Annotated[
-    str,
+    str | None,
     typer.Option(
-        "--format", help="File format of the variations: png, or webp (lossless and smaller)."
+        "--format",
+        help="File format of the variations: png, webp (lossless and smaller) or svg; "
+        "default svg for an SVG image, else png.",
     ),
 ]
 KeepOption = Annotated[
@@ -234,7 +240,7 @@ def _generator_settings(
 def demo(
     storage: StorageOption = DEFAULT_STORAGE,
     n: CountOption = 7,
-    image_format: ImageFormatOption = "png",
+    image_format: ImageFormatOption = None,
     keep: KeepOption = DEFAULT_KEEP_OPTION,
     as_json: JsonOption = False,
     quiet: QuietOption = False,
@@ -266,7 +272,7 @@ def run(
     concept_id: Annotated[str | None, typer.Option("--concept-id")] = None,
     strength: Annotated[float, typer.Option("--strength", help="0 keeps the original.")] = 1.0,
     keep: KeepOption = DEFAULT_KEEP_OPTION,
-    image_format: ImageFormatOption = "png",
+    image_format: ImageFormatOption = None,
     generator: GeneratorOption = "offline",
     lock: LockOption = [],  # noqa: B006 (typer reads the default, never mutates it)
     image_palettes: Annotated[
@@ -412,19 +418,32 @@ def recolor(
     image: Annotated[str, typer.Argument(help="Image path or URL.")],
     colors: Annotated[str, typer.Option("--colors", help='Comma-separated hex: "#aabbcc,#..."')],
     output: Annotated[
-        Path, typer.Option("-o", "--output", help="Where to write: a .png or .webp file.")
+        Path,
+        typer.Option(
+            "-o", "--output", help="Where to write: a .png, .webp or (for SVG) .svg file."
+        ),
     ],
     strength: Annotated[float, typer.Option("--strength")] = 1.0,
     keep: KeepOption = DEFAULT_KEEP_OPTION,
 ) -> None:
-    """Recolour one image to the given colours and write a PNG, or a lossless WebP for .webp."""
+    """Recolour one image to the given colours and write PNG, lossless WebP or (from SVG) SVG.
+
+    An SVG is recoloured as vectors (its own colour values rewritten); a .png or
+    .webp output of it is the render of the recoloured SVG.
+    """
     with user_errors():
-        image_format = _format_of(output)
+        requested = _format_of(output)
         kept = parse_keep(keep)
         palette = Palette(name="custom", colors=[c for c in colors.split(",") if c.strip()])
-        source = decode_image(read_image_source(image))
-        result = recolor_image(source, palette, strength=strength, keep=kept)
-        write_local_atomically(output, encode_image(result, image_format))
+        data = read_image_source(image)
+        image_format = output_format(requested, sniff_format(data))
+        if sniff_format(data) == "SVG":
+            text = recolor_svg_data(data, palette, strength=strength, keep=kept)
+            written = text.encode() if image_format == "svg" else rendered(text, image_format)[0]
+        else:
+            result = recolor_image(decode_image(data), palette, strength=strength, keep=kept)
+            written = encode_image(result, image_format)
+        write_local_atomically(output, written)
         out.print(f"wrote {output}", highlight=False)
 
 
@@ -434,7 +453,8 @@ def _format_of(output: Path) -> ImageFormat:
         return check_image_format(output.suffix.removeprefix("."))
     except ValueError:
         raise InputError(
-            f"output {output} must end in .png or .webp; recolor writes PNG or lossless WebP"
+            f"output {output} must end in .png, .webp or .svg; recolor writes PNG, lossless WebP "
+            "or (from an SVG) SVG"
         ) from None
 
 

@@ -200,6 +200,11 @@ class Variation(Palette):
     image_url: str
     timings: VariationTimings
     reused: bool = False
+    # An SVG's colourway is two files: the one asked for is image_path, the other is here.
+    svg_path: str | None = None
+    svg_url: str | None = None
+    png_path: str | None = None
+    png_url: str | None = None
 
 
 class BaseImage(BaseModel):
@@ -277,10 +282,12 @@ class VariationRequest(BaseModel):
         description="Neutrals left as they are when recolouring: black, white, grey (empty: "
         "recolour them too).",
     )
-    format: Annotated[ImageFormat, BeforeValidator(_check_format)] = Field(
-        default="png",
-        description="File format of the recoloured images: png, or webp (lossless, about a third "
-        "the size of a logo's PNG). The contact sheet is always PNG.",
+    format: Annotated[ImageFormat | None, BeforeValidator(_check_format)] = Field(
+        default=None,
+        description="File format of the recoloured images: png, webp (lossless, about a third "
+        "the size of a logo's PNG) or svg (for an SVG image). Empty: svg for an SVG image, else "
+        "png. An SVG's variations come as SVG and a PNG render, whichever is asked for first. "
+        "The contact sheet is always PNG.",
     )
     generator: Annotated[GeneratorName, BeforeValidator(_check_generator)] = Field(
         default="offline", description="Palette generator: offline, openai or jigsawstack."

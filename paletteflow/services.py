@@ -11,7 +11,7 @@ import asyncio
 import logging
 from typing import Any
 
-from paletteflow.imageio import check_image_format
+from paletteflow.imageio import check_image_format, output_format, sniff_format
 from paletteflow.models import DEFAULT_STORAGE, Palette
 from paletteflow.palettes import PaletteGenerator, check_palette_count, get_generator
 from paletteflow.storage import Storage
@@ -35,7 +35,8 @@ class ConceptService:
 class ImageService:
     """Stores the base image, then one recoloured image per palette, and returns their dicts.
 
-    The old service wrote PNG; `image_format="webp"` writes lossless WebP instead.
+    The old service wrote PNG; `image_format="webp"` writes lossless WebP instead, and an SVG
+    image gets SVG colourways (with a PNG render of each) unless "png" or "webp" is asked for.
     """
 
     def __init__(
@@ -44,13 +45,13 @@ class ImageService:
         *,
         storage_options: dict[str, Any] | None = None,
         concept_id: str | None = None,
-        image_format: str = "png",
+        image_format: str | None = None,
     ) -> None:
         self.storage = (
             storage if isinstance(storage, Storage) else Storage(storage, storage_options)
         )
         self.concept_id = concept_id
-        self.image_format = check_image_format(image_format)
+        self.image_format = None if image_format is None else check_image_format(image_format)
 
     async def create_palette_variations(
         self,
@@ -66,12 +67,13 @@ class ImageService:
     def _create(
         self, data: bytes, palettes: list[dict[str, Any]], user_id: str, strength: float
     ) -> list[dict[str, Any]]:
+        image_format = output_format(self.image_format, sniff_format(data))
         base = store_base_image(self.storage, data, user_id=user_id, concept_id=self.concept_id)
         variations = []
         for raw in palettes:
             palette = Palette.model_validate(raw)
             variation = render_variation(
-                self.storage, base, palette, strength=strength, image_format=self.image_format
+                self.storage, base, palette, strength=strength, image_format=image_format
             )
             variations.append(openable(variation, self.storage).model_dump())
         return variations

@@ -12,7 +12,7 @@ import hashlib
 import json
 import re
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 from pydantic import ValidationError
@@ -27,6 +27,7 @@ from paletteflow.imageio import (
     extension,
     frame_count,
     media_type,
+    output_format,
     read_image_source,
     sniff_format,
 )
@@ -42,6 +43,7 @@ from paletteflow.neutrals import DEFAULT_KEEP, Neutral
 from paletteflow.recolor import RECOLOR_VERSION, recolor_image
 from paletteflow.sheet_tiles import TILES
 from paletteflow.storage import Storage
+from paletteflow.svg.variation import SVG_RECOLOR_VERSION, render_svg_variation
 
 
 def slugify(text: str, limit: int = 40) -> str:
@@ -67,10 +69,9 @@ def read_request_image(request: VariationRequest, storage: Storage) -> bytes:
 
 def check_inputs(request: VariationRequest, storage: Storage) -> None:
     """Refuse what can be refused before a run starts: an unusable image, an unreachable store."""
-    image = BASE_IMAGES.decode(
-        read_request_image(request, storage), max_pixels=request.max_image_pixels
-    )
-    check_encodable(image.size, request.format)
+    data = read_request_image(request, storage)
+    image = BASE_IMAGES.decode(data, max_pixels=request.max_image_pixels)
+    check_encodable(image.size, output_format(request.format, sniff_format(data)))
     storage.probe()
 
 
@@ -112,9 +113,11 @@ def store_base_image(
 
 def store_request_image(storage: Storage, request: VariationRequest) -> BaseImage:
     """The request's image read within its caps, validated and stored as the run's base image."""
+    data = read_request_image(request, storage)
+    output_format(request.format, sniff_format(data))
     return store_base_image(
         storage,
-        read_request_image(request, storage),
+        data,
         user_id=request.user_id,
         concept_id=request.concept_id,
         theme=request.theme,
@@ -153,6 +156,7 @@ def variation_key(
             "keep": list(keep),
             "recolor": RECOLOR_VERSION,
             "format": image_format,
+            **({"svg": SVG_RECOLOR_VERSION} if image_format == "svg" else {}),
         },
         sort_keys=True,
     )
@@ -176,6 +180,16 @@ def render_variation(
     Prefect persists task results, and a presigned URL can carry a session
     token. `openable` makes the URL a caller hands out.
     """
+    if base.format == "SVG":
+        return render_svg_variation(
+            storage,
+            base,
+            palette,
+            svg_key=variation_key(base, palette, strength, "svg", keep),
+            strength=strength,
+            image_format=image_format,
+            keep=keep,
+        )
     key = variation_key(base, palette, strength, image_format, keep)
     recolor_s = encode_s = 0.0
     started = time.perf_counter()
@@ -219,8 +233,14 @@ def as_reused(variation: Variation) -> Variation:
 
 
 def openable(variation: Variation, storage: Storage) -> Variation:
-    """The variation with a URL a person can open now: public, file://, or freshly presigned."""
-    return variation.model_copy(update={"image_url": storage.url(variation.image_path)})
+    """The variation with URLs a person can open now: public, file://, or freshly presigned."""
+    return variation.model_copy(update=_urls(variation, storage.url))
+
+
+def _urls(variation: Variation, url_of: Callable[[str], str]) -> dict[str, str]:
+    """`image_url`, and `svg_url` or `png_url` where an SVG's variation has them, by `url_of` its path."""
+    paths = {"image": variation.image_path, "svg": variation.svg_path, "png": variation.png_path}
+    return {f"{name}_url": url_of(path) for name, path in paths.items() if path is not None}
 
 
 def manifest_key(base: BaseImage) -> str:
@@ -242,7 +262,7 @@ def write_manifest(storage: Storage, manifest: Manifest) -> str:
     record = manifest.model_copy(
         update={
             "variations": [
-                variation.model_copy(update={"image_url": storage.location(variation.image_path)})
+                variation.model_copy(update=_urls(variation, storage.location))
                 for variation in manifest.variations
             ]
         }

@@ -7,7 +7,9 @@ render's own colours: each colour is located among the render's key colours
 (on a key, between two touching keys, or as a shade near one), the keys go
 to the targets the palette assignment gives them, and the colour moves with
 them. A colour that is a fill of the render lands exactly where that fill
-lands in `recolor_image`.
+lands in `recolor_image`; any other colour that is a kept neutral (black
+outlines drawn translucent, say, which are no fill of the render) stays as it
+is, as a designer asking to keep black expects of every black.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from paletteflow.models import Palette
 from paletteflow.neutrals import parse_keep
 from paletteflow.recolor.analysis import Analysis, _influence_width
 from paletteflow.recolor.assignment import assign_targets
+from paletteflow.recolor.neutrals import kept_keys
 from paletteflow.recolor.support import blend_all, locate
 from paletteflow.recolor.transfer import move
 
@@ -40,7 +43,8 @@ def recolor_colours(
     colours = np.asarray(colours, dtype=np.float64).reshape(-1, 3)
     if strength == 0.0 or len(colours) == 0:
         return colours.copy()
-    targets = assign_targets(analysis, palette, parse_keep(keep))
+    kept = parse_keep(keep)
+    targets = assign_targets(analysis, palette, kept)
     fills = analysis.key_unique >= 0
     keys_srgb = np.empty(analysis.keys_lab.shape)
     keys_srgb[fills] = analysis.unique_srgb[analysis.key_unique[fills]]
@@ -58,6 +62,8 @@ def recolor_colours(
     moved[on_fill] = np.clip(oklab_to_srgb(targets[fill_keys]), 0.0, 1.0)
     unchanged = (targets[fill_keys] == analysis.keys_lab[fill_keys]).all(axis=1)
     moved[np.flatnonzero(on_fill)[unchanged]] = colours[on_fill][unchanged]
+    neutral = kept_keys(lab, kept).kept & ~on_fill
+    moved[neutral] = colours[neutral]
     if strength < 1.0:
         lab = lab + strength * (srgb_to_oklab(moved) - lab)
         moved = np.clip(oklab_to_srgb(lab), 0.0, 1.0)

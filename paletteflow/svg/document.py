@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import threading
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 
 from paletteflow.recent import RecentlyUsed
 from paletteflow.svg.css_colors import CssColor
@@ -52,9 +53,13 @@ _DOCUMENTS: RecentlyUsed[SvgDocument] = RecentlyUsed(4)
 
 def load_document(data: bytes) -> SvgDocument:
     """The document for these bytes, parsed once per process for the last few documents used."""
-    key = hashlib.sha256(data).hexdigest()
-    document = _DOCUMENTS.get(key)
+    return document_for(hashlib.sha256(data).hexdigest(), lambda: data)
+
+
+def document_for(sha256: str, read: Callable[[], bytes]) -> SvgDocument:
+    """The document whose bytes have this SHA-256, calling `read` for them only when not cached."""
+    document = _DOCUMENTS.get(sha256)
     if document is None:
-        document = SvgDocument(data)
-        _DOCUMENTS.put(key, document)
+        document = SvgDocument(read())
+        _DOCUMENTS.put(sha256, document)
     return document

@@ -15,10 +15,11 @@ from collections.abc import Iterable
 import numpy as np
 
 from paletteflow.models import Palette
-from paletteflow.recolor import Analysis
+from paletteflow.recolor import Analysis, analyze
 from paletteflow.recolor.colours import recolor_colours
 from paletteflow.svg.css_colors import format_color
-from paletteflow.svg.document import SvgDocument
+from paletteflow.svg.document import SvgDocument, load_document
+from paletteflow.svg.render import render_image
 
 
 def recolor_svg(
@@ -39,3 +40,16 @@ def recolor_svg(
             for (red, green, blue), colour in zip(bytes8, document.colours, strict=True)
         ]
     )
+
+
+def recolor_svg_data(
+    data: bytes,
+    palette: Palette,
+    *,
+    strength: float = 1.0,
+    keep: str | Iterable[str] | None = None,
+) -> str:
+    """One colourway of the SVG in `data`, analysing its render on the way (a single call)."""
+    document = load_document(data)
+    analysis = analyze(render_image(document.source))
+    return recolor_svg(document, palette, analysis, strength=strength, keep=keep)
