@@ -177,7 +177,8 @@ def _card(number: int, variation: Variation, subject: str, folder: str, base: Ba
             else "",
             _swatches(variation),
             f'<a class="download" href="{image}" download="{posixpath.basename(image)}">'
-            f'Download PNG<span class="offscreen"> of {name}</span></a>',
+            f"Download {posixpath.splitext(image)[1][1:].upper()}"
+            f'<span class="offscreen"> of {name}</span></a>',
             "</article></li>",
         ]
     )

@@ -2,78 +2,213 @@
 
 Vector art states its colours once each (a fill, a gradient stop) and is
 drawn from them. Recolouring it means mapping those colours through the
-analysis of a render of the art, the same way `recolor_image` maps the
-render's own colours: each colour is located among the render's key colours
-(on a key, between two touching keys, or as a shade near one), the keys go
-to the targets the palette assignment gives them, and the colour moves with
-them. A colour that is a fill of the render lands exactly where that fill
+analysis of a render of the art: the keys go to the targets the palette
+assignment gives them (`assign_targets`, as in `recolor_image`), and each
+stated colour moves with the key it belongs to, as a shade of it (the OKLab
+offset `transfer.shade` carries).
+
+Unlike a pixel, a stated colour is never an antialiased mix of two touching
+keys, so it is placed on or near one key, never along the segment between
+two. A colour that is a fill of the render lands exactly where that fill
 lands in `recolor_image`; any other colour that is a kept neutral (black
-outlines drawn translucent, say, which are no fill of the render) stays as it
-is, as a designer asking to keep black expects of every black.
+drawn translucent, which is no fill of the render) stays as it is, as a
+designer asking to keep black expects of every black.
+
+A gradient's stops are placed together: they belong to the keys that lie
+along the gradient's own path in colour (the bands and fills it rendered
+into), else all to the one key nearest that path, so a gradient stays a
+gradient of the palette colours its region was given instead of borrowing
+the colour of whichever other region happens to be near one stop. As the
+engine does for a family of fills, the stops' offsets shrink until each is
+within FAMILY_FILL_SPREAD_DE00 of its key's colour.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
+from itertools import pairwise
 
 import numpy as np
 
-from paletteflow.color import oklab_to_srgb, srgb_to_oklab
-from paletteflow.errors import InputError
+from paletteflow.color import (
+    ciede2000,
+    linear_to_cielab,
+    oklab_to_linear,
+    oklab_to_srgb,
+    srgb_to_oklab,
+)
 from paletteflow.models import Palette
 from paletteflow.neutrals import parse_keep
-from paletteflow.recolor.analysis import Analysis, _influence_width
-from paletteflow.recolor.assignment import assign_targets
+from paletteflow.recolor.analysis import Analysis
+from paletteflow.recolor.assignment import FAMILY_FILL_SPREAD_DE00, assign_targets
+from paletteflow.recolor.keys import segment_distances
 from paletteflow.recolor.neutrals import kept_keys
-from paletteflow.recolor.support import blend_all, locate
-from paletteflow.recolor.transfer import move
+from paletteflow.recolor.transfer import shade
+
+# How close (OKLab) a key must lie to a gradient's path to count as rendered from it.
+ON_PATH = 0.02
+# Samples between two stops where the key a gradient belongs to may change hands.
+SAMPLES = 64
+_SHRINK_STEPS = np.linspace(1.0, 0.0, 21)
 
 
-def recolor_colours(
-    analysis: Analysis,
-    palette: Palette,
-    colours: np.ndarray,
-    *,
-    strength: float = 1.0,
-    keep: str | Iterable[str] | None = None,
-) -> np.ndarray:
-    """(N, 3) sRGB in [0, 1]: `colours` (sRGB in [0, 1]) as `recolor_image` would recolour them."""
-    if not 0.0 <= strength <= 1.0:
-        raise InputError(f"strength {strength!r} is outside [0, 1]; use a value from 0 to 1")
-    colours = np.asarray(colours, dtype=np.float64).reshape(-1, 3)
-    if strength == 0.0 or len(colours) == 0:
-        return colours.copy()
-    kept = parse_keep(keep)
-    targets = assign_targets(analysis, palette, kept)
-    fills = analysis.key_unique >= 0
-    keys_srgb = np.empty(analysis.keys_lab.shape)
-    keys_srgb[fills] = analysis.unique_srgb[analysis.key_unique[fills]]
-    keys_srgb[~fills] = np.clip(oklab_to_srgb(analysis.keys_lab[~fills]), 0.0, 1.0)
-    lab = srgb_to_oklab(colours)
-    support = (
-        locate(colours, keys_srgb, analysis.support.pairs, _influence_width(keys_srgb))
-        if fills.any()
-        else blend_all(lab, analysis.keys_lab)
-    )
-    moved = move(lab, support, analysis.keys_lab, targets)
-    fill_of = _fill_of(colours, keys_srgb[fills])
-    on_fill = fill_of >= 0
-    fill_keys = np.flatnonzero(fills)[fill_of[on_fill]]
-    moved[on_fill] = np.clip(oklab_to_srgb(targets[fill_keys]), 0.0, 1.0)
-    unchanged = (targets[fill_keys] == analysis.keys_lab[fill_keys]).all(axis=1)
-    moved[np.flatnonzero(on_fill)[unchanged]] = colours[on_fill][unchanged]
-    neutral = kept_keys(lab, kept).kept & ~on_fill
-    moved[neutral] = colours[neutral]
-    if strength < 1.0:
-        lab = lab + strength * (srgb_to_oklab(moved) - lab)
-        moved = np.clip(oklab_to_srgb(lab), 0.0, 1.0)
-    return moved
+@dataclass(frozen=True)
+class GradientColours:
+    """A gradient's stops recoloured, and stops to add where its colours change hands.
+
+    Each added stop is (segment, share): between stop `segment` and the next,
+    `share` of the way; `added_original` is the colour the gradient had there.
+    """
+
+    stops: np.ndarray
+    added: list[tuple[int, float]]
+    added_original: np.ndarray
+    added_moved: np.ndarray
 
 
-def _fill_of(colours: np.ndarray, fills_srgb: np.ndarray) -> np.ndarray:
-    """For each colour, the row of the fill with its exact 8-bit value, or -1."""
-    row_of = {
-        tuple(rgb): row for row, rgb in enumerate(np.rint(fills_srgb * 255.0).astype(int).tolist())
-    }
-    rows = [row_of.get(tuple(rgb), -1) for rgb in np.rint(colours * 255.0).astype(int).tolist()]
-    return np.array(rows, dtype=np.int64)
+@dataclass(frozen=True)
+class ColourMapping:
+    """One palette's decisions for one analysed image, applicable to any colours."""
+
+    analysis: Analysis
+    targets: np.ndarray
+    keep: tuple[str, ...]
+
+    @classmethod
+    def decide(
+        cls, analysis: Analysis, palette: Palette, keep: str | Iterable[str] | None = None
+    ) -> ColourMapping:
+        kept = parse_keep(keep)
+        return cls(analysis, assign_targets(analysis, palette, kept), kept)
+
+    def colours(self, srgb: np.ndarray) -> np.ndarray:
+        """(N, 3) sRGB in [0, 1]: flat colours, each as a shade of its nearest key."""
+        srgb = np.asarray(srgb, dtype=np.float64).reshape(-1, 3)
+        lab = srgb_to_oklab(srgb)
+        keys = _nearest(lab, self.analysis.keys_lab)
+        moved = self._shaded(lab, keys)
+        fill_keys = _fill_keys(self.analysis, srgb)
+        on_fill = fill_keys >= 0
+        moved[on_fill] = np.clip(oklab_to_srgb(self.targets[fill_keys[on_fill]]), 0.0, 1.0)
+        unchanged = on_fill.copy()
+        unchanged[on_fill] = (
+            self.targets[fill_keys[on_fill]] == self.analysis.keys_lab[fill_keys[on_fill]]
+        ).all(axis=1)
+        unchanged |= kept_keys(lab, self.keep).kept & ~on_fill
+        moved[unchanged] = srgb[unchanged]
+        return moved
+
+    def gradient(self, stops_srgb: np.ndarray) -> GradientColours:
+        """One gradient's stops (sRGB, in order) placed together, and the boundaries between keys."""
+        stops_srgb = np.asarray(stops_srgb, dtype=np.float64).reshape(-1, 3)
+        lab = srgb_to_oklab(stops_srgb)
+        keys_lab = self.analysis.keys_lab
+        distance = _path_distances(keys_lab, lab)
+        candidates = np.flatnonzero(distance <= ON_PATH)
+        if len(candidates) == 0:
+            candidates = np.array([int(np.argmin(distance))])
+        position = np.linspace(0.0, 1.0, SAMPLES + 1)
+        path = (
+            stops_srgb[:-1, None]
+            + position[None, :, None] * (stops_srgb[1:] - stops_srgb[:-1])[:, None]
+        )
+        path_lab = srgb_to_oklab(path.reshape(-1, 3))
+        path_keys = candidates[_nearest(path_lab, keys_lab[candidates])].reshape(len(path), -1)
+        keys = candidates[_nearest(lab, keys_lab[candidates])]
+        distance_to_key = np.sqrt(
+            ((path_lab.reshape(*path_keys.shape, 3) - keys_lab[path_keys]) ** 2).sum(axis=2)
+        )
+        boundaries = []
+        for segment in range(len(path)):
+            runs = _runs(path_keys[segment])
+            if len(runs) < 2:
+                continue
+            for start, end in runs:
+                side = start + int(np.argmin(distance_to_key[segment, start:end]))
+                if 0 < side < SAMPLES:
+                    boundaries.append(
+                        (
+                            segment,
+                            float(position[side]),
+                            path[segment, side],
+                            int(path_keys[segment, side]),
+                        )
+                    )
+        added_original = np.array([b[2] for b in boundaries]).reshape(-1, 3)
+        added_keys = np.array([b[3] for b in boundaries], dtype=np.int64)
+        return GradientColours(
+            stops=self._in_family(lab, keys, stops_srgb),
+            added=[(segment, share) for segment, share, _, _ in boundaries],
+            added_original=added_original,
+            added_moved=self._in_family(srgb_to_oklab(added_original), added_keys, added_original),
+        )
+
+    def _in_family(self, lab: np.ndarray, keys: np.ndarray, srgb: np.ndarray) -> np.ndarray:
+        """Shades of their keys' colours, within the spread of a family; kept neutrals as they are."""
+        if len(lab) == 0:
+            return srgb.copy()
+        moved = _within_spread(srgb_to_oklab(self._shaded(lab, keys)), self.targets[keys])
+        result = np.clip(oklab_to_srgb(moved), 0.0, 1.0)
+        kept = kept_keys(lab, self.keep).kept
+        result[kept] = srgb[kept]
+        return result
+
+    def _shaded(self, lab: np.ndarray, keys: np.ndarray) -> np.ndarray:
+        moved = shade(lab, self.analysis.keys_lab[keys], self.targets[keys])
+        return np.clip(oklab_to_srgb(moved), 0.0, 1.0)
+
+
+def with_strength(original: np.ndarray, moved: np.ndarray, strength: float) -> np.ndarray:
+    """Blend in OKLab between the original colours (0) and the full recolour (1), as pixels are."""
+    if strength >= 1.0:
+        return moved
+    lab = srgb_to_oklab(original)
+    return np.clip(oklab_to_srgb(lab + strength * (srgb_to_oklab(moved) - lab)), 0.0, 1.0)
+
+
+def _runs(labels: np.ndarray) -> list[tuple[int, int]]:
+    """(start, end) of each run of equal labels."""
+    edges = [0, *(np.flatnonzero(labels[1:] != labels[:-1]) + 1).tolist(), len(labels)]
+    return list(pairwise(edges))
+
+
+def _nearest(points: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    return ((points[:, None, :] - keys[None]) ** 2).sum(axis=2).argmin(axis=1)
+
+
+def _path_distances(keys: np.ndarray, stops: np.ndarray) -> np.ndarray:
+    """Each key's distance to the polyline through the stops (a point for a single stop)."""
+    if len(stops) == 1:
+        return np.sqrt(((keys - stops[0]) ** 2).sum(axis=1))
+    gaps = [segment_distances(keys, start, end)[1] for start, end in pairwise(stops)]
+    return np.min(gaps, axis=0)
+
+
+def _fill_keys(analysis: Analysis, srgb: np.ndarray) -> np.ndarray:
+    """For each colour, the fill key with its exact 8-bit value, or -1."""
+    fills = np.flatnonzero(analysis.key_unique >= 0)
+    fill_rgb = np.rint(analysis.unique_srgb[analysis.key_unique[fills]] * 255.0).astype(int)
+    key_of = {tuple(rgb): int(key) for rgb, key in zip(fill_rgb.tolist(), fills, strict=True)}
+    rows = np.rint(srgb * 255.0).astype(int).tolist()
+    return np.array([key_of.get(tuple(rgb), -1) for rgb in rows], dtype=np.int64)
+
+
+def _within_spread(lab: np.ndarray, targets: np.ndarray) -> np.ndarray:
+    """Each colour pulled towards its target until within FAMILY_FILL_SPREAD_DE00 of it."""
+    result = lab.copy()
+    target_cielab = _cielab(targets)
+    for row in range(len(lab)):
+        offset = lab[row] - targets[row]
+        for scale in _SHRINK_STEPS:
+            candidate = targets[row] + scale * offset
+            if ciede2000(_cielab(candidate[None]), target_cielab[row][None])[0] <= (
+                FAMILY_FILL_SPREAD_DE00
+            ):
+                result[row] = candidate
+                break
+    return result
+
+
+def _cielab(lab: np.ndarray) -> np.ndarray:
+    return linear_to_cielab(np.clip(oklab_to_linear(lab), 0.0, 1.0))

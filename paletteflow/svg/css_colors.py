@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from paletteflow.svg.named_colors import NAMED_COLORS
 
 # One colour token inside a property value: a hex, a functional form or a word that may be a name.
-TOKEN = re.compile(r"#[0-9a-fA-F]+\b|\b(?:rgba?|hsla?)\([^)]*\)|\b[a-zA-Z]+\b")
+TOKEN = re.compile(r"#[0-9a-fA-F]+\b|\b(?:rgba?|hsla?)\([^)]*\)|\b[a-zA-Z]+\b", re.IGNORECASE)
 _NUMBER = r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?"
 _ARGUMENT = re.compile(rf"({_NUMBER})(%|deg|grad|rad|turn)?$")
 _HUE_UNITS = {None: 1.0, "deg": 1.0, "grad": 0.9, "rad": 180.0 / math.pi, "turn": 360.0}

@@ -14,8 +14,9 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable
 
 from paletteflow.recent import RecentlyUsed
-from paletteflow.svg.css_colors import CssColor
+from paletteflow.svg.css_colors import CssColor, format_color
 from paletteflow.svg.defuse import defuse
+from paletteflow.svg.gradients import AddedStop, Gradient
 from paletteflow.svg.paints import collect_paints
 from paletteflow.svg.safe_xml import SVG_NS, XLINK_NS, parse_svg_tree
 
@@ -31,17 +32,31 @@ class SvgDocument:
         self._root = defuse(parse_svg_tree(data))
         paints = collect_paints(self._root)
         self.colours: list[CssColor] = paints.colours
+        self.gradients: list[Gradient] = paints.gradients
         self._templates = paints.templates
         self._lock = threading.Lock()
         self.source = self._serialise()
 
-    def with_colours(self, colours: list[str]) -> str:
-        """The document's text with the i-th distinct colour written as `colours[i]` everywhere."""
+    def with_colours(
+        self, colours: list[tuple[int, int, int]], added: list[list[AddedStop]] | None = None
+    ) -> str:
+        """The text with the i-th distinct colour replaced by 8-bit `colours[i]`, keeping its alpha.
+
+        `added[g]` are stops to add to gradient g (see `gradients`).
+        """
         if len(colours) != len(self.colours):
             raise ValueError(f"{len(colours)} colours given for {len(self.colours)} slots")
+        written = [
+            format_color(rgb, colour.alpha)
+            for rgb, colour in zip(colours, self.colours, strict=True)
+        ]
         with self._lock:
             for template in self._templates:
-                template.write(colours)
+                template.write(written)
+            for gradient, stops in zip(
+                self.gradients, added or [[]] * len(self.gradients), strict=True
+            ):
+                gradient.add(stops)
             return self._serialise()
 
     def _serialise(self) -> str:

@@ -5,7 +5,10 @@ Colours live in presentation attributes (`fill`, `stroke`, `stop-color`,
 `<style>` sheets. Each value that holds colours becomes a template: the text
 around the colours kept as written, the colours as indices into one list of
 distinct colours, so recolouring maps each distinct colour once and writes
-every occurrence with its own alpha. `url(#...)` references, `none`,
+every occurrence with its own alpha. A gradient's stops are colours of
+their own, grouped by gradient (`gradients`), even where the same colour is
+also a flat fill elsewhere: a stop is mapped with the rest of its gradient.
+`url(#...)` references, `none`,
 `currentColor` and `inherit` stay as they are (`currentColor` follows the
 rewritten `color`).
 
@@ -19,10 +22,11 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from paletteflow.svg.css_colors import TOKEN, CssColor, parse_color
 from paletteflow.svg.defuse import local_name
+from paletteflow.svg.gradients import Gradient, Stop, stop_number
 
 COLOR_PROPERTIES = ("fill", "stroke", "stop-color", "flood-color", "lighting-color", "color")
 SHAPES = frozenset({"path", "rect", "circle", "ellipse", "line", "polyline", "polygon", "text"})
@@ -59,33 +63,65 @@ class Template:
 
 @dataclass
 class Paints:
-    """The distinct colours of a document (as written, alpha included) and where each one goes."""
+    """The distinct colours of a document (as written, alpha included) and where each one goes.
+
+    `gradients` are the gradients whose stops state their colours as attributes.
+    """
 
     colours: list[CssColor]
     templates: list[Template]
+    gradients: list[Gradient]
 
 
 def collect_paints(root: ET.Element) -> Paints:
     """Make initial colours explicit, then find every colour the document states."""
     _write_initial_colours(root)
-    index: dict[CssColor, int] = {}
+    index: dict[tuple[CssColor, int], int] = {}
     templates = []
-    for element in root.iter():
-        name = local_name(element)
+    stops: dict[ET.Element, list[Stop]] = {}
+    children = [(root, root), *((child, parent) for parent in root.iter() for child in parent)]
+    for element, parent in children:
+        group = id(parent) if local_name(element) == "stop" else 0
+        slots = _Slots(index, group)
         for attribute, value in element.attrib.items():
             if attribute in COLOR_PROPERTIES:
-                pieces = _value_pieces(value, index)
+                pieces = _value_pieces(value, slots)
             elif attribute == "style":
-                pieces = _declaration_pieces(value, index)
+                pieces = _declaration_pieces(value, slots)
             else:
                 continue
             if any(isinstance(piece, int) for piece in pieces):
                 templates.append(Template(element, attribute, pieces))
-        if name == "style" and element.text:
-            pieces = _declaration_pieces(element.text, index)
+        if local_name(element) == "style" and element.text:
+            pieces = _declaration_pieces(element.text, slots)
             if any(isinstance(piece, int) for piece in pieces):
                 templates.append(Template(element, None, pieces))
-    return Paints(colours=list(index), templates=templates)
+        if group and slots.used:
+            offset = max(
+                stop_number(element, "offset", 0.0),
+                max((stop.offset for stop in stops.get(parent, [])), default=0.0),
+            )
+            opacity = stop_number(element, "stop-opacity", 1.0)
+            stops.setdefault(parent, []).append(Stop(element, slots.used[0], offset, opacity))
+    return Paints(
+        colours=[colour for colour, _ in index],
+        templates=templates,
+        gradients=[Gradient(parent, tuple(found)) for parent, found in stops.items()],
+    )
+
+
+@dataclass
+class _Slots:
+    """Numbers the colours of one context (a gradient's stops, or everything else) as they come."""
+
+    index: dict[tuple[CssColor, int], int]
+    group: int
+    used: list[int] = field(default_factory=list)
+
+    def number(self, colour: CssColor) -> int:
+        number = self.index.setdefault((colour, self.group), len(self.index))
+        self.used.append(number)
+        return number
 
 
 def _write_initial_colours(root: ET.Element) -> None:
@@ -112,19 +148,19 @@ def _declared(style: str) -> set[str]:
     return {match.group(1).lower() for match in _DECLARATION.finditer(style)}
 
 
-def _declaration_pieces(css: str, index: dict[CssColor, int]) -> list[str | int]:
+def _declaration_pieces(css: str, slots: _Slots) -> list[str | int]:
     pieces: list[str | int] = []
     position = 0
     for match in _DECLARATION.finditer(css):
         start, end = match.span(2)
         pieces.append(css[position:start])
-        pieces += _value_pieces(css[start:end], index)
+        pieces += _value_pieces(css[start:end], slots)
         position = end
     pieces.append(css[position:])
     return pieces
 
 
-def _value_pieces(value: str, index: dict[CssColor, int]) -> list[str | int]:
+def _value_pieces(value: str, slots: _Slots) -> list[str | int]:
     """The value split around its colour tokens; `url(...)` and keywords are left as text."""
     masked = _URL.sub(lambda match: " " * len(match.group()), value)
     pieces: list[str | int] = []
@@ -134,7 +170,7 @@ def _value_pieces(value: str, index: dict[CssColor, int]) -> list[str | int]:
         if colour is None:
             continue
         pieces.append(value[position : match.start()])
-        pieces.append(index.setdefault(colour, len(index)))
+        pieces.append(slots.number(colour))
         position = match.end()
     pieces.append(value[position:])
     return pieces

@@ -3,8 +3,8 @@
 The render of the original gives each colour its area, its neighbours and
 its place among the picture's key colours; `analyze` and the palette
 assignment decide from those, as they do for pixels; `recolor_colours` maps
-every colour the SVG states (fills, strokes, each gradient stop) through
-those decisions. The result is exact at any size: no antialiasing is
+every colour the SVG states (fills, strokes; each gradient's stops
+together) through those decisions (`paletteflow.recolor.colours`). The result is exact at any size: no antialiasing is
 inferred, every edge is drawn anew from the new colours.
 """
 
@@ -14,11 +14,12 @@ from collections.abc import Iterable
 
 import numpy as np
 
+from paletteflow.errors import InputError
 from paletteflow.models import Palette
 from paletteflow.recolor import Analysis, analyze
-from paletteflow.recolor.colours import recolor_colours
-from paletteflow.svg.css_colors import format_color
+from paletteflow.recolor.colours import ColourMapping, with_strength
 from paletteflow.svg.document import SvgDocument, load_document
+from paletteflow.svg.gradients import AddedStop
 from paletteflow.svg.render import render_image
 
 
@@ -31,15 +32,45 @@ def recolor_svg(
     keep: str | Iterable[str] | None = None,
 ) -> str:
     """The SVG's text in the palette's colours; `analysis` is of `render_image(document.source)`."""
+    if not 0.0 <= strength <= 1.0:
+        raise InputError(f"strength {strength!r} is outside [0, 1]; use a value from 0 to 1")
     original = np.array([colour.rgb8 for colour in document.colours], dtype=np.float64) / 255.0
-    moved = recolor_colours(analysis, palette, original, strength=strength, keep=keep)
-    bytes8 = np.clip(np.rint(moved * 255.0), 0, 255).astype(int).tolist()
-    return document.with_colours(
-        [
-            format_color((red, green, blue), colour.alpha)
-            for (red, green, blue), colour in zip(bytes8, document.colours, strict=True)
-        ]
-    )
+    original = original.reshape(-1, 3)
+    mapping = ColourMapping.decide(analysis, palette, keep)
+    moved = mapping.colours(original)
+    added = []
+    for gradient in document.gradients:
+        slots = [stop.slot for stop in gradient.stops]
+        colours = mapping.gradient(original[slots])
+        moved[slots] = colours.stops
+        added_colours = _bytes8(
+            with_strength(colours.added_original, colours.added_moved, strength)
+        )
+        added.append(
+            [
+                AddedStop(
+                    after=segment,
+                    offset=_between(
+                        gradient.stops[segment].offset, gradient.stops[segment + 1].offset, share
+                    ),
+                    rgb8=rgb8,
+                    alpha=document.colours[slots[segment]].alpha,
+                )
+                for (segment, share), rgb8 in zip(colours.added, added_colours, strict=True)
+            ]
+        )
+    return document.with_colours(_bytes8(with_strength(original, moved, strength)), added)
+
+
+def _bytes8(srgb: np.ndarray) -> list[tuple[int, int, int]]:
+    return [
+        (red, green, blue)
+        for red, green, blue in np.clip(np.rint(srgb * 255.0), 0, 255).astype(int).tolist()
+    ]
+
+
+def _between(start: float, end: float, share: float) -> float:
+    return start + share * (end - start)
 
 
 def recolor_svg_data(

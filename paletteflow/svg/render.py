@@ -25,8 +25,8 @@ RENDER_SIDE = 512
 MAX_ASPECT = 64
 
 
-def render_png(svg_text: str) -> bytes:
-    """The SVG as an RGBA PNG whose longest side is RENDER_SIDE pixels."""
+def render_png(svg_text: str, side: int = RENDER_SIDE) -> bytes:
+    """The SVG as an RGBA PNG whose longest side is `side` pixels."""
     try:
         tree = usvg.Tree.from_str(svg_text, usvg.Options.default())
     except Exception as error:
@@ -39,13 +39,13 @@ def render_png(svg_text: str) -> bytes:
             f"the SVG is {width}x{height}: one side is more than {MAX_ASPECT} times the other "
             "or zero; fix its width, height or viewBox"
         )
-    scale = RENDER_SIDE / max(width, height)
+    scale = side / max(width, height)
     size = (max(1, round(width * scale)), max(1, round(height * scale)))
     return bytes(render(tree, (scale, 0.0, 0.0, 0.0, scale, 0.0), bg_size=size))
 
 
-def render_image(svg_text: str) -> Image.Image:
+def render_image(svg_text: str, side: int = RENDER_SIDE) -> Image.Image:
     """The render as RGBA pixels, for analysis, tiles and raster formats."""
-    image = Image.open(io.BytesIO(render_png(svg_text)))
+    image = Image.open(io.BytesIO(render_png(svg_text, side)))
     image.load()
     return image.convert("RGBA") if image.mode != "RGBA" else image

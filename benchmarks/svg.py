@@ -1,0 +1,188 @@
+"""SVG colourways: quality against rasterise-then-recolour on the same art, and the time of a run.
+
+    make bench            # or: .venv/bin/python -m benchmarks.svg
+
+Quality: every SVG in benchmarks/images/svg meets every palette of
+benchmarks/recolor.py. Both approaches are judged on the same 1024 px
+renders with the measures of benchmarks/recolor_quality.py, the source being
+the render of the (defused) original:
+- svg: the SVG path as a run takes it (analysis of the 512 px render, the
+  SVG's colour values rewritten), the recoloured SVG rendered at 1024 px;
+- raster: `recolor_image` on the 1024 px render of the original, as a user
+  who rasterised the SVG first would get.
+
+Speed: per SVG, one run's work with 7 palettes on a local folder, as the
+recolour tasks do it: store the base image (validate, render), analyse, then
+per palette recolour the SVG, render and encode the PNG, write both files.
+Caches are emptied first, so parsing and analysis are counted; the best of
+three runs per SVG (the machine is shared). Target: under 0.5 s for a logo
+under 200 kB.
+
+Writes bench-results/svg.json, bench-results/svg-grid.png (three logos:
+original, SVG colourway, raster colourway for two palettes) and the PNG
+renders of those colourways under bench-results/svg/.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.update(
+    dict.fromkeys(("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"), "1")
+)
+
+import json
+import statistics
+import tempfile
+import time
+from dataclasses import asdict, fields
+from pathlib import Path
+
+from PIL import Image, ImageDraw, ImageFont
+
+from benchmarks.recolor import RESULTS, benchmark_palettes
+from benchmarks.recolor_quality import Quality, measure, prepare_source
+from benchmarks.recolor_report import CELL, LABEL, SWATCH, _draw_swatches, _on_checkerboard
+from paletteflow.models import Palette
+from paletteflow.palettes.offline import generate_offline
+from paletteflow.recolor import analyze, recolor_image
+from paletteflow.storage import Storage
+from paletteflow.svg import load_document, render_image
+from paletteflow.svg.recolor import recolor_svg
+from paletteflow.variations import render_variation, store_base_image
+
+SVGS = Path(__file__).resolve().parent / "images" / "svg"
+QUALITY_SIDE = 1024
+RUN_PALETTES = 7
+RUNS = 3
+SPEED_TARGET_S = 0.5
+GRID = ("devicon-chrome", "devicon-python", "fox")
+GRID_PALETTES = (0, 16)  # the first generated palette and the hand-written four
+MEASURES = ("palette_true", "smoothness", "distinct", "edge_contrast", "colours_used_share")
+
+
+def quality_cases(palettes: list[Palette]) -> tuple[list[dict], dict]:
+    cases, grid = [], {}
+    for path in sorted(SVGS.glob("*.svg")):
+        document = load_document(path.read_bytes())
+        source_image = render_image(document.source, QUALITY_SIDE)
+        source = prepare_source(source_image)
+        svg_analysis = analyze(render_image(document.source))
+        raster_analysis = analyze(source_image)
+        for number, palette in enumerate(palettes):
+            text = recolor_svg(document, palette, svg_analysis)
+            results = {
+                "svg": render_image(text, QUALITY_SIDE),
+                "raster": recolor_image(source_image, palette, analysis=raster_analysis),
+            }
+            for approach, result in results.items():
+                quality = measure(source, result, palette.colors)
+                cases.append(
+                    {"image": path.stem, "palette": palette.name, "approach": approach}
+                    | asdict(quality)
+                )
+            if path.stem in GRID and number in GRID_PALETTES:
+                grid[(path.stem, number)] = (source_image, results)
+    return cases, grid
+
+
+def summary(cases: list[dict]) -> list[tuple[str, str, str]]:
+    """Per measure: mean / worst for svg and raster, over the cases where the measure applies."""
+    rows = []
+    names = [field.name for field in fields(Quality) if field.name in MEASURES]
+    for name in [*names, "all_used"]:
+        cells = []
+        for approach in ("svg", "raster"):
+            values = [c[name] for c in cases if c["approach"] == approach and c[name] is not None]
+            numbers = [float(v) for v in values]
+            cells.append(
+                f"{statistics.fmean(numbers):.3f} / {min(numbers):.3f}" if numbers else "-"
+            )
+        rows.append((name, *cells))
+    return rows
+
+
+def run_seconds(svg: Path, palettes: list[Palette]) -> float:
+    """One run's work on a fresh folder: base image, then every palette; best of RUNS.
+
+    Each run's bytes end in a different comment, so no cache of this process
+    (parsed documents, decoded and analysed base images) holds them yet.
+    """
+    best = float("inf")
+    for run in range(RUNS):
+        data = svg.read_bytes() + f"<!-- run {run} -->".encode()
+        with tempfile.TemporaryDirectory() as folder:
+            storage = Storage(folder)
+            started = time.perf_counter()
+            base = store_base_image(storage, data, user_id="bench")
+            for palette in palettes:
+                render_variation(storage, base, palette, image_format="svg")
+            best = min(best, time.perf_counter() - started)
+    return best
+
+
+def save_grid(path: Path, grid: dict, palettes: list[Palette]) -> list[str]:
+    """Per logo one row: original, then SVG | raster colourway per palette; returns the renders."""
+    rows = sorted({name for name, _ in grid}, key=GRID.index)
+    columns = 1 + 2 * len(GRID_PALETTES)
+    height = LABEL + CELL + SWATCH
+    sheet = Image.new("RGB", (columns * CELL, len(rows) * height), "white")
+    draw = ImageDraw.Draw(sheet)
+    font = ImageFont.load_default(size=14)
+    written = []
+    for row, name in enumerate(rows):
+        top = row * height
+        source, _ = grid[(name, GRID_PALETTES[0])]
+        cells = [(f"{name}: original", source, None)]
+        for number in GRID_PALETTES:
+            _, results = grid[(name, number)]
+            for approach, image in results.items():
+                cells.append((f"{approach}: {palettes[number].name}", image, palettes[number]))
+                render = path.parent / "svg" / f"{name}-{number}-{approach}.png"
+                render.parent.mkdir(parents=True, exist_ok=True)
+                image.save(render)
+                written.append(str(render))
+        for column, (label, picture, palette) in enumerate(cells):
+            left = column * CELL
+            draw.text((left + 4, top + 4), label, fill="black", font=font)
+            sheet.paste(_on_checkerboard(picture), (left, top + LABEL))
+            if palette is not None:
+                _draw_swatches(draw, palette, left, top + LABEL + CELL)
+    sheet.save(path, optimize=True)
+    return written
+
+
+def main() -> None:
+    RESULTS.mkdir(exist_ok=True)
+    palettes = benchmark_palettes()
+    started = time.perf_counter()
+    cases, grid = quality_cases(palettes)
+    rows = summary(cases)
+    print(f"SVG against rasterise-then-recolour: {len(cases) // 2} cases, mean / worst")
+    print(f"{'measure':20s} {'svg':>16s} {'raster':>16s}")
+    for name, svg, raster in rows:
+        print(f"{name:20s} {svg:>16s} {raster:>16s}")
+    run_palettes = generate_offline("harbor at sunset", "a lighthouse", RUN_PALETTES)
+    speed = {
+        path.stem: {"kB": path.stat().st_size / 1024, "run_s": run_seconds(path, run_palettes)}
+        for path in sorted(SVGS.glob("*.svg"))
+    }
+    print(f"\none run's work, {RUN_PALETTES} palettes, SVG and PNG written (best of {RUNS})")
+    for name, figures in speed.items():
+        verdict = "ok" if figures["run_s"] < SPEED_TARGET_S else "over"
+        print(f"{name:24s} {figures['kB']:6.1f} kB {figures['run_s']:6.3f} s {verdict}")
+    renders = save_grid(RESULTS / "svg-grid.png", grid, palettes)
+    report = {
+        "load_average": os.getloadavg(),
+        "seconds": time.perf_counter() - started,
+        "summary": rows,
+        "speed": speed,
+        "renders": renders,
+        "cases": cases,
+    }
+    (RESULTS / "svg.json").write_text(json.dumps(report, indent=2))
+    print(f"\nwrote {RESULTS / 'svg.json'} and {RESULTS / 'svg-grid.png'}")
+
+
+if __name__ == "__main__":
+    main()
