@@ -58,6 +58,14 @@ RUNS = 3
 SPEED_TARGET_S = 0.5
 GRID = ("devicon-chrome", "devicon-python", "fox")
 GRID_PALETTES = (0, 16)  # the first generated palette and the hand-written four
+GROUPS = ("logos", "emoji")
+
+
+def group_of(name: str) -> str:
+    """devicon's logos (gradients, overlaps) apart from the flat and outlined emoji."""
+    return "logos" if name.startswith("devicon-") else "emoji"
+
+
 MEASURES = ("palette_true", "smoothness", "distinct", "edge_contrast", "colours_used_share")
 
 
@@ -114,7 +122,7 @@ def run_seconds(svg: Path, palettes: list[Palette]) -> float:
         with tempfile.TemporaryDirectory() as folder:
             storage = Storage(folder)
             started = time.perf_counter()
-            base = store_base_image(storage, data, user_id="bench")
+            base = store_base_image(storage, data, user_id="bench", concept_id=None)
             for palette in palettes:
                 render_variation(storage, base, palette, image_format="svg")
             best = min(best, time.perf_counter() - started)
@@ -157,11 +165,16 @@ def main() -> None:
     palettes = benchmark_palettes()
     started = time.perf_counter()
     cases, grid = quality_cases(palettes)
-    rows = summary(cases)
-    print(f"SVG against rasterise-then-recolour: {len(cases) // 2} cases, mean / worst")
-    print(f"{'measure':20s} {'svg':>16s} {'raster':>16s}")
-    for name, svg, raster in rows:
-        print(f"{name:20s} {svg:>16s} {raster:>16s}")
+    tables = {}
+    for group in ("all", *GROUPS):
+        chosen = [c for c in cases if group == "all" or group_of(c["image"]) == group]
+        tables[group] = summary(chosen)
+        print(
+            f"\n{group}: SVG against rasterise-then-recolour, {len(chosen) // 2} cases, mean / worst"
+        )
+        print(f"{'measure':20s} {'svg':>16s} {'raster':>16s}")
+        for name, svg, raster in tables[group]:
+            print(f"{name:20s} {svg:>16s} {raster:>16s}")
     run_palettes = generate_offline("harbor at sunset", "a lighthouse", RUN_PALETTES)
     speed = {
         path.stem: {"kB": path.stat().st_size / 1024, "run_s": run_seconds(path, run_palettes)}
@@ -175,7 +188,7 @@ def main() -> None:
     report = {
         "load_average": os.getloadavg(),
         "seconds": time.perf_counter() - started,
-        "summary": rows,
+        "summary": tables,
         "speed": speed,
         "renders": renders,
         "cases": cases,

@@ -10,7 +10,8 @@ the one exception is a raster image embedded as a `data:` URL (PNG, JPEG,
 GIF or WebP), which is drawn as it is. Any other `href` is removed, any
 other `url(...)` becomes `none`, and `@import` rules are dropped, so neither
 the renderer here nor a browser that later opens the output fetches a URL or
-reads a file because of the SVG. `<use>` references are counted as the
+reads a file because of the SVG. An `<image>` or `<use>` left without a
+reference goes too, since it would draw nothing. `<use>` references are counted as the
 elements they copy, so a few kilobytes of nested `<use>` cannot expand into
 millions of shapes, and a `<use>` cycle is refused.
 """
@@ -109,7 +110,7 @@ def local_name(element: ET.Element) -> str:
 def _clean(element: ET.Element) -> None:
     for child in list(element):
         namespace, _, name = child.tag.rpartition("}")
-        if namespace != f"{{{SVG_NS}" or name not in DRAWING_ELEMENTS:
+        if namespace != f"{{{SVG_NS}" or name not in DRAWING_ELEMENTS or _draws_outside(child):
             element.remove(child)
         else:
             _clean(child)
@@ -125,6 +126,14 @@ def _clean(element: ET.Element) -> None:
     if name == "style":
         element.text = clean_css("".join(element.itertext()))
         element[:] = []
+
+
+def _draws_outside(element: ET.Element) -> bool:
+    """An `<image>` or `<use>` whose only content is a reference that may not be followed."""
+    if local_name(element) not in ("image", "use"):
+        return False
+    targets = [element.get(href) for href in HREFS if element.get(href) is not None]
+    return not any(_safe_href(local_name(element), target) for target in targets)
 
 
 def _safe_href(element_name: str, value: str) -> bool:
