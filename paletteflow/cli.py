@@ -181,11 +181,11 @@ QuietOption = Annotated[
 ]
 CountOption = Annotated[int, typer.Option("-n", "--n", help="How many palettes (1-20).")]
 ImageFormatOption = Annotated[
-    str | None,
+    str,
     typer.Option(
         "--format",
-        help="File format of the variations: png, webp (lossless and smaller) or svg; "
-        "default svg for an SVG image, else png.",
+        help="File format of the variations: png, webp (lossless and smaller), svg, or auto "
+        "(svg for an SVG image, else png).",
     ),
 ]
 KeepOption = Annotated[
@@ -240,7 +240,7 @@ def _generator_settings(
 def demo(
     storage: StorageOption = DEFAULT_STORAGE,
     n: CountOption = 7,
-    image_format: ImageFormatOption = None,
+    image_format: ImageFormatOption = "auto",
     keep: KeepOption = DEFAULT_KEEP_OPTION,
     as_json: JsonOption = False,
     quiet: QuietOption = False,
@@ -272,7 +272,7 @@ def run(
     concept_id: Annotated[str | None, typer.Option("--concept-id")] = None,
     strength: Annotated[float, typer.Option("--strength", help="0 keeps the original.")] = 1.0,
     keep: KeepOption = DEFAULT_KEEP_OPTION,
-    image_format: ImageFormatOption = None,
+    image_format: ImageFormatOption = "auto",
     generator: GeneratorOption = "offline",
     lock: LockOption = [],  # noqa: B006 (typer reads the default, never mutates it)
     image_palettes: Annotated[

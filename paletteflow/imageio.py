@@ -219,6 +219,9 @@ def to_working_mode(image: Image.Image) -> Image.Image:
 ImageFormat = Literal["png", "webp", "svg"]
 IMAGE_FORMATS: tuple[ImageFormat, ...] = get_args(ImageFormat)
 RasterFormat = Literal["png", "webp"]
+RASTER_FORMATS: tuple[RasterFormat, ...] = get_args(RasterFormat)
+# What a request may ask for: a format, or "auto" (svg for an SVG image, else png).
+RequestedFormat = Literal["auto", "png", "webp", "svg"]
 
 
 @dataclass(frozen=True)
@@ -254,7 +257,10 @@ def check_image_format(name: str) -> ImageFormat:
     """An output format name, any case, as ENCODINGS knows it; ValueError naming the choices."""
     chosen = name.strip().lower()
     if chosen not in IMAGE_FORMATS:
-        raise ValueError(f"unknown image format {name!r}; use {' or '.join(IMAGE_FORMATS)}")
+        raise ValueError(
+            f"unknown image format {name!r}; use {', '.join(IMAGE_FORMATS[:-1])} or "
+            f"{IMAGE_FORMATS[-1]}"
+        )
     return cast(ImageFormat, chosen)
 
 
@@ -290,9 +296,9 @@ def extension(format_name: str) -> str:
     return _EXTENSIONS.get(format_name.upper(), "bin")
 
 
-def output_format(requested: ImageFormat | None, base_format: str) -> ImageFormat:
-    """The variations' format: as requested, else SVG for an SVG image and PNG for the rest."""
-    if requested is None:
+def output_format(requested: RequestedFormat, base_format: str) -> ImageFormat:
+    """The variations' format: as requested, or for "auto" SVG for an SVG image and PNG for the rest."""
+    if requested == "auto":
         return "svg" if base_format == "SVG" else "png"
     if requested == "svg" and base_format != "SVG":
         raise ImageInputError(

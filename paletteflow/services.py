@@ -45,13 +45,13 @@ class ImageService:
         *,
         storage_options: dict[str, Any] | None = None,
         concept_id: str | None = None,
-        image_format: str | None = None,
+        image_format: str = "auto",
     ) -> None:
         self.storage = (
             storage if isinstance(storage, Storage) else Storage(storage, storage_options)
         )
         self.concept_id = concept_id
-        self.image_format = None if image_format is None else check_image_format(image_format)
+        self.image_format = "auto" if image_format == "auto" else check_image_format(image_format)
 
     async def create_palette_variations(
         self,

@@ -9,7 +9,7 @@ from conftest import BASE, FAST_S3_OPTIONS, PALETTE, flat_logo, photo_like
 from PIL import Image
 
 from paletteflow.errors import ImageInputError
-from paletteflow.imageio import IMAGE_FORMATS, check_image_format, decode_image, encode_image
+from paletteflow.imageio import RASTER_FORMATS, check_image_format, decode_image, encode_image
 from paletteflow.models import VariationRequest
 from paletteflow.storage import Storage
 from paletteflow.variations import check_inputs, render_variation, store_base_image, variation_key
@@ -22,7 +22,7 @@ def hidden_colour_logo() -> Image.Image:
     return Image.fromarray(pixels, "RGBA")
 
 
-@pytest.mark.parametrize("image_format", IMAGE_FORMATS)
+@pytest.mark.parametrize("image_format", RASTER_FORMATS)
 @pytest.mark.parametrize("make", [hidden_colour_logo, photo_like], ids=["rgba", "rgb"])
 def test_every_format_is_lossless_and_byte_deterministic(image_format, make):
     image = make()
@@ -54,7 +54,7 @@ def test_nothing_but_pixels_is_written():
 
 def test_format_names_are_checked_and_webp_size_limit_is_named():
     assert check_image_format(" WebP ") == "webp"
-    with pytest.raises(ValueError, match="unknown image format 'gif'; use png or webp"):
+    with pytest.raises(ValueError, match="unknown image format 'gif'; use png, webp or svg"):
         check_image_format("gif")
     wide = Image.new("RGB", (16384, 1))
     with pytest.raises(ImageInputError, match="webp holds at most 16383 pixels a side"):

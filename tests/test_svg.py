@@ -15,8 +15,13 @@ from PIL import Image
 
 from benchmarks.recolor_quality import measure, prepare_source
 from flows.palette_variations import palette_variations
-from paletteflow.color import ciede2000, linear_to_cielab, oklab_to_oklch, srgb_to_linear
-from paletteflow.color import srgb_to_oklab
+from paletteflow.color import (
+    ciede2000,
+    linear_to_cielab,
+    oklab_to_oklch,
+    srgb_to_linear,
+    srgb_to_oklab,
+)
 from paletteflow.imageio import decode_image, sniff_format
 from paletteflow.models import Palette, VariationRequest
 from paletteflow.palettes.offline import generate_offline
@@ -42,7 +47,9 @@ EVERY_FORM = f"""<?xml version="1.0" encoding="UTF-8"?>
   <defs>
     <linearGradient id="g"><stop offset="0" stop-color="#abc"/><stop offset="1"
       style="stop-color: RGBA(10, 20, 30, .25)"/></linearGradient>
-    <filter id="f"><feFlood flood-color="#11223380"/><feDiffuseLighting lighting-color="hsla(0.5turn 50% 50% / 1)"><feDistantLight/></feDiffuseLighting></filter>
+    <filter id="f"><feFlood flood-color="#11223380"/>
+      <feDiffuseLighting lighting-color="hsla(0.5turn 50% 50% / 1)"><feDistantLight/>
+      </feDiffuseLighting></filter>
   </defs>
   <rect width="100" height="50" fill="url(#g) #f0f"/>
   <rect class="a" y="50" width="50" height="50"/>
@@ -318,7 +325,7 @@ def test_cli_recolor_refuses_svg_output_for_a_raster_image(tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
-@pytest.mark.parametrize("image_format", [None, "png"])
+@pytest.mark.parametrize("image_format", ["auto", "png"])
 def test_the_flow_makes_svg_colourways_with_their_png_renders(prefect_api, tmp_path, image_format):
     storage = tmp_path / "results"
     request = VariationRequest(
@@ -332,21 +339,21 @@ def test_the_flow_makes_svg_colourways_with_their_png_renders(prefect_api, tmp_p
     variations = palette_variations(request)
     assert len(variations) == 2
     for variation in variations:
-        svg_key = variation["png_path"] and variation["image_path"] or variation["svg_path"]
+        svg_key = (variation["png_path"] and variation["image_path"]) or variation["svg_path"]
         png_key = variation["png_path"] or variation["image_path"]
-        assert variation["image_path"].endswith(".png" if image_format == "png" else ".svg")
+        assert variation["image_path"].endswith(f".{'png' if image_format == 'png' else 'svg'}")
         assert svg_key.endswith(".svg") and png_key.endswith(".png")
         assert svg_key.removesuffix(".svg") == png_key.removesuffix(".png")
         text = (storage / svg_key).read_text()
         rendered = Image.open(storage / png_key)
         assert np.array_equal(np.asarray(rendered), np.asarray(render_image(text)))
         assert variation["image_url"] == (storage / variation["image_path"]).as_uri()
-        other = "png" if image_format is None else "svg"
+        other = "png" if image_format == "auto" else "svg"
         assert variation[f"{other}_url"] == (storage / variation[f"{other}_path"]).as_uri()
     sheet = Image.open(storage / variations[0]["contact_sheet_path"])
     assert sheet.format == "PNG"
     gallery = (storage / variations[0]["gallery_path"]).read_text()
-    assert ("Download SVG" in gallery) == (image_format is None)
+    assert ("Download SVG" in gallery) == (image_format == "auto")
     base = next((storage / "anonymous").glob("*/base-*.svg"))
     assert base.read_bytes() == (ART / "devicon-python.svg").read_bytes()
 
