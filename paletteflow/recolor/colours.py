@@ -196,18 +196,10 @@ def _fill_keys(analysis: Analysis, srgb: np.ndarray) -> np.ndarray:
 
 def _within_spread(lab: np.ndarray, targets: np.ndarray) -> np.ndarray:
     """Each colour pulled towards its target until within FAMILY_FILL_SPREAD_DE00 of it."""
-    result = lab.copy()
-    target_cielab = _cielab(targets)
-    for row in range(len(lab)):
-        offset = lab[row] - targets[row]
-        for scale in _SHRINK_STEPS:
-            candidate = targets[row] + scale * offset
-            if ciede2000(_cielab(candidate[None]), target_cielab[row][None])[0] <= (
-                FAMILY_FILL_SPREAD_DE00
-            ):
-                result[row] = candidate
-                break
-    return result
+    candidates = targets[:, None] + _SHRINK_STEPS[None, :, None] * (lab - targets)[:, None]
+    distance = ciede2000(_cielab(candidates), _cielab(targets)[:, None])
+    first = np.argmax(distance <= FAMILY_FILL_SPREAD_DE00, axis=1)
+    return candidates[np.arange(len(lab)), first]
 
 
 def _cielab(lab: np.ndarray) -> np.ndarray:

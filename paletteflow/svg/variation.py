@@ -55,8 +55,7 @@ def render_svg_variation(
         started = time.perf_counter()
         raster, image = rendered(text, raster_format)
         encode_s = time.perf_counter() - started
-        TILES.keep(svg_key, image)
-        TILES.keep(raster_key, image)
+        TILES.keep(svg_key if image_format == "svg" else raster_key, image)
         started = time.perf_counter()
         storage.write(svg_key, text.encode(), media_type("svg"))
         storage.write(raster_key, raster, media_type(raster_format))
