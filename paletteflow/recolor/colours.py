@@ -54,16 +54,24 @@ _SHRINK_STEPS = np.linspace(1.0, 0.0, 21)
 
 
 @dataclass(frozen=True)
-class GradientColours:
-    """A gradient's stops recoloured, and stops to add where its colours change hands.
+class GradientPlan:
+    """Where a gradient's colours belong among an image's keys; the same for every palette.
 
     Each added stop is (segment, share): between stop `segment` and the next,
-    `share` of the way; `added_original` is the colour the gradient had there.
+    `share` of the way; `added_original` is the colour the gradient has there.
     """
 
-    stops: np.ndarray
+    keys: np.ndarray
     added: list[tuple[int, float]]
     added_original: np.ndarray
+    added_keys: np.ndarray
+
+
+@dataclass(frozen=True)
+class GradientColours:
+    """A gradient's stops recoloured, and the stops to add (as planned) in their new colours."""
+
+    stops: np.ndarray
     added_moved: np.ndarray
 
 
@@ -99,50 +107,22 @@ class ColourMapping:
         moved[unchanged] = srgb[unchanged]
         return moved
 
-    def gradient(self, stops_srgb: np.ndarray) -> GradientColours:
-        """One gradient's stops (sRGB, in order) placed together, and the boundaries between keys."""
-        stops_srgb = np.asarray(stops_srgb, dtype=np.float64).reshape(-1, 3)
-        lab = srgb_to_oklab(stops_srgb)
-        keys_lab = self.analysis.keys_lab
-        distance = _path_distances(keys_lab, lab)
-        candidates = np.flatnonzero(distance <= ON_PATH)
-        if len(candidates) == 0:
-            candidates = np.array([int(np.argmin(distance))])
-        position = np.linspace(0.0, 1.0, SAMPLES + 1)
-        path = (
-            stops_srgb[:-1, None]
-            + position[None, :, None] * (stops_srgb[1:] - stops_srgb[:-1])[:, None]
-        )
-        path_lab = srgb_to_oklab(path.reshape(-1, 3))
-        path_keys = candidates[_nearest(path_lab, keys_lab[candidates])].reshape(len(path), -1)
-        keys = candidates[_nearest(lab, keys_lab[candidates])]
-        distance_to_key = np.sqrt(
-            ((path_lab.reshape(*path_keys.shape, 3) - keys_lab[path_keys]) ** 2).sum(axis=2)
-        )
-        boundaries = []
-        for segment in range(len(path)):
-            runs = _runs(path_keys[segment])
-            if len(runs) < 2:
-                continue
-            for start, end in runs:
-                side = start + int(np.argmin(distance_to_key[segment, start:end]))
-                if 0 < side < SAMPLES:
-                    boundaries.append(
-                        (
-                            segment,
-                            float(position[side]),
-                            path[segment, side],
-                            int(path_keys[segment, side]),
-                        )
-                    )
-        added_original = np.array([b[2] for b in boundaries]).reshape(-1, 3)
-        added_keys = np.array([b[3] for b in boundaries], dtype=np.int64)
-        return GradientColours(
-            stops=self._in_family(lab, keys, stops_srgb),
-            added=[(segment, share) for segment, share, _, _ in boundaries],
-            added_original=added_original,
-            added_moved=self._in_family(srgb_to_oklab(added_original), added_keys, added_original),
-        )
+    def gradients(
+        self, stops: list[np.ndarray], plans: list[GradientPlan]
+    ) -> list[GradientColours]:
+        """Each gradient's stops (sRGB, in order) and added stops, recoloured in one pass."""
+        if not plans:
+            return []
+        originals = [*stops, *(plan.added_original for plan in plans)]
+        keys = [*(plan.keys for plan in plans), *(plan.added_keys for plan in plans)]
+        srgb = np.concatenate([np.reshape(colours, (-1, 3)) for colours in originals])
+        moved = self._in_family(srgb_to_oklab(srgb), np.concatenate(keys), srgb)
+        parts = np.split(moved, np.cumsum([len(k) for k in keys])[:-1])
+        count = len(plans)
+        return [
+            GradientColours(parts[n], parts[count + n])
+            for n, plan in enumerate(plans)
+        ]
 
     def _in_family(self, lab: np.ndarray, keys: np.ndarray, srgb: np.ndarray) -> np.ndarray:
         """Shades of their keys' colours, within the spread of a family; kept neutrals as they are."""
@@ -157,6 +137,43 @@ class ColourMapping:
     def _shaded(self, lab: np.ndarray, keys: np.ndarray) -> np.ndarray:
         moved = shade(lab, self.analysis.keys_lab[keys], self.targets[keys])
         return np.clip(oklab_to_srgb(moved), 0.0, 1.0)
+
+
+def plan_gradient(analysis: Analysis, stops_srgb: np.ndarray) -> GradientPlan:
+    """Which key each stop belongs to, and where the gradient passes from one key to the next."""
+    stops_srgb = np.asarray(stops_srgb, dtype=np.float64).reshape(-1, 3)
+    lab = srgb_to_oklab(stops_srgb)
+    keys_lab = analysis.keys_lab
+    distance = _path_distances(keys_lab, lab)
+    candidates = np.flatnonzero(distance <= ON_PATH)
+    if len(candidates) == 0:
+        candidates = np.array([int(np.argmin(distance))])
+    position = np.linspace(0.0, 1.0, SAMPLES + 1)
+    path = (
+        stops_srgb[:-1, None]
+        + position[None, :, None] * (stops_srgb[1:] - stops_srgb[:-1])[:, None]
+    )
+    path_lab = srgb_to_oklab(path.reshape(-1, 3))
+    path_keys = candidates[_nearest(path_lab, keys_lab[candidates])].reshape(len(path), -1)
+    distance_to_key = np.sqrt(
+        ((path_lab.reshape(*path_keys.shape, 3) - keys_lab[path_keys]) ** 2).sum(axis=2)
+    )
+    added, added_original, added_keys = [], [], []
+    for segment in range(len(path)):
+        runs = _runs(path_keys[segment])
+        for start, end in runs if len(runs) > 1 else []:
+            # Each run's stop sits where the path comes nearest its key, as the engine's bands do.
+            side = start + int(np.argmin(distance_to_key[segment, start:end]))
+            if 0 < side < SAMPLES:
+                added.append((segment, float(position[side])))
+                added_original.append(path[segment, side])
+                added_keys.append(int(path_keys[segment, side]))
+    return GradientPlan(
+        keys=candidates[_nearest(lab, keys_lab[candidates])],
+        added=added,
+        added_original=np.array(added_original).reshape(-1, 3),
+        added_keys=np.array(added_keys, dtype=np.int64),
+    )
 
 
 def with_strength(original: np.ndarray, moved: np.ndarray, strength: float) -> np.ndarray:

@@ -17,7 +17,7 @@ import numpy as np
 from paletteflow.errors import InputError
 from paletteflow.models import Palette
 from paletteflow.recolor import Analysis, analyze
-from paletteflow.recolor.colours import ColourMapping, with_strength
+from paletteflow.recolor.colours import ColourMapping, plan_gradient, with_strength
 from paletteflow.svg.document import SvgDocument, load_document
 from paletteflow.svg.gradients import AddedStop
 from paletteflow.svg.render import render_image
@@ -38,14 +38,15 @@ def recolor_svg(
     original = original.reshape(-1, 3)
     mapping = ColourMapping.decide(analysis, palette, keep)
     moved = mapping.colours(original)
+    slots = [[stop.slot for stop in gradient.stops] for gradient in document.gradients]
+    stops = [original[numbers] for numbers in slots]
+    plans = [plan_gradient(analysis, colours) for colours in stops]
     added = []
-    for gradient in document.gradients:
-        slots = [stop.slot for stop in gradient.stops]
-        colours = mapping.gradient(original[slots])
-        moved[slots] = colours.stops
-        added_colours = _bytes8(
-            with_strength(colours.added_original, colours.added_moved, strength)
-        )
+    for gradient, numbers, plan, colours in zip(
+        document.gradients, slots, plans, mapping.gradients(stops, plans), strict=True
+    ):
+        moved[numbers] = colours.stops
+        added_colours = _bytes8(with_strength(plan.added_original, colours.added_moved, strength))
         added.append(
             [
                 AddedStop(
@@ -54,9 +55,9 @@ def recolor_svg(
                         gradient.stops[segment].offset, gradient.stops[segment + 1].offset, share
                     ),
                     rgb8=rgb8,
-                    alpha=document.colours[slots[segment]].alpha,
+                    alpha=document.colours[numbers[segment]].alpha,
                 )
-                for (segment, share), rgb8 in zip(colours.added, added_colours, strict=True)
+                for (segment, share), rgb8 in zip(plan.added, added_colours, strict=True)
             ]
         )
     return document.with_colours(_bytes8(with_strength(original, moved, strength)), added)
