@@ -389,3 +389,35 @@ def test_an_svg_decodes_to_its_render():
     buffer = io.BytesIO()
     image.save(buffer, "PNG")
     assert image.getbbox() is not None
+
+
+def test_an_svg_is_read_from_http_and_fsspec_urls_like_any_image(tmp_path):
+    import functools
+    import http.server
+    import threading
+
+    import fsspec
+
+    from paletteflow.imageio import read_image_source
+
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(ART))
+    handler.log_message = lambda *args: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/fox.svg"
+        result = run_cli(
+            "recolor", url, "--colors", "#264653,#2a9d8f,#e9c46a", "-o", str(tmp_path / "f.svg")
+        )
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "f.svg").read_text() == recolor_svg_data(
+        (ART / "fox.svg").read_bytes(),
+        Palette(name="custom", colors=["#264653", "#2a9d8f", "#e9c46a"]),
+    )
+    with fsspec.open("memory://svg-input/logo", "wb") as handle:
+        handle.write((ART / "rainbow.svg").read_bytes())
+    data = read_image_source("memory://svg-input/logo")
+    assert sniff_format(data) == "SVG" and decode_image(data).size == (512, 512)
