@@ -49,6 +49,7 @@ from paletteflow.progress import reporting_to
 from paletteflow.recolor import recolor_image
 from paletteflow.sample import draw_sample_logo
 from paletteflow.storage import Storage, write_local_atomically
+from paletteflow.svg import is_svg
 from paletteflow.svg.recolor import recolor_svg_data
 from paletteflow.svg.variation import rendered
 from paletteflow.terminal import TerminalProgress, location_lines, results_table
@@ -436,12 +437,14 @@ def recolor(
         kept = parse_keep(keep)
         palette = Palette(name="custom", colors=[c for c in colors.split(",") if c.strip()])
         data = read_image_source(image)
-        image_format = output_format(requested, sniff_format(data))
-        if sniff_format(data) == "SVG":
+        if is_svg(data):
+            image_format = output_format(requested, "SVG")
             text = recolor_svg_data(data, palette, strength=strength, keep=kept)
             written = text.encode() if image_format == "svg" else rendered(text, image_format)[0]
         else:
-            result = recolor_image(decode_image(data), palette, strength=strength, keep=kept)
+            source = decode_image(data)
+            image_format = output_format(requested, sniff_format(data))
+            result = recolor_image(source, palette, strength=strength, keep=kept)
             written = encode_image(result, image_format)
         write_local_atomically(output, written)
         out.print(f"wrote {output}", highlight=False)

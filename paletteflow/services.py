@@ -11,11 +11,16 @@ import asyncio
 import logging
 from typing import Any
 
-from paletteflow.imageio import check_image_format, output_format, sniff_format
+from paletteflow.imageio import DEFAULT_MAX_PIXELS, check_image_format
 from paletteflow.models import DEFAULT_STORAGE, Palette
 from paletteflow.palettes import PaletteGenerator, check_palette_count, get_generator
 from paletteflow.storage import Storage
-from paletteflow.variations import openable, render_variation, store_base_image
+from paletteflow.variations import (
+    openable,
+    output_format_for,
+    render_variation,
+    store_base_image,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -67,7 +72,7 @@ class ImageService:
     def _create(
         self, data: bytes, palettes: list[dict[str, Any]], user_id: str, strength: float
     ) -> list[dict[str, Any]]:
-        image_format = output_format(self.image_format, sniff_format(data))
+        image_format = output_format_for(data, self.image_format, DEFAULT_MAX_PIXELS)
         base = store_base_image(self.storage, data, user_id=user_id, concept_id=self.concept_id)
         variations = []
         for raw in palettes:

@@ -22,6 +22,7 @@ from paletteflow.color import oklab_to_srgb, rgb_to_hex
 from paletteflow.imageio import (
     DEFAULT_MAX_PIXELS,
     ImageFormat,
+    RequestedFormat,
     check_encodable,
     encode_image,
     extension,
@@ -70,9 +71,17 @@ def read_request_image(request: VariationRequest, storage: Storage) -> bytes:
 def check_inputs(request: VariationRequest, storage: Storage) -> None:
     """Refuse what can be refused before a run starts: an unusable image, an unreachable store."""
     data = read_request_image(request, storage)
-    image = BASE_IMAGES.decode(data, max_pixels=request.max_image_pixels)
-    check_encodable(image.size, output_format(request.format, sniff_format(data)))
+    image_format = output_format_for(data, request.format, request.max_image_pixels)
+    check_encodable(
+        BASE_IMAGES.decode(data, max_pixels=request.max_image_pixels).size, image_format
+    )
     storage.probe()
+
+
+def output_format_for(data: bytes, requested: RequestedFormat, max_pixels: int) -> ImageFormat:
+    """The variations' format for this image, asked only once the image itself is known good."""
+    BASE_IMAGES.decode(data, max_pixels=max_pixels)
+    return output_format(requested, sniff_format(data))
 
 
 def store_base_image(
@@ -114,7 +123,7 @@ def store_base_image(
 def store_request_image(storage: Storage, request: VariationRequest) -> BaseImage:
     """The request's image read within its caps, validated and stored as the run's base image."""
     data = read_request_image(request, storage)
-    output_format(request.format, sniff_format(data))
+    output_format_for(data, request.format, request.max_image_pixels)
     return store_base_image(
         storage,
         data,

@@ -119,10 +119,7 @@ class ColourMapping:
         moved = self._in_family(srgb_to_oklab(srgb), np.concatenate(keys), srgb)
         parts = np.split(moved, np.cumsum([len(k) for k in keys])[:-1])
         count = len(plans)
-        return [
-            GradientColours(parts[n], parts[count + n])
-            for n, plan in enumerate(plans)
-        ]
+        return [GradientColours(parts[n], parts[count + n]) for n, plan in enumerate(plans)]
 
     def _in_family(self, lab: np.ndarray, keys: np.ndarray, srgb: np.ndarray) -> np.ndarray:
         """Shades of their keys' colours, within the spread of a family; kept neutrals as they are."""
