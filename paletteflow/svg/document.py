@@ -12,6 +12,7 @@ import hashlib
 import threading
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
+from typing import Any, TypeVar
 
 from paletteflow.recent import RecentlyUsed
 from paletteflow.svg.css_colors import CssColor, format_color
@@ -22,6 +23,7 @@ from paletteflow.svg.safe_xml import SVG_NS, XLINK_NS, parse_svg_tree
 
 # SVG as the default namespace and xlink by its usual prefix, as editors write them.
 ET.register_namespace("", SVG_NS)
+Derived = TypeVar("Derived")
 ET.register_namespace("xlink", XLINK_NS)
 
 
@@ -35,7 +37,22 @@ class SvgDocument:
         self.gradients: list[Gradient] = paints.gradients
         self._templates = paints.templates
         self._lock = threading.Lock()
+        self._derived: tuple[object, Any] | None = None
         self.source = self._serialise()
+
+    def derived(self, basis: object, compute: Callable[[], Derived]) -> Derived:
+        """`compute()`, kept while the same `basis` object is asked about (the last one only).
+
+        What depends on the document and one analysis of its render, but on no
+        palette (where each gradient changes hands), is worked out once per run.
+        """
+        with self._lock:
+            if self._derived is not None and self._derived[0] is basis:
+                return self._derived[1]
+        value = compute()
+        with self._lock:
+            self._derived = (basis, value)
+        return value
 
     def with_colours(
         self, colours: list[tuple[int, int, int]], added: list[list[AddedStop]] | None = None

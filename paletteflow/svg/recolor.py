@@ -40,7 +40,9 @@ def recolor_svg(
     moved = mapping.colours(original)
     slots = [[stop.slot for stop in gradient.stops] for gradient in document.gradients]
     stops = [original[numbers] for numbers in slots]
-    plans = [plan_gradient(analysis, colours) for colours in stops]
+    plans = document.derived(
+        analysis, lambda: [plan_gradient(analysis, colours) for colours in stops]
+    )
     added = []
     for gradient, numbers, plan, colours in zip(
         document.gradients, slots, plans, mapping.gradients(stops, plans), strict=True
