@@ -50,7 +50,7 @@ from typing import Any, NamedTuple
 
 from PIL import Image
 
-from paletteflow.imageio import decode_image, encode_png
+from paletteflow.imageio import decode_image, encode_png, output_format
 from paletteflow.models import MAX_PALETTES, Manifest, Palette, RunTimings, VariationRequest
 from paletteflow.palettes.image_seeded import image_palette_count, image_palettes
 from paletteflow.palettes.locks import assign_roles
@@ -197,9 +197,10 @@ def whole_job(run: Run) -> dict[str, float]:
     locked = assign_roles(settings.parsed_locks())
     palettes = [*text, *image_palettes(colours, seeded if colours else 0, locked, used)]
     phases.lap("palettes_s")
+    image_format = output_format(request.format, base.format)
     variations = [
         render_variation(
-            storage, base, palette, strength=request.strength, image_format=request.format
+            storage, base, palette, strength=request.strength, image_format=image_format
         )
         for palette in palettes
     ]
