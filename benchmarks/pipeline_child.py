@@ -51,7 +51,7 @@ from typing import Any, NamedTuple
 
 from PIL import Image
 
-from paletteflow.images.io import decode_image, encode_png
+from paletteflow.images.io import decode_image, encode_png, output_format
 from paletteflow.models import MAX_PALETTES, Palette, RunTimings, VariationRequest
 from paletteflow.palettes.offline import generate_offline
 from paletteflow.pipeline.base_image import store_base
@@ -186,13 +186,14 @@ def whole_job(run: Run) -> dict[str, float]:
     phases.lap("upload_s")
     generated = complete_palettes(request, stored.colors, asyncio.run(text_palettes(request)))
     phases.lap("palettes_s")
+    image_format = output_format(request.format, stored.base.format)
     variations = [
         render_variation(
             storage,
             stored.base,
             palette,
             strength=request.strength,
-            image_format=request.format,
+            image_format=image_format,
             keep=request.keep,
         )
         for palette in generated.palettes

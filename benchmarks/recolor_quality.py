@@ -68,7 +68,7 @@ DISTINCT_OUTPUT = 5.0
 STRONG_EDGE_L = 25.0
 EDGE_KEPT_SHARE = 0.5
 NEUTRALS = ("#000000", "#ffffff")
-_ColorS = 1 << 24
+_COLORS = 1 << 24
 
 
 @dataclass(frozen=True)
@@ -185,10 +185,10 @@ def pack(rgb: np.ndarray) -> np.ndarray:
 
 def unique_colors(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """np.unique(codes, return_inverse=True) through a 2^24 lookup table: ~8x faster for images."""
-    present = np.zeros(_ColorS, dtype=bool)
+    present = np.zeros(_COLORS, dtype=bool)
     present[codes] = True
     unique = np.flatnonzero(present).astype(np.uint32)
-    lookup = np.empty(_ColorS, dtype=np.int32)
+    lookup = np.empty(_COLORS, dtype=np.int32)
     lookup[unique] = np.arange(len(unique), dtype=np.int32)
     return unique, lookup[codes]
 
@@ -264,7 +264,7 @@ def _palette_true(
     if flat_counts.size == 0:
         return None
     source = _cielab(flat_pairs >> np.uint64(24))
-    output = _cielab(flat_pairs & np.uint64(_ColorS - 1))
+    output = _cielab(flat_pairs & np.uint64(_COLORS - 1))
     on_palette = ciede2000(output[:, None], palette_lab[None]).min(axis=1) <= PALETTE_TOLERANCE
     neutrals = linear_to_cielab(hex_to_linear(list(NEUTRALS)))
     kept_neutral = (
@@ -310,12 +310,12 @@ def _distinct(regions: Regions, flat_pairs: np.ndarray, flat_counts: np.ndarray)
     )
     member = regions.member_codes[slot] == source_codes
     region = regions.member_region[slot[member]]
-    output_codes = (flat_pairs[member] & np.uint64(_ColorS - 1)).astype(np.int64)
-    keys, key_index = np.unique(region * _ColorS + output_codes, return_inverse=True)
+    output_codes = (flat_pairs[member] & np.uint64(_COLORS - 1)).astype(np.int64)
+    keys, key_index = np.unique(region * _COLORS + output_codes, return_inverse=True)
     totals = np.bincount(key_index, weights=flat_counts[member])
-    best = np.lexsort((-totals, keys // _ColorS))
-    first = np.searchsorted((keys // _ColorS)[best], np.arange(count))
-    output_lab = _cielab(keys[best][first] % _ColorS)
+    best = np.lexsort((-totals, keys // _COLORS))
+    first = np.searchsorted((keys // _COLORS)[best], np.arange(count))
+    output_lab = _cielab(keys[best][first] % _COLORS)
     upper = np.triu_indices(count, k=1)
     apart = ciede2000(regions.lab[upper[0]], regions.lab[upper[1]]) > REGION_MERGE
     if not apart.any():

@@ -308,7 +308,6 @@ def save_grid(
     columns = 1 + 2 * max(len(subsets[name]) for name, _ in sources)
     height = LABEL + CELL + SWATCH
     grid = Image.new("RGB", (columns * CELL, len(sources) * height), "white")
-    draw = ImageDraw.Draw(grid)
     font = ImageFont.load_default(size=14)
     for row, (name, image) in enumerate(sources):
         top = row * height
@@ -322,13 +321,24 @@ def save_grid(
                         palettes[number],
                     )
                 )
-        for column, (label, picture, palette) in enumerate(cells):
-            left = column * CELL
-            draw.text((left + 4, top + 4), label, fill="black", font=font)
-            grid.paste(_on_checkerboard(picture), (left, top + LABEL))
-            if palette is not None:
-                _draw_swatches(draw, palette, left, top + LABEL + CELL)
+        draw_row(grid, cells, top, font)
     grid.save(path, optimize=True)
+
+
+def draw_row(
+    grid: Image.Image,
+    cells: list[tuple[str, Image.Image, Palette | None]],
+    top: int,
+    font: ImageFont.ImageFont | ImageFont.FreeTypeFont,
+) -> None:
+    """One row of a before/after grid: each cell labelled, on a checkerboard, over its swatches."""
+    draw = ImageDraw.Draw(grid)
+    for column, (label, picture, palette) in enumerate(cells):
+        left = column * CELL
+        draw.text((left + 4, top + 4), label, fill="black", font=font)
+        grid.paste(_on_checkerboard(picture), (left, top + LABEL))
+        if palette is not None:
+            _draw_swatches(draw, palette, left, top + LABEL + CELL)
 
 
 def _on_checkerboard(image: Image.Image) -> Image.Image:

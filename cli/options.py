@@ -44,7 +44,9 @@ CountOption = Annotated[int, typer.Option("-n", "--n", help="How many palettes (
 ImageFormatOption = Annotated[
     str,
     typer.Option(
-        "--format", help="File format of the variations: png, or webp (lossless and smaller)."
+        "--format",
+        help="File format of the variations: png, webp (lossless and smaller), svg, or auto "
+        "(svg for an SVG image, else png).",
     ),
 ]
 KeepOption = Annotated[

@@ -97,7 +97,7 @@ def finish_run(request: VariationRequest, as_json: bool, quiet: bool, **runner: 
 def demo(
     storage: StorageOption = DEFAULT_STORAGE,
     n: CountOption = 7,
-    image_format: ImageFormatOption = "png",
+    image_format: ImageFormatOption = "auto",
     keep: KeepOption = DEFAULT_KEEP_OPTION,
     as_json: JsonOption = False,
     quiet: QuietOption = False,
@@ -122,7 +122,7 @@ def run(
     concept_id: Annotated[str | None, typer.Option("--concept-id")] = None,
     strength: Annotated[float, typer.Option("--strength", help="0 keeps the original.")] = 1.0,
     keep: KeepOption = DEFAULT_KEEP_OPTION,
-    image_format: ImageFormatOption = "png",
+    image_format: ImageFormatOption = "auto",
     generator: GeneratorOption = "offline",
     lock: LockOption = [],  # noqa: B006 (typer reads the default, never mutates it)
     image_palettes: Annotated[

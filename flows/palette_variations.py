@@ -21,6 +21,7 @@ from flows.artifacts import RunArtifacts
 from flows.events import announce_variations
 from flows.task_runners import make_task_runner
 from paletteflow.errors import InputError, VariationError
+from paletteflow.images.io import output_format
 from paletteflow.models import BaseImage, Failure, Palette, RunTimings, Variation, VariationRequest
 from paletteflow.palettes import get_generator
 from paletteflow.pipeline.listeners import Broadcast, RunListener, current_listener
@@ -143,7 +144,7 @@ def _recolor_all(
         base=unmapped(base),
         storage=unmapped(request.storage_settings()),
         strength=unmapped(request.strength),
-        image_format=unmapped(request.format),
+        image_format=unmapped(output_format(request.format, base.format)),
         keep=unmapped(tuple(request.keep)),
     )
     position = {future.task_run_id: index for index, future in enumerate(futures)}
@@ -185,6 +186,6 @@ def _outcome(
         base,
         request.storage_settings(),
         request.strength,
-        request.format,
+        output_format(request.format, base.format),
         tuple(request.keep),
     )

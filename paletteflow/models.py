@@ -26,7 +26,7 @@ from paletteflow.images.io import (
     DEFAULT_MAX_BYTES,
     DEFAULT_MAX_PIXELS,
     PILLOW_MAX_PIXELS,
-    ImageFormat,
+    RequestedFormat,
     check_image_format,
 )
 from paletteflow.neutrals import DEFAULT_KEEP, Neutral, parse_keep
@@ -61,6 +61,8 @@ def _check_safe_id(value: str) -> str:
 
 def _check_format(value: Any) -> Any:
     """Any case is taken ("WebP"); a name that is no output format fails with the choices."""
+    if isinstance(value, str) and value.strip().lower() == "auto":
+        return "auto"
     return check_image_format(value) if isinstance(value, str) else value
 
 
@@ -200,6 +202,11 @@ class Variation(Palette):
     image_url: str
     timings: VariationTimings
     reused: bool = False
+    # An SVG's colourway is two files: the one asked for is image_path, the other is here.
+    svg_path: str | None = None
+    svg_url: str | None = None
+    png_path: str | None = None
+    png_url: str | None = None
 
 
 class BaseImage(BaseModel):
@@ -277,10 +284,12 @@ class VariationRequest(BaseModel):
         description="Neutrals left as they are when recolouring: black, white, grey (empty: "
         "recolour them too).",
     )
-    format: Annotated[ImageFormat, BeforeValidator(_check_format)] = Field(
-        default="png",
-        description="File format of the recoloured images: png, or webp (lossless, about a third "
-        "the size of a logo's PNG). The contact sheet is always PNG.",
+    format: Annotated[RequestedFormat, BeforeValidator(_check_format)] = Field(
+        default="auto",
+        description="File format of the recoloured images: png, webp (lossless, about a third "
+        "the size of a logo's PNG), svg (for an SVG image), or auto: svg for an SVG image, else "
+        "png. An SVG's variations come as SVG and a PNG render, the one asked for in image_path. "
+        "The contact sheet is always PNG.",
     )
     generator: Annotated[GeneratorName, BeforeValidator(_check_generator)] = Field(
         default="offline", description="Palette generator: offline, openai or jigsawstack."

@@ -251,7 +251,7 @@ def test_an_expected_failure_under_the_progress_bar_is_one_line_with_exit_code_2
         (["demo", "--format", "jpeg"], "invalid format: unknown image format 'jpeg'; use png"),
         (
             ["recolor", "x.png", "--colors", "#264653,#2a9d8f,#e9c46a", "-o", "o.gif"],
-            "output o.gif must end in .png or .webp",
+            "output o.gif must end in .png, .webp or .svg",
         ),
         (
             ["recolor", "x.png", "--colors", "#264653,#2a9d8f", "-o", "o.png", "--keep", "blak"],

@@ -40,7 +40,7 @@ def test_the_ui_form_carries_descriptions_and_bounds():
     request = form["definitions"]["VariationRequest"]
     assert request["required"] == ["image"]
     assert request["properties"]["n"]["maximum"] == 20
-    assert request["properties"]["format"]["enum"] == ["png", "webp"]
+    assert request["properties"]["format"]["enum"] == ["auto", "png", "webp", "svg"]
     assert request["properties"]["generator"]["enum"] == ["offline", "openai", "jigsawstack"]
     assert all(field.get("description") for field in request["properties"].values())
     with pytest.raises(ParameterTypeError, match="less than or equal to 20"):

@@ -110,7 +110,7 @@ def flow_run(prefect_api, tmp_path_factory, sample_logo_png) -> tuple[Path, Mani
 
 # Every visible element with text of its own: the text, its colour, and the first opaque
 # background behind it (its own or an ancestor's).
-TEXT_ColorS = r"""
+TEXT_COLORS = r"""
 Array.from(document.querySelectorAll("body *"))
   .filter(e => e.offsetParent !== null && Array.from(e.childNodes).some(
     n => n.nodeType === Node.TEXT_NODE && n.textContent.trim()))
@@ -160,7 +160,7 @@ def assert_every_card_renders_readably(seen: Visit, folder: Path, manifest: Mani
         download = card.locator("a.download")
         assert download.get_attribute("download")
         assert (folder / manifest.base_image.concept_dir / download.get_attribute("href")).is_file()
-    texts = page.evaluate(TEXT_ColorS)
+    texts = page.evaluate(TEXT_COLORS)
     assert len(texts) > 8 * len(manifest.variations), "headings, descriptions, labels, links"
     for text, ink, ground in texts:
         assert contrast_ratio(hex_of(ink), hex_of(ground)) >= 4.5, (text, ink, ground)

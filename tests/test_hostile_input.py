@@ -7,6 +7,7 @@ flow, which validates on its own when the CLI is not in front of it.
 
 from __future__ import annotations
 
+import base64
 import http.server
 import os
 import re
@@ -17,16 +18,20 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar
 
+import numpy as np
 import pytest
 from conftest import FAST_S3_OPTIONS, TEST_AWS_ENV, flat_logo
 from odd_images import corrupt_png, encoded, pixel_bomb_png
+from PIL import Image
 from s3_servers import closed_port
 from typer.testing import CliRunner
 
 from cli.main import app
 from flows.palette_variations import palette_variations
 from paletteflow.errors import ImageInputError
+from paletteflow.images.io import decode_image
 from paletteflow.models import VariationRequest
 
 CLI = str(Path(sys.executable).parent / "paletteflow")
@@ -103,6 +108,85 @@ def inputs(tmp_path, image_server, sample_logo_png) -> Inputs:
 Case = tuple[str, Callable[[Inputs], list[str]], str]
 
 LOGO_PNG = encoded(flat_logo(64), "PNG")
+SVG_OPEN = '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"'
+ENTITIES = "the SVG's DOCTYPE declares its own entities or attributes, which are never expanded"
+LAUGHS = "".join(f'<!ENTITY lol{n} "{f"&lol{n - 1};" * 10 if n else "lol"}">' for n in range(10))
+
+
+def use_bomb(levels: int = 6, fan_out: int = 10) -> bytes:
+    """Each group draws the one before it ten times: a million rectangles from 7 kB."""
+    groups = ['<g id="g0"><rect width="1" height="1"/></g>']
+    for level in range(1, levels + 1):
+        uses = "".join(f'<use href="#g{level - 1}"/>' for _ in range(fan_out))
+        groups.append(f'<g id="g{level}">{uses}</g>')
+    return f'{SVG_OPEN} viewBox="0 0 10 10"><defs>{"".join(groups)}</defs><use href="#g{levels}"/></svg>'.encode()
+
+
+SVG_CASES: list[Case] = [
+    (
+        "SVG with an external entity (XXE)",
+        lambda i: [
+            i.file(
+                "xxe.svg",
+                b'<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+                + f"{SVG_OPEN}><text>&x;</text></svg>".encode(),
+            )
+        ],
+        ENTITIES,
+    ),
+    (
+        "SVG billion laughs",
+        lambda i: [
+            i.file(
+                "laughs.svg",
+                f"<!DOCTYPE svg [{LAUGHS}]>{SVG_OPEN}><text>&lol9;</text></svg>".encode(),
+            )
+        ],
+        ENTITIES,
+    ),
+    (
+        "SVG <use> bomb",
+        lambda i: [i.file("bomb.svg", use_bomb())],
+        "the SVG draws more than 20000 elements once its <use> copies are counted",
+    ),
+    (
+        "SVG <use> loop",
+        lambda i: [
+            i.file(
+                "loop.svg",
+                f'{SVG_OPEN}><g id="a"><use href="#b"/></g><g id="b"><use href="#a"/></g></svg>'.encode(),
+            )
+        ],
+        "the SVG's <use> elements refer to each other in a loop",
+    ),
+    (
+        "SVG with too many elements",
+        lambda i: [i.file("many.svg", f"{SVG_OPEN}>{'<rect/>' * 20001}</svg>".encode())],
+        "the SVG has more than 20000 elements; simplify it or rasterise it first",
+    ),
+    (
+        "SVG nested too deep",
+        lambda i: [i.file("deep.svg", f"{SVG_OPEN}>{'<g>' * 70}{'</g>' * 70}</svg>".encode())],
+        "the SVG nests elements more than 64 deep",
+    ),
+    (
+        "SVG of absurd proportions",
+        lambda i: [
+            i.file("thin.svg", f'{SVG_OPEN} width="100000" height="1"><rect/></svg>'.encode())
+        ],
+        "one side is more than 64 times the other or zero",
+    ),
+    (
+        "SVG that is not well-formed",
+        lambda i: [i.file("broken.svg", f"{SVG_OPEN}><g></svg>".encode())],
+        "the SVG is not well-formed XML (mismatched tag at line 1",
+    ),
+    (
+        "SVG output for a raster image",
+        lambda i: [i.file("l.png", LOGO_PNG), "--format", "svg"],
+        "svg output needs an SVG image and this one is PNG; use png or webp",
+    ),
+]
 
 BAD_IMAGES: list[Case] = [
     (
@@ -135,6 +219,7 @@ BAD_IMAGES: list[Case] = [
         lambda i: [i.file("l.png", LOGO_PNG), "--max-image-bytes", "100"],
         "is larger than 100 bytes; shrink it or raise max_image_bytes",
     ),
+    *SVG_CASES,
     ("missing file", lambda i: [str(i.folder / "absent.png")], "image not found"),
     ("a folder", lambda i: [str(i.folder / "a-folder")], "is a folder"),
     (
@@ -332,7 +417,14 @@ def test_cli_reports_unreachable_storage_in_one_line(inputs, local_storage):
 
 
 FLOW_CASES = cases_named(
-    "corrupt PNG data", "truncated PNG", "PDF", "empty file", "pixel bomb", "too many bytes"
+    "corrupt PNG data",
+    "truncated PNG",
+    "PDF",
+    "empty file",
+    "pixel bomb",
+    "too many bytes",
+    "SVG billion laughs",
+    "SVG <use> bomb",
 )
 
 
@@ -367,3 +459,105 @@ def test_http_image_within_limits_is_read(image_server, sample_logo_png):
     from paletteflow.images.io import read_image_source
 
     assert read_image_source(f"{image_server}/logo.png") == sample_logo_png
+
+
+class RecordingHandler(http.server.BaseHTTPRequestHandler):
+    """Answers every request with a red PNG and records its path: an SVG must cause none."""
+
+    requests: ClassVar[list[str]] = []
+
+    def log_message(self, format: str, *args: object) -> None:
+        return
+
+    def do_GET(self) -> None:
+        self.requests.append(self.path)
+        body = encoded(Image.new("RGB", (8, 8), (255, 0, 0)), "PNG")
+        self.send_response(200)
+        self.send_header("Content-Type", "image/png")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+def hostile_svg(server: str, secret: Path) -> bytes:
+    """Every way an SVG can ask to run, load or link something, around one honest shape."""
+    inner = base64.b64encode(f'{SVG_OPEN}><image href="{server}/inner.png"/></svg>'.encode())
+    return f"""<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "{server}/svg11.dtd">
+{SVG_OPEN} xmlns:html="http://www.w3.org/1999/xhtml" viewBox="0 0 100 100" onload="alert(1)"
+  xml:base="{server}/">
+  <style>@import url({server}/sheet.css); rect {{ fill: #1a73e8; stroke: url({server}/p.svg#g) }}</style>
+  <script>fetch("{server}/script")</script>
+  <foreignObject width="10" height="10"><html:iframe src="{server}/frame"/></foreignObject>
+  <rect width="100" height="100" onclick="alert(2)" style="background: url({server}/bg.png)"/>
+  <image width="100" height="100" href="{server}/remote.png"/>
+  <image width="100" height="100" xlink:href="{secret.as_uri()}"/>
+  <image width="100" height="100" href="{secret}"/>
+  <image width="100" height="100" href="data:image/svg+xml;base64,{inner.decode()}"/>
+  <use href="{server}/external.svg#shape"/>
+  <filter id="f"><feImage href="{server}/fe.png"/></filter>
+  <circle cx="50" cy="50" r="20" fill="url({server}/paint.svg#g) #e91e63" filter="url(#f)">
+    <set attributeName="fill" to="url({server}/set.svg#g)"/>
+    <animate attributeName="href" values="{server}/animate"/>
+  </circle>
+  <a href="javascript:alert(3)"><rect x="1" width="2" height="2" fill="#e91e63"/></a>
+  <a href="{server}/link"><rect x="4" width="2" height="2" fill="#e91e63"/></a>
+</svg>
+""".encode()
+
+
+FORBIDDEN_IN_OUTPUT = (
+    "script", "onload", "onclick", "foreignObject", "iframe", "http:", "file:", "javascript:",
+    "@import", "data:image/svg", "<set", "<animate", "xml:base", "DOCTYPE",
+)  # fmt: skip
+
+
+def test_hostile_svg_is_defused_never_followed(tmp_path):
+    RecordingHandler.requests = []
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), RecordingHandler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    secret = tmp_path / "secret.png"
+    secret.write_bytes(encoded(Image.new("RGB", (8, 8), (255, 0, 255)), "PNG"))
+    address = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        source = tmp_path / "hostile.svg"
+        source.write_bytes(hostile_svg(address, secret))
+        outputs = {}
+        for suffix in ("svg", "png"):
+            outputs[suffix] = tmp_path / f"out.{suffix}"
+            result = subprocess.run(
+                [CLI, "recolor", str(source), "--colors", "#264653,#2a9d8f,#e9c46a",
+                 "-o", str(outputs[suffix])],
+                capture_output=True, text=True, timeout=60,
+            )  # fmt: skip
+            assert result.returncode == 0, result.stderr
+        # The check that counts: the server saw no request at all.
+        assert RecordingHandler.requests == []
+    finally:
+        server.shutdown()
+        server.server_close()
+    text = outputs["svg"].read_text().replace('xmlns="http://www.w3.org/2000/svg"', "")
+    for forbidden in FORBIDDEN_IN_OUTPUT:
+        assert forbidden not in text, forbidden
+    assert "href" not in text.replace('href="#', "")
+    assert text.count("<image") == 0 and text.count("<rect") == 3 and "<circle" in text
+    pixels = np.asarray(Image.open(outputs["png"]).convert("RGBA")).reshape(-1, 4)
+    opaque = pixels[pixels[:, 3] == 255][:, :3]
+    # Neither the red the server would send nor the local file's magenta reached the render.
+    assert not ((opaque == (255, 0, 255)).all(axis=1)).any()
+    assert not ((opaque == (255, 0, 0)).all(axis=1)).any()
+    assert len(opaque) > 0.9 * len(pixels)
+
+
+SQUARE = '<rect width="100%" height="100%" fill="#e91e63"/>'
+
+
+@pytest.mark.parametrize(
+    ("name", "svg", "expected"),
+    [
+        ("billion-pixel size", f'{SVG_OPEN} width="1000000" height="1000000">{SQUARE}</svg>', (512, 512)),
+        ("no size at all", f"{SVG_OPEN}>{SQUARE}</svg>", (512, 512)),
+        ("wide wordmark", f'{SVG_OPEN} viewBox="0 0 800 100">{SQUARE}</svg>', (512, 64)),
+    ],
+)  # fmt: skip
+def test_an_svg_renders_at_our_size_whatever_it_claims(name, svg, expected):
+    assert decode_image(svg.encode()).size == expected

@@ -9,7 +9,7 @@ from conftest import BASE, FAST_S3_OPTIONS, PALETTE, flat_logo, photo_like
 from PIL import Image
 
 from paletteflow.errors import ImageInputError
-from paletteflow.images.io import IMAGE_FORMATS, check_image_format, decode_image, encode_image
+from paletteflow.images.io import RASTER_FORMATS, check_image_format, decode_image, encode_image
 from paletteflow.models import VariationRequest
 from paletteflow.pipeline.base_image import check_inputs, store_base_image
 from paletteflow.pipeline.variations import render_variation, variation_key
@@ -23,7 +23,7 @@ def hidden_color_logo() -> Image.Image:
     return Image.fromarray(pixels, "RGBA")
 
 
-@pytest.mark.parametrize("image_format", IMAGE_FORMATS)
+@pytest.mark.parametrize("image_format", RASTER_FORMATS)
 @pytest.mark.parametrize("make", [hidden_color_logo, photo_like], ids=["rgba", "rgb"])
 def test_every_format_is_lossless_and_byte_deterministic(image_format, make):
     image = make()
@@ -55,7 +55,7 @@ def test_nothing_but_pixels_is_written():
 
 def test_format_names_are_checked_and_webp_size_limit_is_named():
     assert check_image_format(" WebP ") == "webp"
-    with pytest.raises(ValueError, match="unknown image format 'gif'; use png or webp"):
+    with pytest.raises(ValueError, match="unknown image format 'gif'; use png, webp or svg"):
         check_image_format("gif")
     wide = Image.new("RGB", (16384, 1))
     with pytest.raises(ImageInputError, match="webp holds at most 16383 pixels a side"):

@@ -85,10 +85,11 @@ def test_ids_are_matched_in_full(bad_id):
         VariationRequest(image="x.png", concept_id=bad_id)
 
 
-def test_format_is_png_or_webp_in_any_case():
-    assert VariationRequest(image="x.png").format == "png"
+def test_format_is_auto_png_webp_or_svg_in_any_case():
+    assert VariationRequest(image="x.png").format == "auto"
     assert VariationRequest(image="x.png", format="WebP").format == "webp"
-    with pytest.raises(ValidationError, match="unknown image format 'tiff'; use png or webp"):
+    assert VariationRequest(image="x.svg", format="SVG").format == "svg"
+    with pytest.raises(ValidationError, match="unknown image format 'tiff'; use png, webp or svg"):
         VariationRequest(image="x.png", format="tiff")
 
 

@@ -23,13 +23,13 @@ from paletteflow.palettes.quality import seen_apart
 
 LEXICON = load_lexicon()
 PHRASES = sorted(entry.phrase for entry in LEXICON.themes.values())
-Color_NAMES = sorted(LEXICON.survey_names)
+COLOR_NAMES = sorted(LEXICON.survey_names)
 
 themes = st.one_of(
     st.sampled_from(PHRASES),
-    st.lists(st.sampled_from(PHRASES + Color_NAMES), min_size=1, max_size=4).map(" and ".join),
+    st.lists(st.sampled_from(PHRASES + COLOR_NAMES), min_size=1, max_size=4).map(" and ".join),
     st.tuples(st.sampled_from(PHRASES), st.sampled_from(["not", "no", "without"]),
-              st.sampled_from(Color_NAMES)).map(" ".join),
+              st.sampled_from(COLOR_NAMES)).map(" ".join),
     st.text(max_size=30),
 )  # fmt: skip
 
@@ -73,7 +73,11 @@ def _chromatic(colors):
 
 
 def is_monochromatic(p):
-    return all(_hue_gap(c, p.roles["primary"]) <= 20 for c in _chromatic(p.colors))
+    # A grey ink has no hue of its own: then the palette's hue is that of its most colourful colour.
+    hue_of = p.roles["primary"]
+    if not _chromatic([hue_of]):
+        hue_of = max(p.colors, key=lambda c: hex_to_oklch([c])[0][1])
+    return all(_hue_gap(c, hue_of) <= 20 for c in _chromatic(p.colors))
 
 
 def is_complementary(p):
@@ -98,12 +102,16 @@ def test_any_seven_or_more_include_the_variety_rules(theme, n):
 
 
 def _profiled(palettes):
-    """The pastel, deep and vivid palettes by their descriptions, with mean OkLCh lightness and chroma."""
+    """The first pastel, deep and vivid palettes, with mean OkLCh lightness and chroma.
+
+    The first of each: later rounds (N past the designs) vary lead, ground and tones
+    for variety, so a second pastel may sit closer to the first deep one.
+    """
     found = {}
     for palette in palettes:
         for profile in ("pastel", "deep", "vivid"):
             if palette.description.startswith(f"A {profile} palette"):
-                found[profile] = hex_to_oklch(palette.colors)[:, :2].mean(axis=0)
+                found.setdefault(profile, hex_to_oklch(palette.colors)[:, :2].mean(axis=0))
     return found
 
 

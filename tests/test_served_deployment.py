@@ -55,7 +55,7 @@ def test_the_ui_form_offers_closed_choices_as_lists(served):
         deployment = client.read_deployment_by_name(PALETTE_VARIATIONS_DEPLOYMENT)
     fields = deployment.parameter_openapi_schema["definitions"]["VariationRequest"]["properties"]
     assert fields["generator"]["enum"] == ["offline", "openai", "jigsawstack"]
-    assert fields["format"]["enum"] == ["png", "webp"]
+    assert fields["format"]["enum"] == ["auto", "png", "webp", "svg"]
 
 
 def test_run_deployment_from_a_parent_flow(served, tmp_path, logo_file):

@@ -35,7 +35,7 @@ def test_image_service_can_write_webp(memory_storage_url, sample_logo_png):
     )
     assert variations[0]["image_path"].endswith(".webp")
     assert Storage(memory_storage_url).read(variations[0]["image_path"])[8:12] == b"WEBP"
-    with pytest.raises(ValueError, match="use png or webp"):
+    with pytest.raises(ValueError, match="use png, webp or svg"):
         ImageService(memory_storage_url, image_format="gif")
 
 

@@ -35,14 +35,21 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from paletteflow.errors import ImageInputError
 from paletteflow.images.png import write_png
 from paletteflow.secrets import redact_url, scrub, secret_values, url_secrets
+from paletteflow.svg import is_svg, load_document, render_image
 
 DEFAULT_MAX_PIXELS = 40_000_000
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 PILLOW_MAX_PIXELS = Image.MAX_IMAGE_PIXELS or DEFAULT_MAX_PIXELS
 HTTP_TIMEOUT_S = 30.0
 
-_MEDIA_TYPES = {"PNG": "image/png", "JPEG": "image/jpeg", "WEBP": "image/webp", "GIF": "image/gif"}
-_EXTENSIONS = {"PNG": "png", "JPEG": "jpg", "WEBP": "webp", "GIF": "gif"}
+_MEDIA_TYPES = {
+    "PNG": "image/png",
+    "JPEG": "image/jpeg",
+    "WEBP": "image/webp",
+    "GIF": "image/gif",
+    "SVG": "image/svg+xml",
+}
+_EXTENSIONS = {"PNG": "png", "JPEG": "jpg", "WEBP": "webp", "GIF": "gif", "SVG": "svg"}
 
 
 def read_image_source(
@@ -110,9 +117,16 @@ def _check_size(size: int, max_bytes: int, shown: str) -> None:
 
 
 def decode_image(data: bytes, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> Image.Image:
-    """Decode to RGB or RGBA, upright, first frame, refusing oversize images before decoding."""
+    """Decode to RGB or RGBA, upright, first frame, refusing oversize images before decoding.
+
+    An SVG is defused and rendered (`paletteflow.svg`): its pixels are its render.
+    """
     if not data:
-        raise ImageInputError("the image is empty (0 bytes); give a PNG, JPEG or WebP file")
+        raise ImageInputError("the image is empty (0 bytes); give a PNG, JPEG, WebP or SVG file")
+    if is_svg(data):
+        image = render_image(load_document(data).source)
+        check_pixel_limit(image.size, max_pixels)
+        return image
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -121,7 +135,7 @@ def decode_image(data: bytes, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> Image.
         raise ImageInputError(_too_many_pixels_message(None, max_pixels)) from None
     except UnidentifiedImageError:
         raise ImageInputError(
-            "the data is not an image Pillow can read; give a PNG, JPEG or WebP file"
+            "the data is not an image Pillow can read; give a PNG, JPEG, WebP or SVG file"
         ) from None
     check_pixel_limit(image.size, max_pixels)
     try:
@@ -153,6 +167,8 @@ def _verify_checksums(data: bytes) -> None:
 
 def frame_count(data: bytes) -> int:
     """How many frames an (already validated) image has: animated GIF, APNG and WebP have several."""
+    if is_svg(data):
+        return 1
     with Image.open(io.BytesIO(data)) as image:
         return int(getattr(image, "n_frames", 1))
 
@@ -174,8 +190,12 @@ def to_working_mode(image: Image.Image) -> Image.Image:
     return image.convert("RGBA" if has_alpha else "RGB")
 
 
-ImageFormat = Literal["png", "webp"]
+ImageFormat = Literal["png", "webp", "svg"]
 IMAGE_FORMATS: tuple[ImageFormat, ...] = get_args(ImageFormat)
+RasterFormat = Literal["png", "webp"]
+RASTER_FORMATS: tuple[RasterFormat, ...] = get_args(RasterFormat)
+# What a request may ask for: a format, or "auto" (svg for an SVG image, else png).
+RequestedFormat = Literal["auto", "png", "webp", "svg"]
 
 
 @dataclass(frozen=True)
@@ -199,7 +219,7 @@ class Encoding:
 
 
 # Chosen by `python -m benchmarks.encoding`; the module docstring has the figures.
-ENCODINGS: dict[ImageFormat, Encoding] = {
+ENCODINGS: dict[RasterFormat, Encoding] = {
     "png": Encoding("PNG", {"compress_level": 6, "compress_type": 3}, writer=write_png),
     "webp": Encoding(
         "WEBP", {"lossless": True, "method": 1, "quality": 20, "exact": True}, max_side=16383
@@ -210,13 +230,18 @@ ENCODINGS: dict[ImageFormat, Encoding] = {
 def check_image_format(name: str) -> ImageFormat:
     """An output format name, any case, as ENCODINGS knows it; ValueError naming the choices."""
     chosen = name.strip().lower()
-    if chosen not in ENCODINGS:
-        raise ValueError(f"unknown image format {name!r}; use {' or '.join(IMAGE_FORMATS)}")
+    if chosen not in IMAGE_FORMATS:
+        raise ValueError(
+            f"unknown image format {name!r}; use {', '.join(IMAGE_FORMATS[:-1])} or "
+            f"{IMAGE_FORMATS[-1]}"
+        )
     return cast(ImageFormat, chosen)
 
 
 def check_encodable(size: tuple[int, int], image_format: ImageFormat) -> None:
     """Refuse an image the format cannot hold (WebP stops at 16383 px a side) before any work."""
+    if image_format not in ENCODINGS:
+        return
     limit = ENCODINGS[image_format].max_side
     if limit is not None and max(size) > limit:
         raise ImageInputError(
@@ -225,7 +250,7 @@ def check_encodable(size: tuple[int, int], image_format: ImageFormat) -> None:
         )
 
 
-def encode_image(image: Image.Image, image_format: ImageFormat = "png") -> bytes:
+def encode_image(image: Image.Image, image_format: RasterFormat = "png") -> bytes:
     """The image in an output format, with no timestamps or text chunks: equal pixels, equal bytes."""
     check_encodable(image.size, image_format)
     return ENCODINGS[image_format].encode(image)
@@ -251,8 +276,21 @@ def extension(format_name: str) -> str:
     return _EXTENSIONS.get(format_name.upper(), "bin")
 
 
+def output_format(requested: RequestedFormat, base_format: str) -> ImageFormat:
+    """The variations' format: as requested, or for "auto" SVG for an SVG image and PNG for the rest."""
+    if requested == "auto":
+        return "svg" if base_format == "SVG" else "png"
+    if requested == "svg" and base_format != "SVG":
+        raise ImageInputError(
+            f"svg output needs an SVG image and this one is {base_format}; use png or webp"
+        )
+    return requested
+
+
 def sniff_format(data: bytes) -> str:
     """The container format from the header alone, without decoding pixels."""
+    if is_svg(data):
+        return "SVG"
     try:
         with Image.open(io.BytesIO(data)) as image:
             return (image.format or "PNG").upper()

@@ -23,7 +23,7 @@ from isal import isal_zlib
 from PIL import Image
 
 SIGNATURE = b"\x89PNG\r\n\x1a\n"
-Color_TYPES = {"RGB": 2, "RGBA": 6}
+COLOR_TYPES = {"RGB": 2, "RGBA": 6}
 UP_FILTER = 2
 ROWS_PER_BLOCK = 256
 
@@ -45,7 +45,7 @@ def write_png(image: Image.Image, deflater: Callable[[], Deflater] = isal_deflat
 
     `deflater` lets the encoding benchmark weigh other compressors on the same filtered rows.
     """
-    color_type = Color_TYPES.get(image.mode)
+    color_type = COLOR_TYPES.get(image.mode)
     if color_type is None:
         return None
     width, height = image.size

@@ -16,8 +16,8 @@ from paletteflow.color import hex_to_rgb
 from paletteflow.models import ROLES, Palette
 from paletteflow.slugs import slugify
 
-ASE_GROUP_START, ASE_GROUP_END, ASE_Color = 0xC001, 0xC002, 0x0001
-ASE_NORMAL_Color = 2
+ASE_GROUP_START, ASE_GROUP_END, ASE_COLOR = 0xC001, 0xC002, 0x0001
+ASE_NORMAL_COLOR = 2
 
 
 def _labelled(palette: Palette) -> list[tuple[str, str]]:
@@ -71,9 +71,9 @@ def to_ase(palettes: Sequence[Palette]) -> bytes:
             entry = (
                 _ase_name(f"{palette.name} {label}")
                 + b"RGB "
-                + struct.pack(">fffH", *channels, ASE_NORMAL_Color)
+                + struct.pack(">fffH", *channels, ASE_NORMAL_COLOR)
             )
-            blocks.append(_ase_block(ASE_Color, entry))
+            blocks.append(_ase_block(ASE_COLOR, entry))
         blocks.append(_ase_block(ASE_GROUP_END, b""))
     return b"ASEF" + struct.pack(">HHI", 1, 0, len(blocks)) + b"".join(blocks)
 

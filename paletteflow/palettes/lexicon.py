@@ -27,7 +27,7 @@ from paletteflow.palettes.word_forms import base_forms
 MAX_PHRASE_WORDS = 5
 # Longer text is cut here (and the reading says so): the designer reads a theme, not a book.
 MAX_TEXT_CHARS = 500
-ColorFUL_CHROMA = 0.05
+COLORFUL_CHROMA = 0.05
 
 _NEGATIONS = {"not", "no", "without", "avoid", "avoiding", "except", "never", "minus", "non", "nor"}
 _SCOPE_BREAKS = {",", ".", ";", "!", "?", "but", "yet", "instead", "rather", "with", "plus"}
@@ -105,7 +105,7 @@ class _Entry:
     @property
     def colorful(self) -> bool:
         """Whether its anchors have a hue worth avoiding (greys, black and white do not)."""
-        return any(anchor.chroma[1] > ColorFUL_CHROMA for anchor in self.anchors)
+        return any(anchor.chroma[1] > COLORFUL_CHROMA for anchor in self.anchors)
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ from paletteflow.color import (
     oklch_to_linear_in_gamut,
     srgb_to_oklab,
 )
-from paletteflow.palettes.lexicon import ColorFUL_CHROMA, Tone, nice_palettes
+from paletteflow.palettes.lexicon import COLORFUL_CHROMA, Tone, nice_palettes
 from paletteflow.palettes.quality import MIN_CONTRAST, Intent
 from paletteflow.palettes.schemes import LIGHT_GROUND, Base
 
@@ -102,7 +102,7 @@ def profile_intents(profile: Profile, base: Base, tone: Tone) -> dict[str, Inten
     intents = []
     for slot, source in enumerate(slots):
         own_lightness, own_chroma, _ = source or base.lead
-        wanted = chroma[slot] * room[slot] if own_chroma > ColorFUL_CHROMA else own_chroma
+        wanted = chroma[slot] * room[slot] if own_chroma > COLORFUL_CHROMA else own_chroma
         lightest = slot == len(slots) - 1
         light = own_lightness >= LIGHT_GROUND and levels[slot] < own_lightness
         if source is not None and lightest and light:

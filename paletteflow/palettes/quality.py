@@ -32,7 +32,7 @@ from paletteflow.color import (
 )
 from paletteflow.cvd import DEFICIENCIES, Deficiency, simulate
 from paletteflow.models import ROLES
-from paletteflow.palettes.lexicon import Anchor, ColorFUL_CHROMA
+from paletteflow.palettes.lexicon import COLORFUL_CHROMA, Anchor
 
 MIN_CONTRAST = 4.5
 MIN_DISTANCE = 8.0
@@ -41,7 +41,7 @@ MIN_DISTANCE = 8.0
 NEAR_DUPLICATE = MIN_DISTANCE
 VARIETY_TARGET = 12.0
 AVOID_MARGIN = 20.0
-AVOID_MIN_CHROMA = ColorFUL_CHROMA
+AVOID_MIN_CHROMA = COLORFUL_CHROMA
 CVD_ROLES = ("primary", "accent", "background")
 # What every palette reports, by name, in the order check_roles computes them.
 CHECKS = ("contrast", "distinct", *DEFICIENCIES)

@@ -16,10 +16,13 @@ from paletteflow.color import oklab_to_srgb, rgb_to_hex
 from paletteflow.images.cache import BASE_IMAGES
 from paletteflow.images.io import (
     DEFAULT_MAX_PIXELS,
+    ImageFormat,
+    RequestedFormat,
     check_encodable,
     extension,
     frame_count,
     media_type,
+    output_format,
     read_image_source,
     sniff_format,
 )
@@ -63,11 +66,18 @@ def read_request_image(request: VariationRequest, storage: Storage) -> bytes:
 
 def check_inputs(request: VariationRequest, storage: Storage) -> None:
     """Refuse what can be refused before a run starts: an unusable image, an unreachable store."""
-    image = BASE_IMAGES.decode(
-        read_request_image(request, storage), max_pixels=request.max_image_pixels
+    data = read_request_image(request, storage)
+    image_format = output_format_for(data, request.format, request.max_image_pixels)
+    check_encodable(
+        BASE_IMAGES.decode(data, max_pixels=request.max_image_pixels).size, image_format
     )
-    check_encodable(image.size, request.format)
     storage.probe()
+
+
+def output_format_for(data: bytes, requested: RequestedFormat, max_pixels: int) -> ImageFormat:
+    """The variations' format for this image, asked only once the image itself is known good."""
+    BASE_IMAGES.decode(data, max_pixels=max_pixels)
+    return output_format(requested, sniff_format(data))
 
 
 def store_base_image(
@@ -108,9 +118,11 @@ def store_base_image(
 
 def store_request_image(storage: Storage, request: VariationRequest) -> BaseImage:
     """The request's image read within its caps, validated and stored as the run's base image."""
+    data = read_request_image(request, storage)
+    output_format_for(data, request.format, request.max_image_pixels)
     return store_base_image(
         storage,
-        read_request_image(request, storage),
+        data,
         user_id=request.user_id,
         concept_id=request.concept_id,
         theme=request.theme,

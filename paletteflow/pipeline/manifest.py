@@ -15,6 +15,7 @@ from paletteflow.models import (
 )
 from paletteflow.pipeline.base_image import base_image_notes
 from paletteflow.pipeline.results import GeneratedPalettes, StoredBase
+from paletteflow.pipeline.variations import url_fields
 from paletteflow.storage import Storage
 
 
@@ -58,7 +59,7 @@ def write_manifest(storage: Storage, manifest: Manifest) -> str:
     record = manifest.model_copy(
         update={
             "variations": [
-                variation.model_copy(update={"image_url": storage.location(variation.image_path)})
+                variation.model_copy(update=url_fields(variation, storage.location))
                 for variation in manifest.variations
             ]
         }

@@ -5,12 +5,13 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from paletteflow.images.cache import BASE_IMAGES
 from paletteflow.images.io import ImageFormat, encode_image, extension, media_type
 from paletteflow.models import BaseImage, Palette, Variation, VariationTimings
 from paletteflow.neutrals import DEFAULT_KEEP, Neutral
+from paletteflow.pipeline.svg_variation import SVG_RECOLOR_VERSION, render_svg_variation
 from paletteflow.recolor import RECOLOR_VERSION, recolor_image
 from paletteflow.showcase.tiles import TILES
 from paletteflow.slugs import slugify
@@ -38,6 +39,7 @@ def variation_key(
             "keep": list(keep),
             "recolor": RECOLOR_VERSION,
             "format": image_format,
+            **({"svg": SVG_RECOLOR_VERSION} if image_format == "svg" else {}),
         },
         sort_keys=True,
     )
@@ -61,6 +63,16 @@ def render_variation(
     Prefect persists task results, and a presigned URL can carry a session
     token. `openable` makes the URL a caller hands out.
     """
+    if base.format == "SVG":
+        return render_svg_variation(
+            storage,
+            base,
+            palette,
+            svg_key=variation_key(base, palette, strength, "svg", keep),
+            strength=strength,
+            image_format=image_format,
+            keep=keep,
+        )
     key = variation_key(base, palette, strength, image_format, keep)
     recolor_s = encode_s = 0.0
     started = time.perf_counter()
@@ -97,5 +109,11 @@ def as_reused(variation: Variation) -> Variation:
 
 
 def openable(variation: Variation, storage: Storage) -> Variation:
-    """The variation with a URL a person can open now: public, file://, or freshly presigned."""
-    return variation.model_copy(update={"image_url": storage.url(variation.image_path)})
+    """The variation with URLs a person can open now: public, file://, or freshly presigned."""
+    return variation.model_copy(update=url_fields(variation, storage.url))
+
+
+def url_fields(variation: Variation, url_of: Callable[[str], str]) -> dict[str, str]:
+    """`image_url`, and `svg_url` or `png_url` where an SVG's variation has them, by `url_of` its path."""
+    paths = {"image": variation.image_path, "svg": variation.svg_path, "png": variation.png_path}
+    return {f"{name}_url": url_of(path) for name, path in paths.items() if path is not None}

@@ -36,7 +36,7 @@ from paletteflow.recolor.support import (
 )
 from paletteflow.recolor.transfer import lut_grid
 
-MAX_EXACT_ColorS = 65536
+MAX_EXACT_COLORS = 65536
 LUT_STEPS = 17
 _LAB_CHUNK = 1 << 15
 # From 2**23 pixels (about 2900 px square) the 80 MB colour tables are under 2.5x the decoded image.
@@ -118,7 +118,7 @@ def analyze(image: Image.Image, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> Anal
     del key_of_pixel, visible, mass, flat_counts
     width = _influence_width(keys_srgb)
     pairs = primitive_pairs(len(keys_lab), through_keys_dropped(keys_srgb, adjacent, 2 * width))
-    if len(unique) <= MAX_EXACT_ColorS:
+    if len(unique) <= MAX_EXACT_COLORS:
         points_srgb, support_lab, lut_steps = unique_srgb, unique_lab, None
     else:
         points_srgb = lut_grid(LUT_STEPS)

@@ -17,7 +17,7 @@ import numpy as np
 
 from paletteflow.recolor.keys import segment_distances
 
-PRIMITIVES_PER_Color = 4
+PRIMITIVES_PER_COLOR = 4
 _CHUNK = 8192
 
 
@@ -68,7 +68,7 @@ def locate(points: np.ndarray, keys: np.ndarray, pairs: np.ndarray, width: float
     line between two other keys stays itself, and a pixel only counts as an
     edge mixture when it is clearly between its two keys.
     """
-    count = min(PRIMITIVES_PER_Color, len(pairs))
+    count = min(PRIMITIVES_PER_COLOR, len(pairs))
     primitive = np.zeros((len(points), count), dtype=np.int16)
     weight = np.zeros((len(points), count), dtype=np.float32)
     position = np.zeros((len(points), count), dtype=np.float32)

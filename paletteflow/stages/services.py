@@ -10,10 +10,10 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from paletteflow.images.io import check_image_format
+from paletteflow.images.io import DEFAULT_MAX_PIXELS, check_image_format
 from paletteflow.models import DEFAULT_STORAGE, Palette
 from paletteflow.palettes import PaletteGenerator, check_palette_count, get_generator
-from paletteflow.pipeline.base_image import store_base_image
+from paletteflow.pipeline.base_image import output_format_for, store_base_image
 from paletteflow.pipeline.variations import openable, render_variation
 from paletteflow.storage import Storage
 
@@ -33,7 +33,8 @@ class ConceptService:
 class ImageService:
     """Stores the base image, then one recoloured image per palette, and returns their dicts.
 
-    The old service wrote PNG; `image_format="webp"` writes lossless WebP instead.
+    The old service wrote PNG; `image_format="webp"` writes lossless WebP instead, and an SVG
+    image gets SVG colourways (with a PNG render of each) unless "png" or "webp" is asked for.
     """
 
     def __init__(
@@ -42,13 +43,13 @@ class ImageService:
         *,
         storage_options: dict[str, Any] | None = None,
         concept_id: str | None = None,
-        image_format: str = "png",
+        image_format: str = "auto",
     ) -> None:
         self.storage = (
             storage if isinstance(storage, Storage) else Storage(storage, storage_options)
         )
         self.concept_id = concept_id
-        self.image_format = check_image_format(image_format)
+        self.image_format = "auto" if image_format == "auto" else check_image_format(image_format)
 
     async def create_palette_variations(
         self,
@@ -64,12 +65,13 @@ class ImageService:
     def _create(
         self, data: bytes, palettes: list[dict[str, Any]], user_id: str, strength: float
     ) -> list[dict[str, Any]]:
+        image_format = output_format_for(data, self.image_format, DEFAULT_MAX_PIXELS)
         base = store_base_image(self.storage, data, user_id=user_id, concept_id=self.concept_id)
         variations = []
         for raw in palettes:
             palette = Palette.model_validate(raw)
             variation = render_variation(
-                self.storage, base, palette, strength=strength, image_format=self.image_format
+                self.storage, base, palette, strength=strength, image_format=image_format
             )
             variations.append(openable(variation, self.storage).model_dump())
         return variations
