@@ -27,14 +27,6 @@ from paletteflow.models import DEFAULT_STORAGE, VariationRequest
 PALETTE_VARIATIONS_DEPLOYMENT = "palette-variations/palette-variations"
 
 
-def _request(
-    logo: str, theme: str, logo_description: str, n: int, storage: str
-) -> VariationRequest:
-    return VariationRequest(
-        image=logo, theme=theme, logo_description=logo_description, n=n, storage=storage
-    )
-
-
 @flow(name="concept-pipeline")
 def concept_pipeline(
     logo: str,
@@ -52,31 +44,29 @@ def concept_pipeline(
         n: how many colourways.
         storage: where results go.
     """
-    return palette_variations(_request(logo, theme, logo_description, n, storage))
+    return palette_variations(
+        VariationRequest(
+            image=logo, theme=theme, logo_description=logo_description, n=n, storage=storage
+        )
+    )
 
 
 @flow(name="concept-pipeline-via-deployment")
 def concept_pipeline_via_deployment(
-    logo: str,
-    theme: str = "",
-    logo_description: str = "",
-    n: int = 7,
-    storage: str = DEFAULT_STORAGE,
+    request: VariationRequest,
     deployment: str = PALETTE_VARIATIONS_DEPLOYMENT,
     timeout_seconds: float = 900,
 ) -> list[dict[str, Any]]:
-    """A parent flow that hands the work to the served palette-variations deployment and waits.
+    """A parent flow that hands a request to the served palette-variations deployment and waits.
+
+    The request goes as it is: its image and storage must be reachable from
+    where the deployment runs.
 
     Args:
-        logo: path or URL of the logo image, reachable from where the deployment runs.
-        theme: theme or mood of the brand.
-        logo_description: what the logo shows.
-        n: how many colourways.
-        storage: where results go, reachable from where the deployment runs.
+        request: what to make, as the palette-variations flow takes it.
         deployment: the deployment to run, as flow-name/deployment-name.
         timeout_seconds: how long to wait for the run to finish.
     """
-    request = _request(logo, theme, logo_description, n, storage)
     child = run_deployment(
         name=deployment, parameters={"request": request.model_dump()}, timeout=timeout_seconds
     )

@@ -60,9 +60,8 @@ def test_the_ui_form_offers_closed_choices_as_lists(served):
 
 def test_run_deployment_from_a_parent_flow(served, tmp_path, logo_file):
     out = tmp_path / "out"
-    variations = concept_pipeline_via_deployment(
-        str(logo_file), theme="glacier", n=2, storage=str(out), timeout_seconds=240
-    )
+    request = VariationRequest(image=str(logo_file), theme="glacier", n=2, storage=str(out))
+    variations = concept_pipeline_via_deployment(request, timeout_seconds=240)
     assert len(variations) == 2
     for variation in variations:
         assert (out / variation["image_path"]).is_file()
