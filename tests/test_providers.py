@@ -202,6 +202,10 @@ def test_openai_slow_answer_past_the_read_timeout_is_retried_then_reported(scrip
     scripted_api.script((200, chat(GOOD), {}, 1.0))
     with pytest.raises(PaletteGenerationError, match="failed 2 times; last: timed out"):
         generate("openai", scripted_api, read_timeout_s=0.2, max_retries=1)
+    # The client gives up before the server's thread may have read the second request: wait for it.
+    deadline = time.monotonic() + 10
+    while len(scripted_api.requests) < 2 and time.monotonic() < deadline:
+        time.sleep(0.02)
     assert len(scripted_api.requests) == 2
 
 
