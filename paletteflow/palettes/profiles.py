@@ -28,17 +28,11 @@ from paletteflow.color import (
 )
 from paletteflow.palettes.lexicon import COLORFUL_CHROMA, Tone, nice_palettes
 from paletteflow.palettes.quality import MIN_CONTRAST, Intent
-from paletteflow.palettes.schemes import LIGHT_GROUND, Base
+from paletteflow.palettes.schemes import LIGHT_GROUND, Base, held_back
 
 # Below this mean lightness a profile is a dark one: its darkest colour is the ground.
 DARK_PROFILE = 0.5
 _FILL_ROLES = ("secondary", "accent", "highlight")
-# Hues within this many degrees of the lead are its neighbours (an analogous scheme). A theme
-# colour from further round the wheel keeps its hue but only this share of the profile's chroma:
-# people rate themes of few, neighbouring hues higher (O'Donovan, Agarwala & Hertzmann 2011), and
-# two hues far apart, both at full strength, clash.
-ANALOGOUS_SPAN = 60.0
-FAR_HUE_MUTING = 0.5
 
 
 @dataclass(frozen=True)
@@ -94,7 +88,7 @@ def profile_intents(profile: Profile, base: Base, tone: Tone) -> dict[str, Inten
     theme is not painted in a vivid profile's chroma. Chroma is a share of what
     sRGB holds at that lightness and hue, so a pastel lemon stays yellow where a
     pastel violet of the same absolute chroma would be vivid. The lead's hue
-    family carries the profile's chroma; far hues are held back (`FAR_HUE_MUTING`).
+    family carries the profile's chroma; far hues are held back (`schemes.held_back`).
     """
     lightness, chroma = profile_shape(profile)
     slots: list[tuple[float, float, float] | None] = [None] * len(lightness)
@@ -110,8 +104,10 @@ def profile_intents(profile: Profile, base: Base, tone: Tone) -> dict[str, Inten
     for slot, source in enumerate(slots):
         own_lightness, own_chroma, _ = source or base.lead
         wanted = chroma[slot] * room[slot] if own_chroma > COLORFUL_CHROMA else own_chroma
-        if source is not None and hue_apart(source[2], base.lead[2]) > ANALOGOUS_SPAN:
-            wanted *= FAR_HUE_MUTING
+        if source is not None:
+            # The profile's own chroma, not the theme colour's, is what is held back: it may
+            # go as low as the muting takes it, as pastel and deep slots already read softly.
+            wanted = held_back(wanted, source[2], base.lead[2], kept=0.0)
         lightest = slot == len(slots) - 1
         light = own_lightness >= LIGHT_GROUND and levels[slot] < own_lightness
         if source is not None and lightest and light:
@@ -125,8 +121,3 @@ def profile_intents(profile: Profile, base: Base, tone: Tone) -> dict[str, Inten
     roles = {"background": ground, "primary": ink}
     roles.update(zip(_FILL_ROLES, intents[1:-1], strict=True))
     return roles
-
-
-def hue_apart(first: float, second: float) -> float:
-    """Degrees between two hues the short way round the wheel."""
-    return abs((first - second + 180) % 360 - 180)

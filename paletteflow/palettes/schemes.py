@@ -38,12 +38,20 @@ LIGHT_TINT = (0.88, 0.07)
 DARK_TINT = (0.3, 0.07)
 DARK_INK = 0.56
 LIGHT_INK = 0.8
-# A fill turned this far from the lead is the scheme's harmony hue, and gets at least this chroma.
+# A fill turned this far from the lead is the scheme's harmony hue, and gets this chroma.
 HARMONY_TURN = 90.0
 HARMONY_CHROMA = 0.1
 HARMONY_LIGHTNESS = (0.45, 0.75)
-HARMONY_MUTING = 0.5  # the least a mood may scale a harmony colour's chroma floor
+HARMONY_MUTING = 0.5  # the least a mood may scale a harmony colour's chroma
 COMPLEMENT = 180.0
+# Hues within this many degrees of the lead are its neighbours (an analogous scheme). A theme
+# colour from further round the wheel keeps its hue at this share of its chroma, though never
+# below the chroma at which it still reads as its own hue (a brown stays brown, not grey):
+# people rate themes of few, neighbouring hues higher (O'Donovan, Agarwala & Hertzmann 2011),
+# and two hues far apart, both at full strength, clash.
+ANALOGOUS_SPAN = 60.0
+FAR_HUE_MUTING = 0.5
+HUE_KEPT_CHROMA = 0.06
 
 
 @dataclass(frozen=True)
@@ -191,6 +199,18 @@ def _pale_color(scheme: Scheme, base: Base) -> LCh | None:
     return palest if palest is not None and palest[0] >= LIGHT_GROUND else None
 
 
+def hue_apart(first: float, second: float) -> float:
+    """Degrees between two hues the short way round the wheel."""
+    return abs((first - second + 180) % 360 - 180)
+
+
+def held_back(chroma: float, hue: float, lead_hue: float, kept: float = HUE_KEPT_CHROMA) -> float:
+    """A colour's chroma beside the lead: full among the lead's neighbours, muted further round."""
+    if hue_apart(hue, lead_hue) <= ANALOGOUS_SPAN:
+        return chroma
+    return max(chroma * FAR_HUE_MUTING, min(chroma, kept))
+
+
 def _fill(
     fill: Fill,
     own: tuple[LCh, ...],
@@ -207,12 +227,14 @@ def _fill(
         # A light theme colour is never shown darker: darkened, lemon turns olive and blush mauve;
         # a mid or deep one stays itself a shade deeper.
         deeper_ok = lift > 0 or lightness < LIGHT_GROUND
+        chroma = held_back(chroma, hue, lead[2])
         return Intent(lightness + shift + (lift if deeper_ok else 0.0), chroma * scale, hue)
     lightness, chroma, hue = lead
     chroma *= scale
     if abs(fill.offset) >= HARMONY_TURN:
-        # A grey or near-white complement would be no harmony at all, however muted the mood.
-        chroma = max(chroma, HARMONY_CHROMA * max(scale, HARMONY_MUTING))
+        # The harmony hue is an accent of moderate chroma: grey it would be no harmony at all,
+        # at a vivid lead's full strength it clashes; a mood mutes it only so far.
+        chroma = HARMONY_CHROMA * max(scale, HARMONY_MUTING)
         lightness = min(max(lightness, HARMONY_LIGHTNESS[0]), HARMONY_LIGHTNESS[1])
     return Intent(
         min(0.95, max(0.2, lightness + fill.lighter + shift + lift)),
