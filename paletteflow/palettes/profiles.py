@@ -19,13 +19,7 @@ from functools import cache
 
 import numpy as np
 
-from paletteflow.color import (
-    hex_to_oklch,
-    linear_to_srgb,
-    oklab_to_oklch,
-    oklch_to_linear_in_gamut,
-    srgb_to_oklab,
-)
+from paletteflow.color import gamut_chroma, hex_to_oklch
 from paletteflow.palettes.lexicon import COLORFUL_CHROMA, Tone, nice_palettes
 from paletteflow.palettes.quality import MIN_CONTRAST, Intent
 from paletteflow.palettes.schemes import LIGHT_GROUND, Base, held_back
@@ -55,12 +49,6 @@ PROFILES = (
             lightness=(0.0, 0.03)),
     Profile("vivid", "in vivid colours", ("Pop", "Burst", "Neon"), chroma=(0.75, 1.0)),
 )  # fmt: skip
-
-
-def gamut_chroma(lightness: np.ndarray, hue: np.ndarray) -> np.ndarray:
-    """The most chroma sRGB holds at each OkLCh lightness and hue."""
-    linear = oklch_to_linear_in_gamut(lightness, np.full(np.shape(lightness), 0.5), hue, steps=12)
-    return np.maximum(oklab_to_oklch(srgb_to_oklab(linear_to_srgb(linear)))[:, 1], 1e-6)
 
 
 @cache

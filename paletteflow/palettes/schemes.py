@@ -19,8 +19,12 @@ the monochromatic scheme, and the other schemes join as N grows.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from typing import Literal
 
+import numpy as np
+
+from paletteflow.color import gamut_chroma
 from paletteflow.palettes.lexicon import Anchor, Tone
 from paletteflow.palettes.quality import MIN_CONTRAST, Intent
 
@@ -76,7 +80,7 @@ class Scheme:
     fills: tuple[Fill, Fill, Fill]  # secondary, accent, highlight
     one_hue: bool = False
     min_contrast: float = MIN_CONTRAST
-    tint: float = 1.0  # chroma scale for soft variants
+    tint: float = 1.0  # chroma scale: soft variants, and complementary, whose hues contrast enough
     lift: float = 0.0  # lightness shift of the fills the scheme derives (theme colours keep theirs)
 
 
@@ -86,7 +90,7 @@ SCHEMES = (
     Scheme("monochromatic", "in lightnesses of one hue", ("Mist", "Veil", "Haze"), "tint",
            (Fill(0), Fill(None, 0, -0.2), Fill(None, 0, 0.2)), one_hue=True, lift=0.15),
     Scheme("complementary", "with the opposite hue as its accent", ("Spark", "Flare", "Glow"),
-           "tint", (Fill(0), Fill(None, 180), Fill(1, 25, 0.15))),
+           "tint", (Fill(0), Fill(None, 180), Fill(1, 25, 0.15)), tint=0.85),
     Scheme("high-contrast", "on a dark ground at AAA contrast", ("Night", "Nocturne", "Noir"),
            "dark", (Fill(0), Fill(1, 30), Fill(2, -30, -0.1)), min_contrast=AAA_CONTRAST, lift=-0.15),
     Scheme("analogous", "with neighbouring hues", ("Drift", "Breeze", "Current"), "signature",
@@ -211,6 +215,13 @@ def held_back(chroma: float, hue: float, lead_hue: float, kept: float = HUE_KEPT
     return max(chroma * FAR_HUE_MUTING, min(chroma, kept))
 
 
+@cache
+def _cusp_lightness(hue: int) -> float:
+    """The lightness at which sRGB holds the most chroma for this hue, to a fortieth."""
+    levels = np.linspace(0.3, 0.95, 27)
+    return float(levels[int(np.argmax(gamut_chroma(levels, np.full(len(levels), float(hue)))))])
+
+
 def _fill(
     fill: Fill,
     own: tuple[LCh, ...],
@@ -235,7 +246,10 @@ def _fill(
         # The harmony hue is an accent of moderate chroma: grey it would be no harmony at all,
         # at a vivid lead's full strength it clashes; a mood mutes it only so far.
         chroma = HARMONY_CHROMA * max(scale, HARMONY_MUTING)
-        lightness = min(max(lightness, HARMONY_LIGHTNESS[0]), HARMONY_LIGHTNESS[1])
+        # At the lightness where its hue is most itself (a light yellow, a deep violet; the
+        # natural order of hues), not the lead's: the complement of blue is olive at blue's.
+        natural = _cusp_lightness(round((hue + fill.offset) % 360))
+        lightness = min(max(natural, HARMONY_LIGHTNESS[0]), HARMONY_LIGHTNESS[1])
     return Intent(
         min(0.95, max(0.2, lightness + fill.lighter + shift + lift)),
         chroma,
