@@ -239,7 +239,8 @@ def _fill(
         # a mid or deep one stays itself a shade deeper.
         deeper_ok = lift > 0 or lightness < LIGHT_GROUND
         chroma = held_back(chroma, hue, lead[2])
-        return Intent(lightness + shift + (lift if deeper_ok else 0.0), chroma * scale, hue)
+        moved = lightness + shift + (lift if deeper_ok else 0.0)
+        return Intent(moved, _shaded(chroma, lightness, moved) * scale, hue)
     lightness, chroma, hue = lead
     chroma *= scale
     if abs(fill.offset) >= HARMONY_TURN:
@@ -250,9 +251,19 @@ def _fill(
         # natural order of hues), not the lead's: the complement of blue is olive at blue's.
         natural = _cusp_lightness(round((hue + fill.offset) % 360))
         lightness = min(max(natural, HARMONY_LIGHTNESS[0]), HARMONY_LIGHTNESS[1])
-    return Intent(
-        min(0.95, max(0.2, lightness + fill.lighter + shift + lift)),
-        chroma,
-        (hue + fill.offset) % 360,
-        hue_free=not fixed_hue,
-    )
+    moved = min(0.95, max(0.2, lightness + fill.lighter + shift + lift))
+    if abs(fill.offset) < HARMONY_TURN:
+        chroma = _shaded(chroma, lightness, moved)
+    return Intent(moved, chroma, (hue + fill.offset) % 360, hue_free=not fixed_hue)
+
+
+def _shaded(chroma: float, lightness: float, moved: float) -> float:
+    """A colour made darker as a painter shades it, with black: chroma falls with lightness.
+
+    Kept at its chroma, a darkened colour grows more saturated than the colour
+    it stands for (a deep violet turns electric); never below the chroma at which it
+    still reads as its hue, so a darker brown stays brown.
+    """
+    if moved < lightness:
+        return max(chroma * moved / max(lightness, 1e-6), min(chroma, HUE_KEPT_CHROMA))
+    return chroma
