@@ -93,9 +93,7 @@ def profile_intents(profile: Profile, base: Base, tone: Tone) -> dict[str, Inten
         own_lightness, own_chroma, _ = source or base.lead
         wanted = chroma[slot] * room[slot] if own_chroma > COLORFUL_CHROMA else own_chroma
         if source is not None:
-            # The profile's own chroma, not the theme colour's, is what is held back: it may
-            # go as low as the muting takes it, as pastel and deep slots already read softly.
-            wanted = held_back(wanted, source[2], base.lead[2], kept=0.0)
+            wanted = held_back(wanted, source[2], base.lead[2])
         lightest = slot == len(slots) - 1
         light = own_lightness >= LIGHT_GROUND and levels[slot] < own_lightness
         if source is not None and lightest and light:

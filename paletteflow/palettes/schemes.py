@@ -50,7 +50,8 @@ HARMONY_MUTING = 0.5  # the least a mood may scale a harmony colour's chroma
 COMPLEMENT = 180.0
 # Hues within this many degrees of the lead are its neighbours (an analogous scheme). A theme
 # colour from further round the wheel keeps its hue at this share of its chroma, though never
-# below the chroma at which it still reads as its own hue (a brown stays brown, not grey):
+# below the chroma at which it still reads as its own hue (a brown stays brown, not grey; a deep
+# profile's cabin brown went grey without this floor):
 # people rate themes of few, neighbouring hues higher (O'Donovan, Agarwala & Hertzmann 2011),
 # and two hues far apart, both at full strength, clash.
 ANALOGOUS_SPAN = 60.0
@@ -208,11 +209,11 @@ def hue_apart(first: float, second: float) -> float:
     return abs((first - second + 180) % 360 - 180)
 
 
-def held_back(chroma: float, hue: float, lead_hue: float, kept: float = HUE_KEPT_CHROMA) -> float:
+def held_back(chroma: float, hue: float, lead_hue: float) -> float:
     """A colour's chroma beside the lead: full among the lead's neighbours, muted further round."""
     if hue_apart(hue, lead_hue) <= ANALOGOUS_SPAN:
         return chroma
-    return max(chroma * FAR_HUE_MUTING, min(chroma, kept))
+    return max(chroma * FAR_HUE_MUTING, min(chroma, HUE_KEPT_CHROMA))
 
 
 @cache
