@@ -143,6 +143,12 @@ def hex_to_oklch(values: list[str] | tuple[str, ...]) -> np.ndarray:
     return oklab_to_oklch(hex_to_oklab(values))
 
 
+def gamut_chroma(lightness: np.ndarray, hue: np.ndarray) -> np.ndarray:
+    """The most chroma sRGB holds at each OkLCh lightness and hue."""
+    linear = oklch_to_linear_in_gamut(lightness, np.full(np.shape(lightness), 0.5), hue, steps=12)
+    return np.maximum(oklab_to_oklch(srgb_to_oklab(linear_to_srgb(linear)))[:, 1], 1e-6)
+
+
 def relative_luminance(value: str) -> float:
     """WCAG 2.x relative luminance of a hex colour."""
     linear = srgb_to_linear(np.array(hex_to_rgb(value), dtype=np.float64) / 255.0)

@@ -19,16 +19,10 @@ from functools import cache
 
 import numpy as np
 
-from paletteflow.color import (
-    hex_to_oklch,
-    linear_to_srgb,
-    oklab_to_oklch,
-    oklch_to_linear_in_gamut,
-    srgb_to_oklab,
-)
+from paletteflow.color import gamut_chroma, hex_to_oklch
 from paletteflow.palettes.lexicon import COLORFUL_CHROMA, Tone, nice_palettes
 from paletteflow.palettes.quality import MIN_CONTRAST, Intent
-from paletteflow.palettes.schemes import LIGHT_GROUND, Base
+from paletteflow.palettes.schemes import LIGHT_GROUND, Base, held_back
 
 # Below this mean lightness a profile is a dark one: its darkest colour is the ground.
 DARK_PROFILE = 0.5
@@ -53,14 +47,8 @@ PROFILES = (
             lightness=(0.6, 1.0), chroma=(0.0, 0.5)),
     Profile("deep", "in deep shades with one light ink", ("Depths", "Hollow", "Umber"),
             lightness=(0.0, 0.03)),
-    Profile("vivid", "in vivid colours", ("Pop", "Burst", "Neon"), chroma=(0.9, 1.0)),
+    Profile("vivid", "in vivid colours", ("Pop", "Burst", "Neon"), chroma=(0.75, 1.0)),
 )  # fmt: skip
-
-
-def gamut_chroma(lightness: np.ndarray, hue: np.ndarray) -> np.ndarray:
-    """The most chroma sRGB holds at each OkLCh lightness and hue."""
-    linear = oklch_to_linear_in_gamut(lightness, np.full(np.shape(lightness), 0.5), hue, steps=12)
-    return np.maximum(oklab_to_oklch(srgb_to_oklab(linear_to_srgb(linear)))[:, 1], 1e-6)
 
 
 @cache
@@ -87,7 +75,8 @@ def profile_intents(profile: Profile, base: Base, tone: Tone) -> dict[str, Inten
     a grey or near-white theme colour keeps its own low chroma, so a charcoal
     theme is not painted in a vivid profile's chroma. Chroma is a share of what
     sRGB holds at that lightness and hue, so a pastel lemon stays yellow where a
-    pastel violet of the same absolute chroma would be vivid.
+    pastel violet of the same absolute chroma would be vivid. The lead's hue
+    family carries the profile's chroma; far hues are held back (`schemes.held_back`).
     """
     lightness, chroma = profile_shape(profile)
     slots: list[tuple[float, float, float] | None] = [None] * len(lightness)
@@ -103,6 +92,8 @@ def profile_intents(profile: Profile, base: Base, tone: Tone) -> dict[str, Inten
     for slot, source in enumerate(slots):
         own_lightness, own_chroma, _ = source or base.lead
         wanted = chroma[slot] * room[slot] if own_chroma > COLORFUL_CHROMA else own_chroma
+        if source is not None:
+            wanted = held_back(wanted, source[2], base.lead[2])
         lightest = slot == len(slots) - 1
         light = own_lightness >= LIGHT_GROUND and levels[slot] < own_lightness
         if source is not None and lightest and light:

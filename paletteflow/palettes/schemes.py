@@ -19,8 +19,12 @@ the monochromatic scheme, and the other schemes join as N grows.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from typing import Literal
 
+import numpy as np
+
+from paletteflow.color import gamut_chroma
 from paletteflow.palettes.lexicon import Anchor, Tone
 from paletteflow.palettes.quality import MIN_CONTRAST, Intent
 
@@ -38,12 +42,21 @@ LIGHT_TINT = (0.88, 0.07)
 DARK_TINT = (0.3, 0.07)
 DARK_INK = 0.56
 LIGHT_INK = 0.8
-# A fill turned this far from the lead is the scheme's harmony hue, and gets at least this chroma.
+# A fill turned this far from the lead is the scheme's harmony hue, and gets this chroma.
 HARMONY_TURN = 90.0
 HARMONY_CHROMA = 0.1
 HARMONY_LIGHTNESS = (0.45, 0.75)
-HARMONY_MUTING = 0.5  # the least a mood may scale a harmony colour's chroma floor
+HARMONY_MUTING = 0.5  # the least a mood may scale a harmony colour's chroma
 COMPLEMENT = 180.0
+# Hues within this many degrees of the lead are its neighbours (an analogous scheme). A theme
+# colour from further round the wheel keeps its hue at this share of its chroma, though never
+# below the chroma at which it still reads as its own hue (a brown stays brown, not grey; a deep
+# profile's cabin brown went grey without this floor):
+# people rate themes of few, neighbouring hues higher (O'Donovan, Agarwala & Hertzmann 2011),
+# and two hues far apart, both at full strength, clash.
+ANALOGOUS_SPAN = 60.0
+FAR_HUE_MUTING = 0.5
+HUE_KEPT_CHROMA = 0.06
 
 
 @dataclass(frozen=True)
@@ -68,7 +81,7 @@ class Scheme:
     fills: tuple[Fill, Fill, Fill]  # secondary, accent, highlight
     one_hue: bool = False
     min_contrast: float = MIN_CONTRAST
-    tint: float = 1.0  # chroma scale for soft variants
+    tint: float = 1.0  # chroma scale: soft variants, and complementary, whose hues contrast enough
     lift: float = 0.0  # lightness shift of the fills the scheme derives (theme colours keep theirs)
 
 
@@ -78,7 +91,7 @@ SCHEMES = (
     Scheme("monochromatic", "in lightnesses of one hue", ("Mist", "Veil", "Haze"), "tint",
            (Fill(0), Fill(None, 0, -0.2), Fill(None, 0, 0.2)), one_hue=True, lift=0.15),
     Scheme("complementary", "with the opposite hue as its accent", ("Spark", "Flare", "Glow"),
-           "tint", (Fill(0), Fill(None, 180), Fill(1, 25, 0.15))),
+           "tint", (Fill(0), Fill(None, 180), Fill(1, 25, 0.15)), tint=0.85),
     Scheme("high-contrast", "on a dark ground at AAA contrast", ("Night", "Nocturne", "Noir"),
            "dark", (Fill(0), Fill(1, 30), Fill(2, -30, -0.1)), min_contrast=AAA_CONTRAST, lift=-0.15),
     Scheme("analogous", "with neighbouring hues", ("Drift", "Breeze", "Current"), "signature",
@@ -191,6 +204,25 @@ def _pale_color(scheme: Scheme, base: Base) -> LCh | None:
     return palest if palest is not None and palest[0] >= LIGHT_GROUND else None
 
 
+def hue_apart(first: float, second: float) -> float:
+    """Degrees between two hues the short way round the wheel."""
+    return abs((first - second + 180) % 360 - 180)
+
+
+def held_back(chroma: float, hue: float, lead_hue: float) -> float:
+    """A colour's chroma beside the lead: full among the lead's neighbours, muted further round."""
+    if hue_apart(hue, lead_hue) <= ANALOGOUS_SPAN:
+        return chroma
+    return max(chroma * FAR_HUE_MUTING, min(chroma, HUE_KEPT_CHROMA))
+
+
+@cache
+def _cusp_lightness(hue: int) -> float:
+    """The lightness at which sRGB holds the most chroma for this hue, to a fortieth."""
+    levels = np.linspace(0.3, 0.95, 27)
+    return float(levels[int(np.argmax(gamut_chroma(levels, np.full(len(levels), float(hue)))))])
+
+
 def _fill(
     fill: Fill,
     own: tuple[LCh, ...],
@@ -207,16 +239,32 @@ def _fill(
         # A light theme colour is never shown darker: darkened, lemon turns olive and blush mauve;
         # a mid or deep one stays itself a shade deeper.
         deeper_ok = lift > 0 or lightness < LIGHT_GROUND
-        return Intent(lightness + shift + (lift if deeper_ok else 0.0), chroma * scale, hue)
+        chroma = held_back(chroma, hue, lead[2])
+        moved = lightness + shift + (lift if deeper_ok else 0.0)
+        return Intent(moved, _shaded(chroma, lightness, moved) * scale, hue)
     lightness, chroma, hue = lead
     chroma *= scale
     if abs(fill.offset) >= HARMONY_TURN:
-        # A grey or near-white complement would be no harmony at all, however muted the mood.
-        chroma = max(chroma, HARMONY_CHROMA * max(scale, HARMONY_MUTING))
-        lightness = min(max(lightness, HARMONY_LIGHTNESS[0]), HARMONY_LIGHTNESS[1])
-    return Intent(
-        min(0.95, max(0.2, lightness + fill.lighter + shift + lift)),
-        chroma,
-        (hue + fill.offset) % 360,
-        hue_free=not fixed_hue,
-    )
+        # The harmony hue is an accent of moderate chroma: grey it would be no harmony at all,
+        # at a vivid lead's full strength it clashes; a mood mutes it only so far.
+        chroma = HARMONY_CHROMA * max(scale, HARMONY_MUTING)
+        # At the lightness where its hue is most itself (a light yellow, a deep violet; the
+        # natural order of hues), not the lead's: the complement of blue is olive at blue's.
+        natural = _cusp_lightness(round((hue + fill.offset) % 360))
+        lightness = min(max(natural, HARMONY_LIGHTNESS[0]), HARMONY_LIGHTNESS[1])
+    moved = min(0.95, max(0.2, lightness + fill.lighter + shift + lift))
+    if abs(fill.offset) < HARMONY_TURN:
+        chroma = _shaded(chroma, lightness, moved)
+    return Intent(moved, chroma, (hue + fill.offset) % 360, hue_free=not fixed_hue)
+
+
+def _shaded(chroma: float, lightness: float, moved: float) -> float:
+    """A colour made darker as a painter shades it, with black: chroma falls with lightness.
+
+    Kept at its chroma, a darkened colour grows more saturated than the colour
+    it stands for (a deep violet turns electric); never below the chroma at which it
+    still reads as its hue, so a darker brown stays brown.
+    """
+    if moved < lightness:
+        return max(chroma * moved / max(lightness, 1e-6), min(chroma, HUE_KEPT_CHROMA))
+    return chroma
