@@ -359,7 +359,8 @@ def test_the_flow_makes_svg_colorways_with_their_png_renders(prefect_api, tmp_pa
     gallery = (storage / variations[0]["gallery_path"]).read_text()
     assert ("Download SVG" in gallery) == (image_format == "auto")
     base = next((storage / "anonymous").glob("*/base-*.svg"))
-    assert base.read_bytes() == (ART / "devicon-python.svg").read_bytes()
+    original = (ART / "devicon-python.svg").read_bytes()
+    assert base.read_bytes() == load_document(original).source.encode()  # stored defused
 
 
 def test_a_rerun_reuses_both_files_and_writes_nothing(prefect_api, tmp_path):
@@ -385,6 +386,26 @@ def test_the_old_service_api_takes_svg_bytes(tmp_path):
     assert variation["image_path"].endswith(".svg")
     assert (tmp_path / variation["png_path"]).is_file()
     assert decode_image((tmp_path / variation["image_path"]).read_bytes()).size == (512, 512)
+
+
+def test_a_stored_svg_base_is_defused_and_draws_the_same(tmp_path):
+    """Opened from storage (a public URL), the base must not run what the upload carried."""
+    import asyncio
+
+    clean = (ART / "rainbow.svg").read_text()
+    hostile = clean.replace("<svg ", "<svg onload=\"fetch('http://127.0.0.1:9/')\" ", 1).replace(
+        "</svg>", "<script>document.title='owned'</script></svg>"
+    )
+    assert "<script>" in hostile and "onload" in hostile
+    service = ImageService(Storage(str(tmp_path)))
+    asyncio.run(
+        service.create_palette_variations(hostile.encode(), [HAND_WRITTEN.model_dump()], "someone")
+    )
+    (base,) = tmp_path.glob("someone/*/base-*.svg")
+    stored = base.read_text()
+    assert "script" not in stored and "onload" not in stored and "127.0.0.1" not in stored
+    render = np.asarray(decode_image(base.read_bytes()))
+    assert np.array_equal(render, np.asarray(decode_image(clean.encode())))
 
 
 def test_an_svg_decodes_to_its_render():

@@ -165,6 +165,16 @@ def _verify_checksums(data: bytes) -> None:
         image.verify()
 
 
+def bytes_to_store(data: bytes) -> bytes:
+    """What is kept of a (validated) input image: its original bytes, but an SVG defused.
+
+    A stored SVG can be opened straight from storage (a public bucket's URL),
+    where a browser would run any script it carried; defused, it draws the same
+    and runs or fetches nothing.
+    """
+    return load_document(data).source.encode() if is_svg(data) else data
+
+
 def frame_count(data: bytes) -> int:
     """How many frames an (already validated) image has: animated GIF, APNG and WebP have several."""
     if is_svg(data):

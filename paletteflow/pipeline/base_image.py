@@ -18,6 +18,7 @@ from paletteflow.images.io import (
     DEFAULT_MAX_PIXELS,
     ImageFormat,
     RequestedFormat,
+    bytes_to_store,
     check_encodable,
     extension,
     frame_count,
@@ -90,7 +91,7 @@ def store_base_image(
     logo_description: str = "",
     max_pixels: int = DEFAULT_MAX_PIXELS,
 ) -> BaseImage:
-    """Validate the image fully, then store its original bytes once under a content-derived key.
+    """Validate the image fully, then store its bytes (an SVG defused) once under a content key.
 
     Nothing is written before the whole image has decoded, so bad input leaves
     storage as it was.
@@ -102,7 +103,7 @@ def store_base_image(
     image_format = sniff_format(data)
     key = f"{concept_dir}/base-{sha256[:12]}.{extension(image_format)}"
     if not storage.exists(key):
-        storage.write(key, data, media_type(image_format))
+        storage.write(key, bytes_to_store(data), media_type(image_format))
     TILES.keep(key, image)
     return BaseImage(
         path=key,
