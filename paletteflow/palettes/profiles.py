@@ -22,10 +22,13 @@ import numpy as np
 from paletteflow.color import gamut_chroma, hex_to_oklch
 from paletteflow.palettes.lexicon import COLORFUL_CHROMA, Tone, nice_palettes
 from paletteflow.palettes.quality import MIN_CONTRAST, Intent
-from paletteflow.palettes.schemes import LIGHT_GROUND, Base, held_back
+from paletteflow.palettes.schemes import GAMUT_EDGE, LIGHT_GROUND, Base, held_back
 
 # Below this mean lightness a profile is a dark one: its darkest colour is the ground.
 DARK_PROFILE = 0.5
+# Vivid colours are the vivid profile's point, so it comes nearer the gamut's edge than the
+# others may, though not to it: at the edge colours turn neon and glare.
+VIVID_EDGE = 0.8
 _FILL_ROLES = ("secondary", "accent", "highlight")
 
 
@@ -40,14 +43,16 @@ class Profile:
     chroma: tuple[float, float] = (0.0, 1.0)
     one_hue: bool = False
     min_contrast: float = MIN_CONTRAST
+    edge: float = 1.0  # the most of the gamut's chroma a colour may take (`schemes.GAMUT_EDGE`)
 
 
 PROFILES = (
     Profile("pastel", "in pastel tints with one dark ink", ("Sorbet", "Chalk", "Meringue"),
             lightness=(0.6, 1.0), chroma=(0.0, 0.5)),
     Profile("deep", "in deep shades with one light ink", ("Depths", "Hollow", "Umber"),
-            lightness=(0.0, 0.03)),
-    Profile("vivid", "in vivid colours", ("Pop", "Burst", "Neon"), chroma=(0.75, 1.0)),
+            lightness=(0.0, 0.03), edge=GAMUT_EDGE),
+    Profile("vivid", "in vivid colours", ("Pop", "Burst", "Neon"), chroma=(0.75, 1.0),
+            edge=VIVID_EDGE),
 )  # fmt: skip
 
 
@@ -88,10 +93,11 @@ def profile_intents(profile: Profile, base: Base, tone: Tone) -> dict[str, Inten
     levels = np.clip(lightness + tone.lightness, 0.05, 0.97)
     hues = np.array([(source or base.lead)[2] for source in slots])
     room = gamut_chroma(levels, hues)
+    shares = np.minimum(chroma, profile.edge)
     intents = []
     for slot, source in enumerate(slots):
         own_lightness, own_chroma, _ = source or base.lead
-        wanted = chroma[slot] * room[slot] if own_chroma > COLORFUL_CHROMA else own_chroma
+        wanted = shares[slot] * room[slot] if own_chroma > COLORFUL_CHROMA else own_chroma
         if source is not None:
             wanted = held_back(wanted, source[2], base.lead[2])
         lightest = slot == len(slots) - 1

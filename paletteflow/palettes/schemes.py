@@ -18,7 +18,7 @@ the monochromatic scheme, and the other schemes join as N grows.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import Literal
 
@@ -57,6 +57,12 @@ COMPLEMENT = 180.0
 ANALOGOUS_SPAN = 60.0
 FAR_HUE_MUTING = 0.5
 HUE_KEPT_CHROMA = 0.06
+# At the edge of the gamut a colour is as saturated as a screen can make it (a neon cyan, a
+# fluorescent green); several such side by side glare, and people rate palettes of moderate
+# saturation higher (O'Donovan, Agarwala & Hertzmann 2011). Designs that already carry their
+# contrast in hue or lightness (complementary, high-contrast, the deep profile) keep their
+# colours to this share of the chroma sRGB holds at their lightness and hue.
+GAMUT_EDGE = 0.6
 
 
 @dataclass(frozen=True)
@@ -83,6 +89,7 @@ class Scheme:
     min_contrast: float = MIN_CONTRAST
     tint: float = 1.0  # chroma scale: soft variants, and complementary, whose hues contrast enough
     lift: float = 0.0  # lightness shift of the fills the scheme derives (theme colours keep theirs)
+    edge: float | None = None  # the most of the gamut's chroma a fill may take (`GAMUT_EDGE`)
 
 
 SCHEMES = (
@@ -91,9 +98,10 @@ SCHEMES = (
     Scheme("monochromatic", "in lightnesses of one hue", ("Mist", "Veil", "Haze"), "tint",
            (Fill(0), Fill(None, 0, -0.2), Fill(None, 0, 0.2)), one_hue=True, lift=0.15),
     Scheme("complementary", "with the opposite hue as its accent", ("Spark", "Flare", "Glow"),
-           "tint", (Fill(0), Fill(None, 180), Fill(1, 25, 0.15)), tint=0.85),
+           "tint", (Fill(0), Fill(None, 180), Fill(1, 25, 0.15)), tint=0.85, edge=GAMUT_EDGE),
     Scheme("high-contrast", "on a dark ground at AAA contrast", ("Night", "Nocturne", "Noir"),
-           "dark", (Fill(0), Fill(1, 30), Fill(2, -30, -0.1)), min_contrast=AAA_CONTRAST, lift=-0.15),
+           "dark", (Fill(0), Fill(1, 30), Fill(2, -30, -0.1)), min_contrast=AAA_CONTRAST, lift=-0.15,
+           edge=GAMUT_EDGE),
     Scheme("analogous", "with neighbouring hues", ("Drift", "Breeze", "Current"), "signature",
            (Fill(1, 30), Fill(None, -35), Fill(2, 60, 0.15))),
     Scheme("triadic", "with hues a third of the wheel apart", ("Prism", "Carnival", "Mosaic"),
@@ -169,10 +177,13 @@ def role_intents(scheme: Scheme, base: Base, tone: Tone, dark_mood: bool) -> dic
         primary = Intent(*deep)  # the theme's own deep colour as the ink
     else:
         primary = Intent(DARK_INK + tone.lightness / 3, ink_chroma, ink_hue)
-    secondary, accent, highlight = (
+    fills = [
         _fill(fill, own, base.lead, tone.lightness, scheme.lift, scale, fixed_hue=scheme.one_hue)
         for fill in scheme.fills
-    )
+    ]
+    if scheme.edge is not None:
+        fills = off_the_edge(fills, scheme.edge)
+    secondary, accent, highlight = fills
     return {
         "primary": primary,
         "secondary": secondary,
@@ -180,6 +191,16 @@ def role_intents(scheme: Scheme, base: Base, tone: Tone, dark_mood: bool) -> dic
         "background": background,
         "highlight": highlight,
     }
+
+
+def off_the_edge(intents: list[Intent], share: float) -> list[Intent]:
+    """The intents with at most `share` of the chroma sRGB holds at their lightness and hue."""
+    lightness = np.array([intent.lightness for intent in intents])
+    room = share * gamut_chroma(lightness, np.array([intent.hue for intent in intents]))
+    return [
+        replace(intent, chroma=min(intent.chroma, float(most)))
+        for intent, most in zip(intents, room, strict=True)
+    ]
 
 
 def _deep_color(scheme: Scheme, base: Base) -> LCh | None:
