@@ -40,7 +40,10 @@ def render_svg_variation(
     image_format: ImageFormat = "svg",
     keep: Sequence[Neutral] = DEFAULT_KEEP,
 ) -> Variation:
-    """Recolour the SVG, render it, store both, unless both are already stored under these keys."""
+    """Recolour the SVG, render it, store both, unless both are already stored under these keys.
+
+    The other file's URL is set by the caller (`variations.url_fields`), as for every URL.
+    """
     raster_format: RasterFormat = "webp" if image_format == "webp" else "png"
     raster_key = f"{svg_key.removesuffix('.svg')}.{extension(raster_format)}"
     recolor_s = encode_s = 0.0
@@ -69,10 +72,6 @@ def render_svg_variation(
         image_path=image_key,
         image_url=storage.location(image_key),
         **companion,
-        **{
-            field.replace("_path", "_url"): storage.location(key)
-            for field, key in companion.items()
-        },
         timings=VariationTimings(recolor_s=recolor_s, encode_s=encode_s, store_s=store_s),
         reused=reused,
     )

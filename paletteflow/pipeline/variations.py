@@ -64,7 +64,7 @@ def render_variation(
     token. `openable` makes the URL a caller hands out.
     """
     if base.format == "SVG":
-        return render_svg_variation(
+        variation = render_svg_variation(
             storage,
             base,
             palette,
@@ -73,6 +73,7 @@ def render_variation(
             image_format=image_format,
             keep=keep,
         )
+        return variation.model_copy(update=url_fields(variation, storage.location))
     key = variation_key(base, palette, strength, image_format, keep)
     recolor_s = encode_s = 0.0
     started = time.perf_counter()
