@@ -53,7 +53,8 @@ KeepOption = Annotated[
     str,
     typer.Option(
         "--keep",
-        help="Neutrals left as they are: black, white, grey, comma-separated, or none.",
+        help="Neutrals left as they are: black, white, grey, comma-separated; auto (black unless "
+        "the palette has a dark colour to draw it, the default); or none.",
     ),
 ]
 DEFAULT_KEEP_OPTION = ",".join(DEFAULT_KEEP)

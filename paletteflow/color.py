@@ -197,6 +197,11 @@ def linear_to_cielab(linear: np.ndarray) -> np.ndarray:
     return lab
 
 
+def oklab_to_cielab(lab: np.ndarray) -> np.ndarray:
+    """(..., 3) OKLab to CIELAB as it will be painted: clipped to the sRGB gamut first."""
+    return linear_to_cielab(np.clip(oklab_to_linear(lab), 0.0, 1.0))
+
+
 def hex_to_linear(values: list[str] | tuple[str, ...]) -> np.ndarray:
     return srgb_to_linear(np.array([hex_to_rgb(v) for v in values], dtype=np.float64) / 255.0)
 

@@ -29,7 +29,7 @@ from paletteflow.images.io import (
     RequestedFormat,
     check_image_format,
 )
-from paletteflow.neutrals import DEFAULT_KEEP, Neutral, parse_keep
+from paletteflow.neutrals import DEFAULT_KEEP, Keep, parse_keep
 from paletteflow.secrets import credential_option_names, url_secrets
 from paletteflow.storage import PRESIGN_EXPIRY_S, StorageSettings
 
@@ -279,10 +279,10 @@ class VariationRequest(BaseModel):
     strength: float = Field(
         default=1.0, ge=0.0, le=1.0, description="0 keeps the original, 1 is the full recolour."
     )
-    keep: Annotated[list[Neutral], BeforeValidator(_check_keep)] = Field(
+    keep: Annotated[list[Keep], BeforeValidator(_check_keep)] = Field(
         default_factory=lambda: list(DEFAULT_KEEP),
-        description="Neutrals left as they are when recolouring: black, white, grey (empty: "
-        "recolour them too).",
+        description="Neutrals left as they are when recolouring: black, white, grey, or auto "
+        "(black, unless the palette has a dark colour to draw it); empty: recolour them too.",
     )
     format: Annotated[RequestedFormat, BeforeValidator(_check_format)] = Field(
         default="auto",

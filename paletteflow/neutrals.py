@@ -2,9 +2,12 @@
 
 Outlines, strokes and type are mostly black, paper and highlights white: a
 designer recolouring artwork usually wants those left alone and only the
-colours changed. Each neutral is switchable on its own; which ones are kept
-when nothing is said was chosen by measuring the choices on the recolour
-benchmark (docs/recolouring.md).
+colours changed. Each neutral is switchable on its own. `auto` keeps black
+unless the palette can draw the black itself: when recolouring it too puts
+more of the palette's colours to use without leaving the palette or losing
+the edges (navy line art from a palette with a navy nothing else takes).
+What is kept when nothing is said was chosen by measuring the choices on the
+recolour benchmark (docs/recolouring.md).
 """
 
 from __future__ import annotations
@@ -16,12 +19,15 @@ from paletteflow.errors import InputError
 
 Neutral = Literal["black", "white", "grey"]
 NEUTRALS: tuple[Neutral, ...] = get_args(Neutral)
-DEFAULT_KEEP: tuple[Neutral, ...] = ("black",)
+Keep = Literal["auto", "black", "white", "grey"]
+AUTO: Keep = "auto"
+CHOICES: tuple[Keep, ...] = get_args(Keep)
+DEFAULT_KEEP: tuple[Keep, ...] = (AUTO,)
 _SPELLINGS = {"gray": "grey", "none": None}
 
 
-def parse_keep(value: str | Iterable[str] | None) -> tuple[Neutral, ...]:
-    """The neutrals named in `value` ("black,white", a list, or "none"), in canonical order.
+def parse_keep(value: str | Iterable[str] | None) -> tuple[Keep, ...]:
+    """The choices named in `value` ("auto,white", a list, or "none"), in canonical order.
 
     None gives the default; "" or "none" keeps nothing.
     """
@@ -34,10 +40,12 @@ def parse_keep(value: str | Iterable[str] | None) -> tuple[Neutral, ...]:
         word = _SPELLINGS.get(word, word)
         if word is None:
             continue
-        if word not in NEUTRALS:
+        if word not in CHOICES:
             raise InputError(
                 f"cannot keep {name!r}: name black, white or grey, comma-separated "
-                "(black,white), or none"
+                "(black,white), auto (black unless the palette can draw it), or none"
             )
         wanted.add(word)
-    return tuple(neutral for neutral in NEUTRALS if neutral in wanted)
+    if "black" in wanted:
+        wanted.discard(AUTO)
+    return tuple(choice for choice in CHOICES if choice in wanted)

@@ -8,7 +8,7 @@ from prefect import get_run_logger, task
 
 from paletteflow.images.io import ImageFormat
 from paletteflow.models import BaseImage, Palette, Variation
-from paletteflow.neutrals import DEFAULT_KEEP, Neutral
+from paletteflow.neutrals import DEFAULT_KEEP, Keep
 from paletteflow.pipeline.variations import render_variation
 from paletteflow.storage import StorageSettings
 from tasks.caching import CACHE_EXPIRATION, recolor_cache_key
@@ -32,7 +32,7 @@ def recolor_variation(
     storage: StorageSettings,
     strength: float,
     image_format: ImageFormat = "png",
-    keep: tuple[Neutral, ...] = DEFAULT_KEEP,
+    keep: tuple[Keep, ...] = DEFAULT_KEEP,
 ) -> Variation:
     """Storage is opened from its settings in the task, so only paths and small models travel."""
     variation = render_variation(

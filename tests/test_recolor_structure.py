@@ -63,7 +63,7 @@ def lightness(image: Image.Image) -> np.ndarray:
 
 @pytest.mark.parametrize("palette", [SALMONS, PASTELS], ids=["salmons", "pastels"])
 @pytest.mark.parametrize("ground", ["#ffffff", "#00000000"], ids=["on-white", "transparent"])
-@pytest.mark.parametrize("keep", ["none", "black"])
+@pytest.mark.parametrize("keep", ["none", "black", "auto"])
 def test_an_outlined_drawing_stays_legible_with_a_palette_that_cannot_carry_it(
     palette, ground, keep
 ):
@@ -90,6 +90,22 @@ def test_keeping_black_keeps_black_pixels_exactly_and_not_keeping_it_recolors_th
     assert (kept[black] == 0).all()
     recolored = np.asarray(recolor_image(source, PASTELS, keep="none"))
     assert not (recolored[black] == 0).all(axis=1).any()
+
+
+def test_auto_lets_a_spare_dark_palette_color_draw_the_black_and_keeps_black_otherwise():
+    """The drawing has four regions (ground, disc, box, outline) and the palettes four colours."""
+    source = outlined_drawing()
+    black = (np.asarray(source) == 0).all(axis=2)
+    navy = ["#1d3557", "#f4d35e", "#8ecae6", "#fefae0"]
+    drawn = recolor_image(source, navy, keep="auto")
+    assert (np.asarray(drawn)[black] == (0x1D, 0x35, 0x57)).all()
+    quality = measure(prepare_source(source), drawn, navy)
+    assert quality.colors_used_share == 1.0
+    assert quality.palette_true == 1.0 and quality.edge_contrast >= 0.9
+    kept = recolor_image(source, navy, keep="black")
+    assert measure(prepare_source(source), kept, navy).colors_used_share < 1.0
+    light = ["#ffd6e0", "#c1e7ff", "#d7f9d0", "#fff5ba"]
+    assert (np.asarray(recolor_image(source, light, keep="auto"))[black] == 0).all()
 
 
 def test_keeping_white_keeps_the_white_ground_and_not_keeping_it_gives_it_a_palette_color():
@@ -211,6 +227,8 @@ def test_keep_names_parse_in_any_case_and_order_and_bad_names_are_refused():
     assert parse_keep(None) == DEFAULT_KEEP
     assert parse_keep("Gray, white") == ("white", "grey")
     assert parse_keep(["black", "black"]) == ("black",)
+    assert parse_keep("white,AUTO") == ("auto", "white")
+    assert parse_keep("auto,black") == ("black",)
     assert parse_keep("none") == () and parse_keep("") == ()
     with pytest.raises(InputError, match="cannot keep 'pink'"):
         parse_keep("black,pink")
@@ -218,11 +236,11 @@ def test_keep_names_parse_in_any_case_and_order_and_bad_names_are_refused():
         recolor_image(outlined_drawing(size=32), SALMONS, keep="blak")
 
 
-def test_the_flow_request_takes_keep_as_a_list_or_a_string_and_the_form_offers_the_three():
+def test_the_flow_request_takes_keep_as_a_list_or_a_string_and_the_form_offers_the_four():
     assert VariationRequest(image="x").keep == list(DEFAULT_KEEP)
     assert VariationRequest(image="x", keep="white,black").keep == ["black", "white"]
     assert VariationRequest(image="x", keep=[]).keep == []
     schema = VariationRequest.model_json_schema()["properties"]["keep"]
-    assert schema["items"]["enum"] == ["black", "white", "grey"]
+    assert schema["items"]["enum"] == ["auto", "black", "white", "grey"]
     with pytest.raises(ValueError, match="cannot keep 'pink'"):
         VariationRequest(image="x", keep=["pink"])

@@ -19,7 +19,7 @@ from PIL import Image
 from paletteflow.images.cache import BASE_IMAGES
 from paletteflow.images.io import ImageFormat, RasterFormat, encode_image, extension, media_type
 from paletteflow.models import BaseImage, Palette, Variation, VariationTimings
-from paletteflow.neutrals import DEFAULT_KEEP, Neutral
+from paletteflow.neutrals import DEFAULT_KEEP, Keep
 from paletteflow.showcase.tiles import TILES
 from paletteflow.storage import Storage
 from paletteflow.svg.document import document_for
@@ -38,7 +38,7 @@ def render_svg_variation(
     svg_key: str,
     strength: float = 1.0,
     image_format: ImageFormat = "svg",
-    keep: Sequence[Neutral] = DEFAULT_KEEP,
+    keep: Sequence[Keep] = DEFAULT_KEEP,
 ) -> Variation:
     """Recolour the SVG, render it, store both, unless both are already stored under these keys.
 

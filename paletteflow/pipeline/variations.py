@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from paletteflow.images.cache import BASE_IMAGES
 from paletteflow.images.io import ImageFormat, encode_image, extension, media_type
 from paletteflow.models import BaseImage, Palette, Variation, VariationTimings
-from paletteflow.neutrals import DEFAULT_KEEP, Neutral
+from paletteflow.neutrals import DEFAULT_KEEP, Keep
 from paletteflow.pipeline.svg_variation import SVG_RECOLOR_VERSION, render_svg_variation
 from paletteflow.recolor import RECOLOR_VERSION, recolor_image
 from paletteflow.showcase.tiles import TILES
@@ -23,7 +23,7 @@ def variation_key(
     palette: Palette,
     strength: float,
     image_format: ImageFormat = "png",
-    keep: Sequence[Neutral] = DEFAULT_KEEP,
+    keep: Sequence[Keep] = DEFAULT_KEEP,
 ) -> str:
     """Where a variation is stored: named by everything that decides its pixels, and its format.
 
@@ -55,7 +55,7 @@ def render_variation(
     *,
     strength: float = 1.0,
     image_format: ImageFormat = "png",
-    keep: Sequence[Neutral] = DEFAULT_KEEP,
+    keep: Sequence[Keep] = DEFAULT_KEEP,
 ) -> Variation:
     """Recolour, encode and store one palette's image, unless that exact result is already stored.
 

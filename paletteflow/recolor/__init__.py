@@ -55,7 +55,8 @@ def recolor_image(
     """The image in the palette's colours; `strength` 0 gives the input back, 1 the full recolour.
 
     `keep` names the neutrals left as they are ("black,white", a list of
-    black, white and grey, or "none"); None keeps `paletteflow.neutrals.DEFAULT_KEEP`.
+    black, white and grey, "auto" for black unless the palette can draw it,
+    or "none"); None keeps `paletteflow.neutrals.DEFAULT_KEEP`.
     Pass the `analyze` result of this image when recolouring it to several
     palettes; it must come from the same image.
     """
@@ -69,7 +70,7 @@ def recolor_image(
     analysis = analysis or analyze(image, max_pixels=max_pixels)
     if analysis.size != image.size or analysis.mode != image.mode:
         raise InputError("the analysis belongs to another image; analyse this image first")
-    targets = assign_targets(analysis, palette, kept)
+    targets = assign_targets(analysis, palette, kept).targets
     moved = move(analysis.support_lab, analysis.support, analysis.keys_lab, targets)
     if analysis.lut_steps is not None:
         moved = interpolate(moved, analysis.lut_steps, analysis.unique_srgb)

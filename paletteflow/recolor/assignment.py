@@ -46,9 +46,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from paletteflow.color import ciede2000, hex_to_oklab, linear_to_cielab, oklab_to_linear
+from paletteflow.color import (
+    ciede2000,
+    hex_to_oklab,
+    oklab_to_cielab,
+)
 from paletteflow.models import Palette
-from paletteflow.neutrals import DEFAULT_KEEP, Neutral
+from paletteflow.neutrals import AUTO, DEFAULT_KEEP, Keep, Neutral
 from paletteflow.recolor.analysis import Analysis
 from paletteflow.recolor.contrast import (
     Constraints,
@@ -60,6 +64,7 @@ from paletteflow.recolor.contrast import (
 )
 from paletteflow.recolor.keys import FAMILY_FILLS_DE00
 from paletteflow.recolor.neutrals import Kept, kept_keys
+from paletteflow.recolor.outcome import Outcome
 from paletteflow.recolor.transfer import shade
 
 ROLE_ORDER = ("primary", "secondary", "accent", "highlight")
@@ -78,16 +83,81 @@ _CHROMA_FACTORS = np.linspace(0.98, 0.0, 50)
 
 
 def assign_targets(
-    analysis: Analysis, palette: Palette, keep: tuple[Neutral, ...] = DEFAULT_KEEP
-) -> np.ndarray:
-    """(K, 3) OKLab target for each key: each family's lead gets a colour, the rest follow it."""
-    keys_lab, key_shares, key_family = analysis.keys_lab, analysis.key_shares, analysis.key_family
-    fill_count, background = analysis.fill_count, analysis.background
+    analysis: Analysis, palette: Palette, keep: tuple[Keep, ...] = DEFAULT_KEEP
+) -> Assignment:
+    """Each key's OKLab target (each family's lead gets a colour, the rest follow it), and
+    which neutrals were kept.
+
+    With `auto` in `keep` (and black not named), black is kept unless
+    recolouring it too puts more of the palette's colours to use while the
+    picture stays as much on the palette and its edges about as strong
+    (`Outcome.better_use`): line art then takes the palette's own dark colour.
+    """
+    families = Families.of(analysis)
+    neutrals: tuple[Neutral, ...] = tuple(name for name in keep if name != AUTO)
+    if AUTO not in keep or "black" in neutrals:
+        return _assignment(analysis, families, palette, neutrals)
+    kept_black = _assignment(analysis, families, palette, ("black", *neutrals))
+    black_keys = kept_keys(analysis.keys_lab, ("black",)).kept
+    if not black_keys.any():
+        return kept_black
+    recolored = _assignment(analysis, families, palette, neutrals)
     palette_lab = hex_to_oklab(list(palette.colors))
-    members = [np.flatnonzero(key_family == f) for f in range(int(key_family.max()) + 1)]
-    leads = np.array([m[np.argmax(key_shares[m])] for m in members])
-    shares = np.array([key_shares[m].sum() for m in members])
-    kept = kept_keys(keys_lab, keep)
+    after, before = (
+        Outcome.of(
+            option.targets,
+            analysis.keys_lab,
+            analysis.key_shares,
+            palette_lab,
+            families.missed(option.targets),
+        )
+        for option in (recolored, kept_black)
+    )
+    return recolored if after.better_use(before) else kept_black
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """Each key's OKLab target, and the neutrals kept as they are (black, white, grey)."""
+
+    targets: np.ndarray
+    kept: tuple[Neutral, ...]
+
+
+@dataclass(frozen=True)
+class Families:
+    """The keys grouped as they are assigned: members, lead key, share, and the strong edges."""
+
+    members: list[np.ndarray]
+    leads: np.ndarray
+    shares: np.ndarray
+    constraints: Constraints
+
+    @classmethod
+    def of(cls, analysis: Analysis) -> Families:
+        key_family, key_shares = analysis.key_family, analysis.key_shares
+        members = [np.flatnonzero(key_family == f) for f in range(int(key_family.max()) + 1)]
+        leads = np.array([m[np.argmax(key_shares[m])] for m in members])
+        constraints = edge_constraints(
+            analysis.keys_lab, key_family, leads, analysis.adjacent, analysis.border_lengths
+        )
+        return cls(members, leads, np.array([key_shares[m].sum() for m in members]), constraints)
+
+    def missed(self, targets: np.ndarray) -> float:
+        """Border-weighted share of the strong edges' needed contrast that `targets` miss."""
+        return float(shortfall(self.constraints, targets[self.leads][None, :, 0])[0])
+
+
+def _assignment(
+    analysis: Analysis, families: Families, palette: Palette, neutrals: tuple[Neutral, ...]
+) -> Assignment:
+    """Every key's target with `neutrals` kept: rules 1 to 5, then shading."""
+    kept = kept_keys(analysis.keys_lab, neutrals)
+    keys_lab, key_family = analysis.keys_lab, analysis.key_family
+    fill_count, background = analysis.fill_count, analysis.background
+    members, leads, shares = families.members, families.leads, families.shares
+    constraints = families.constraints
+    palette_lab = hex_to_oklab(list(palette.colors))
     kept_family = kept.kept[leads]
     ground = None if background is None else int(key_family[background])
     family_borders = [
@@ -100,9 +170,6 @@ def assign_targets(
         for key in keys
         if key < fill_count and key != leads[family]
     }
-    constraints = edge_constraints(
-        keys_lab, key_family, leads, analysis.adjacent, analysis.border_lengths
-    )
     lead_targets = _family_targets(
         keys_lab[leads],
         shares,
@@ -131,7 +198,7 @@ def assign_targets(
         targets[keys] = moved
     unmoved = kept.kept & ~stepped[key_family]
     targets[unmoved] = keys_lab[unmoved]
-    return targets
+    return Assignment(targets, neutrals)
 
 
 def _with_contrast(
@@ -207,7 +274,7 @@ def _stepped_apart(
 
 def _de00(first: np.ndarray, second: np.ndarray) -> np.ndarray:
     """CIEDE2000 between OKLab arrays (gamut-clipped first, as they will be painted)."""
-    lab = linear_to_cielab(np.clip(oklab_to_linear(np.concatenate([first, second])), 0, 1))
+    lab = oklab_to_cielab(np.concatenate([first, second]))
     return ciede2000(lab[: len(first)], lab[len(first) :])
 
 

@@ -33,13 +33,12 @@ import numpy as np
 
 from paletteflow.color import (
     ciede2000,
-    linear_to_cielab,
-    oklab_to_linear,
+    oklab_to_cielab,
     oklab_to_srgb,
     srgb_to_oklab,
 )
 from paletteflow.models import Palette
-from paletteflow.neutrals import parse_keep
+from paletteflow.neutrals import Neutral, parse_keep
 from paletteflow.recolor.analysis import Analysis
 from paletteflow.recolor.assignment import FAMILY_FILL_SPREAD_DE00, assign_targets
 from paletteflow.recolor.keys import segment_distances
@@ -81,14 +80,14 @@ class ColorMapping:
 
     analysis: Analysis
     targets: np.ndarray
-    keep: tuple[str, ...]
+    keep: tuple[Neutral, ...]
 
     @classmethod
     def decide(
         cls, analysis: Analysis, palette: Palette, keep: str | Iterable[str] | None = None
     ) -> ColorMapping:
-        kept = parse_keep(keep)
-        return cls(analysis, assign_targets(analysis, palette, kept), kept)
+        assignment = assign_targets(analysis, palette, parse_keep(keep))
+        return cls(analysis, assignment.targets, assignment.kept)
 
     def colors(self, srgb: np.ndarray) -> np.ndarray:
         """(N, 3) sRGB in [0, 1]: flat colours, each as a shade of its nearest key."""
@@ -209,10 +208,6 @@ def _fill_keys(analysis: Analysis, srgb: np.ndarray) -> np.ndarray:
 def _within_spread(lab: np.ndarray, targets: np.ndarray) -> np.ndarray:
     """Each colour pulled towards its target until within FAMILY_FILL_SPREAD_DE00 of it."""
     candidates = targets[:, None] + _SHRINK_STEPS[None, :, None] * (lab - targets)[:, None]
-    distance = ciede2000(_cielab(candidates), _cielab(targets)[:, None])
+    distance = ciede2000(oklab_to_cielab(candidates), oklab_to_cielab(targets)[:, None])
     first = np.argmax(distance <= FAMILY_FILL_SPREAD_DE00, axis=1)
     return candidates[np.arange(len(lab)), first]
-
-
-def _cielab(lab: np.ndarray) -> np.ndarray:
-    return linear_to_cielab(np.clip(oklab_to_linear(lab), 0.0, 1.0))

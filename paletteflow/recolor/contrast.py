@@ -21,9 +21,8 @@ import numpy as np
 
 from paletteflow.color import (
     ciede2000,
-    linear_to_cielab,
     linear_to_srgb,
-    oklab_to_linear,
+    oklab_to_cielab,
     oklch_to_linear_in_gamut,
     srgb_to_oklab,
 )
@@ -147,9 +146,9 @@ def step_ranges(
         return lowest, highest
     colors = np.repeat(colors_lab[held], len(_STEPS), axis=0)
     reach = np.clip(colors[:, 0] + np.tile(_STEPS, len(held)), 0.0, 1.0)
-    steps = _cielab(at_lightness(colors, reach))
-    on_palette = ciede2000(steps[:, None], _cielab(palette_lab)[None]).min(axis=1)
-    own = ciede2000(steps, _cielab(colors))
+    steps = oklab_to_cielab(at_lightness(colors, reach))
+    on_palette = ciede2000(steps[:, None], oklab_to_cielab(palette_lab)[None]).min(axis=1)
+    own = ciede2000(steps, oklab_to_cielab(colors))
     near = (on_palette <= PALETTE_STEP_DE00) & (
         ~large[held].repeat(len(_STEPS)) | (own <= LARGE_STEP_DE00)
     )
@@ -219,11 +218,6 @@ def keep_contrast(
         if not moved:
             break
     return lightness
-
-
-def _cielab(colors_lab: np.ndarray) -> np.ndarray:
-    """CIELAB of (N, 3) OKLab colours as painted (gamut-clipped)."""
-    return linear_to_cielab(np.clip(oklab_to_linear(colors_lab), 0.0, 1.0))
 
 
 def at_lightness(colors_lab: np.ndarray, lightness: np.ndarray) -> np.ndarray:

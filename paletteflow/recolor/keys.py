@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from paletteflow.color import ciede2000, linear_to_cielab, oklab_to_linear
+from paletteflow.color import ciede2000, oklab_to_cielab
 
 MAX_KEYS = 16
 MAX_CLUSTER_KEYS = 6
@@ -227,7 +227,7 @@ def families(keys_lab: np.ndarray, fill_count: int, adjacent: np.ndarray) -> np.
     links = sorted(
         (float(np.hypot(*(keys_lab[i, 1:] - keys_lab[j, 1:]))), int(i), int(j)) for i, j in adjacent
     )
-    cielab = linear_to_cielab(np.clip(oklab_to_linear(keys_lab), 0.0, 1.0))
+    cielab = oklab_to_cielab(keys_lab)
     close = ciede2000(cielab[:, None], cielab[None]) <= FAMILY_FILLS_DE00
     fill_links = [(i, j) for _, i, j in links if i < fill_count and j < fill_count and close[i, j]]
     for first, second in fill_links:

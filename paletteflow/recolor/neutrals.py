@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from paletteflow.color import ciede2000, linear_to_cielab, oklab_to_linear
+from paletteflow.color import ciede2000, oklab_to_cielab
 from paletteflow.neutrals import Neutral
 
 NEUTRAL_DE00 = 8.0
@@ -39,7 +39,7 @@ def kept_keys(keys_lab: np.ndarray, keep: Sequence[Neutral]) -> Kept:
     kept, lowest, highest = np.zeros(count, dtype=bool), np.zeros(count), np.ones(count)
     if not keep or not count:
         return Kept(kept, lowest, highest)
-    lab = linear_to_cielab(np.clip(oklab_to_linear(keys_lab), 0.0, 1.0))
+    lab = oklab_to_cielab(keys_lab)
     is_black, is_white = (ciede2000(lab[:, None], _BLACK_AND_WHITE[None]) <= NEUTRAL_DE00).T
     is_grey = (np.hypot(lab[:, 1], lab[:, 2]) < GREY_CHROMA) & ~is_black & ~is_white
     black = is_black & ("black" in keep)

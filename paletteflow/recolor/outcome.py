@@ -1,0 +1,71 @@
+"""How a recolour's targets would come out: palette colours in use, area off the palette, contrast missed.
+
+Whether black line art is best kept or recoloured depends on the palette: a
+palette with a dark colour that nothing else takes can draw the lines itself,
+and then every one of its colours shows; a light palette cannot. The choice is
+made by estimating both outcomes on the key colours and their areas, before
+any pixel is painted, with the thresholds of the recolour measures
+(`benchmarks/recolor_quality.py`): a palette colour is in use when colours
+within CIEDE2000 8 of it cover 2% of the image; a colour is on the palette
+within 8 of one of its colours, or where black or white stays black or white.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from paletteflow.color import ciede2000, oklab_to_cielab
+
+ON_PALETTE_DE00 = 8.0
+IN_USE_SHARE = 0.02
+# Recolouring black must not take more of the image off the palette than this, nor miss more of
+# the strong edges' needed contrast than this on top of what keeping black misses.
+OFF_PALETTE_ALLOWANCE = 0.02
+CONTRAST_ALLOWANCE = 0.4
+_BLACK_AND_WHITE = np.array([[0.0, 0.0, 0.0], [100.0, 0.0, 0.0]])
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """Palette colours in use, share of the image off the palette, share of contrast missed."""
+
+    colors_used: int
+    off_palette: float
+    contrast_missed: float
+
+    @classmethod
+    def of(
+        cls,
+        targets: np.ndarray,
+        keys_lab: np.ndarray,
+        shares: np.ndarray,
+        palette_lab: np.ndarray,
+        contrast_missed: float,
+    ) -> Outcome:
+        """The outcome of giving each key (OKLab, with its share of the image) its target."""
+        target, source, palette = (oklab_to_cielab(lab) for lab in (targets, keys_lab, palette_lab))
+        distance = ciede2000(target[:, None], palette[None])
+        nearest = np.argmin(distance, axis=1)
+        on_palette = distance[np.arange(len(target)), nearest] <= ON_PALETTE_DE00
+        kept_neutral = (
+            (ciede2000(target[:, None], _BLACK_AND_WHITE[None]) <= ON_PALETTE_DE00)
+            & (ciede2000(source[:, None], _BLACK_AND_WHITE[None]) <= ON_PALETTE_DE00)
+        ).any(axis=1)
+        coverage = np.bincount(
+            nearest[on_palette], weights=shares[on_palette], minlength=len(palette)
+        )
+        return cls(
+            colors_used=int((coverage >= IN_USE_SHARE).sum()),
+            off_palette=float(shares[~(on_palette | kept_neutral)].sum()),
+            contrast_missed=contrast_missed,
+        )
+
+    def better_use(self, other: Outcome) -> bool:
+        """More of the palette in use, and about as much on it and as legible as `other`."""
+        return (
+            self.colors_used > other.colors_used
+            and self.off_palette <= other.off_palette + OFF_PALETTE_ALLOWANCE
+            and self.contrast_missed <= other.contrast_missed + CONTRAST_ALLOWANCE
+        )
