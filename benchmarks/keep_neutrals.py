@@ -25,7 +25,7 @@ from benchmarks.recolor import RESULTS, benchmark_palettes
 from benchmarks.recolor_quality import Quality, measure, prepare_source
 from paletteflow.recolor import analyze, recolor_image
 
-CHOICES = ("none", "black", "white", "black,white", "black,white,grey")
+CHOICES = ("none", "auto", "black", "white", "black,white", "black,white,grey")
 MEASURES = (
     "palette_true",
     "all_used",
