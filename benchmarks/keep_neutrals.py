@@ -63,14 +63,15 @@ def main() -> None:
     for name in MEASURES:
         table.add_column(name, justify="right")
     for label, summary in sorted(report.items()):
-        table.add_row(label, *(_figure(summary[name]) for name in MEASURES))
+        table.add_row(label, *(mean_and_worst(summary[name]) for name in MEASURES))
     Console(width=160).print(table)
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "keep-neutrals.json").write_text(json.dumps(report, indent=1) + "\n")
     print(f"Took {time.perf_counter() - started:.0f} s. Written: {RESULTS / 'keep-neutrals.json'}")
 
 
-def _figure(pair: list[float] | None) -> str:
+def mean_and_worst(pair: list[float] | None) -> str:
+    """A `summarise` pair as the tables print it."""
     return "n/a" if pair is None else f"{pair[0]:.3f} / {pair[1]:.3f}"
 
 
