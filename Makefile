@@ -26,6 +26,7 @@ lint: $(VENV)/.stamp-test
 
 bench: $(VENV)/.stamp-bench
 	$(BIN)/python -m benchmarks.recolor
+	$(BIN)/python -m benchmarks.recolor_human
 	$(BIN)/python -m benchmarks.svg
 	$(BIN)/python -m benchmarks.encoding
 	$(BIN)/python -m benchmarks.pipeline
