@@ -108,6 +108,35 @@ def test_auto_lets_a_spare_dark_palette_color_draw_the_black_and_keeps_black_oth
     assert (np.asarray(recolor_image(source, light, keep="auto"))[black] == 0).all()
 
 
+def two_tone_fin(size: int = 160) -> Image.Image:
+    """A blue fin with a light-blue half (one family: tints of one colour), a yellow disc and a red
+    box, outlined in black."""
+    image = Image.new("RGBA", (size, size), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle([10, 10, 80, 150], "#61b2e4", "#000000", 6)
+    draw.rectangle([13, 13, 44, 147], "#92d3f5")
+    draw.ellipse([90, 10, 150, 70], "#fcea2b", "#000000", 6)
+    draw.rectangle([90, 90, 150, 150], "#d22f27", "#000000", 6)
+    return image
+
+
+def test_a_tint_takes_a_palette_color_of_its_own_only_when_the_palette_has_one_to_spare():
+    source = two_tone_fin()
+    analysis = analyze(source)
+    fin, light = (np.asarray(source)[80, x][:3] for x in (60, 25))
+    four = ["#264653", "#2a9d8f", "#e9c46a", "#f4a261"]
+    result = np.asarray(recolor_image(source, four, keep="black", analysis=analysis))
+    places = ((80, 60), (80, 25), (40, 120), (120, 120))  # fin, its light half, disc, box
+    colors = {rgb_to_hex(tuple(result[y, x][:3])) for y, x in places}
+    assert colors == set(four)
+    three = four[:3]
+    result = np.asarray(recolor_image(source, three, keep="black", analysis=analysis))
+    fin_color, light_color = (rgb_to_hex(tuple(result[80, x][:3])) for x in (60, 25))
+    nearest = [min(three, key=lambda c, o=own: delta_e(c, o)) for own in (fin_color, light_color)]
+    assert nearest[0] == nearest[1] and fin_color != light_color  # a tint of the fin's colour
+    assert not (fin == light).all()
+
+
 def test_keeping_white_keeps_the_white_ground_and_not_keeping_it_gives_it_a_palette_color():
     source = outlined_drawing()
     white = (np.asarray(source) == 255).all(axis=2)

@@ -1,11 +1,13 @@
 """Which palette colour each key colour becomes: by role, by area, keeping contrast.
 
 Keys are assigned as families (a fill with its shading, the bands or
-clusters of one gradient, fills within CIEDE2000 10 that touch): the
-family's largest key gets a colour and the others keep their OKLab offset
-from it, so a gradient stays one gradient; when a family holds several
-fills, the offsets shrink until every fill is within CIEDE2000 7.5 of the
-colour, so each still reads as that palette colour.
+clusters of one gradient, fills within CIEDE2000 10 that touch; a tint big
+enough to be a region of its own takes a family of its own when the palette
+has colours to spare, see `families`): the family's largest key gets a
+colour and the others keep their OKLab offset from it, so a gradient stays
+one gradient; when a family holds several fills, the offsets shrink until
+every fill is within CIEDE2000 7.5 of the colour, so each still reads as
+that palette colour.
 
 1. An opaque background (the family covering most of the border) takes the
    palette's `background` colour; without roles it takes the palette's
@@ -57,11 +59,11 @@ from paletteflow.recolor.analysis import Analysis
 from paletteflow.recolor.contrast import (
     Constraints,
     at_lightness,
-    edge_constraints,
     keep_contrast,
     shortfall,
     step_ranges,
 )
+from paletteflow.recolor.families import Families
 from paletteflow.recolor.keys import FAMILY_FILLS_DE00
 from paletteflow.recolor.neutrals import Kept, kept_keys
 from paletteflow.recolor.outcome import Outcome
@@ -93,7 +95,7 @@ def assign_targets(
     picture stays as much on the palette and its edges about as strong
     (`Outcome.better_use`): line art then takes the palette's own dark colour.
     """
-    families = Families.of(analysis)
+    families = Families.of(analysis, len(palette.colors))
     neutrals: tuple[Neutral, ...] = tuple(name for name in keep if name != AUTO)
     if AUTO not in keep or "black" in neutrals:
         return _assignment(analysis, families, palette, neutrals)
@@ -124,36 +126,12 @@ class Assignment:
     kept: tuple[Neutral, ...]
 
 
-@dataclass(frozen=True)
-class Families:
-    """The keys grouped as they are assigned: members, lead key, share, and the strong edges."""
-
-    members: list[np.ndarray]
-    leads: np.ndarray
-    shares: np.ndarray
-    constraints: Constraints
-
-    @classmethod
-    def of(cls, analysis: Analysis) -> Families:
-        key_family, key_shares = analysis.key_family, analysis.key_shares
-        members = [np.flatnonzero(key_family == f) for f in range(int(key_family.max()) + 1)]
-        leads = np.array([m[np.argmax(key_shares[m])] for m in members])
-        constraints = edge_constraints(
-            analysis.keys_lab, key_family, leads, analysis.adjacent, analysis.border_lengths
-        )
-        return cls(members, leads, np.array([key_shares[m].sum() for m in members]), constraints)
-
-    def missed(self, targets: np.ndarray) -> float:
-        """Border-weighted share of the strong edges' needed contrast that `targets` miss."""
-        return float(shortfall(self.constraints, targets[self.leads][None, :, 0])[0])
-
-
 def _assignment(
     analysis: Analysis, families: Families, palette: Palette, neutrals: tuple[Neutral, ...]
 ) -> Assignment:
     """Every key's target with `neutrals` kept: rules 1 to 5, then shading."""
     kept = kept_keys(analysis.keys_lab, neutrals)
-    keys_lab, key_family = analysis.keys_lab, analysis.key_family
+    keys_lab, key_family = analysis.keys_lab, families.key_family
     fill_count, background = analysis.fill_count, analysis.background
     members, leads, shares = families.members, families.leads, families.shares
     constraints = families.constraints
