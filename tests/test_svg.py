@@ -17,6 +17,7 @@ from benchmarks.recolor_quality import measure, prepare_source
 from flows.palette_variations import palette_variations
 from paletteflow.color import (
     ciede2000,
+    delta_e,
     linear_to_cielab,
     oklab_to_oklch,
     srgb_to_linear,
@@ -175,6 +176,21 @@ def test_colors_left_to_their_initial_value_are_written_out_and_recolored():
     kept = recolor_svg_data((ART / "openmoji-person.svg").read_bytes(), HAND_WRITTEN)
     assert re.match(r'<svg [^>]*fill="#000000"', kept)
     assert 'stroke="#000000"' in kept
+
+
+def test_auto_draws_an_svgs_black_lines_in_a_spare_dark_palette_color_as_for_pixels():
+    data = (ART / "openmoji-person.svg").read_bytes()
+    navy = Palette(name="navy", colors=["#1d3557", "#e63946", "#f1faee", "#a8dadc", "#457b9d"])
+    drawn = recolor_svg_data(data, navy)
+    strokes = set(re.findall(r'stroke="(#[0-9a-fA-F]{6})"', drawn))
+    assert strokes and "#000000" not in strokes
+    assert all(delta_e(stroke, "#1d3557") <= 8.0 for stroke in strokes)
+    pastels = Palette(
+        name="pastels", colors=["#ffd6e0", "#c1e7ff", "#d7f9d0", "#fff5ba", "#e6d4ff"]
+    )
+    assert set(re.findall(r'stroke="(#[0-9a-fA-F]{6})"', recolor_svg_data(data, pastels))) == {
+        "#000000"
+    }
 
 
 def _oklch(tokens: list[str]) -> np.ndarray:
