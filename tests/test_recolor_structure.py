@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
+from benchmarks.image_set import IMAGES, on_ground
 from benchmarks.recolor_quality import measure, prepare_source
 from paletteflow.color import (
     ciede2000,
@@ -162,6 +163,20 @@ def test_a_dark_background_role_gives_way_so_kept_black_outlines_stay_visible():
     # The outline turns light against the dark ground; this drawing's outline is too large a
     # share of it to leave its palette colour far, so it keeps less than with black kept.
     assert measure(prepare_source(source), free, palette.colors).edge_contrast >= 0.6
+
+
+def test_art_made_on_white_stands_out_the_other_way_from_a_dark_ground_role():
+    """devicon's Poetry on white: its darkest shape touches the ground and a lighter shape."""
+    logo = Image.open(IMAGES / "devicon-poetry.png").convert("RGBA")
+    source = on_ground(logo.resize((1024, 1024), Image.Resampling.LANCZOS), "#ffffff")
+    colors = ["#121344", "#6c1045", "#961a62", "#217d81", "#f754ab"]
+    roles = dict(
+        zip(["background", "secondary", "accent", "highlight", "primary"], colors, strict=True)
+    )
+    palette = Palette(name="Shocking Pink Depths", colors=colors, roles=roles)
+    result = recolor_image(source, palette)
+    assert result.getpixel((5, 5)) == (0x12, 0x13, 0x44)  # the ground takes its role
+    assert measure(prepare_source(source), result, colors).edge_contrast >= 0.9
 
 
 def test_keeping_grey_keeps_a_grey_fill_exactly():

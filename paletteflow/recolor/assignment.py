@@ -32,9 +32,11 @@ that palette colour.
    offers those three variants (less the sides its own family's fills
    already occupy) before any takes a second step.
 5. Strong edges keep their lightness order and most of their contrast
-   (`contrast`): rule 3's score counts what the palette colours miss, and
-   whatever is still missing is made up by darker or lighter steps of the
-   colours of the smallest families involved.
+   (`contrast`): rule 3's score counts what the palette colours miss (with
+   the edges against a ground turned round when its colour turned it: a dark
+   `background` role under art made on white), and whatever is still missing
+   is made up by darker or lighter steps of the colours of the smallest
+   families involved.
 
 Kept neutrals (`keep`: black, white, grey) stay as they are: their families
 take no palette colour, and count as fixed colours in rules 3 and 5.
@@ -280,8 +282,14 @@ def _family_targets(
         order.remove(color)
     foreground = [int(k) for k in np.argsort(-shares, kind="stable") if int(k) not in fixed]
     main, extras = foreground[: len(order)], foreground[len(order) :]
+    constraints = colors.constraints
+    if ground is not None and fixed.get(ground, len(table)) < len(colors.palette_lab):
+        art_colors = np.delete(colors.palette_lab, fixed[ground], axis=0)
+        constraints = _against_ground(
+            constraints, leads_lab, shares, ground, table[fixed[ground]], art_colors
+        )
     assigned = fixed | _best_assignment(
-        main, order, leads_lab, borders, fixed, palette, table, colors.constraints
+        main, order, leads_lab, borders, fixed, palette, table, constraints
     )
     targets = table[[assigned.get(f, 0) for f in range(len(leads_lab))]]
     free = {family: color for family, color in assigned.items() if family not in kept}
@@ -291,6 +299,36 @@ def _family_targets(
         targets[family] = _variant_for(family, free, leads_lab, targets[done], steps_taken)
         done.append(family)
     return targets
+
+
+def _against_ground(
+    constraints: Constraints,
+    leads_lab: np.ndarray,
+    shares: np.ndarray,
+    ground: int,
+    ground_color: np.ndarray,
+    art_colors: np.ndarray,
+) -> Constraints:
+    """The strong edges as the ground's colour lets them be kept: turned round if it turned.
+
+    A ground given a colour on the other side of the colours left for the
+    artwork than it was of the artwork (a dark `background` role under art
+    made on white) turns every edge against it round: the art must now stand
+    out from it the other way, and the choice of colours is scored on that.
+    """
+    others = np.arange(len(leads_lab)) != ground
+    if not others.any() or not len(art_colors):
+        return constraints
+    art = np.average(leads_lab[others, 0], weights=shares[others] + 1e-12)
+    if (leads_lab[ground, 0] > art) == (ground_color[0] > art_colors[:, 0].mean()):
+        return constraints
+    around = (constraints.lighter == ground) | (constraints.darker == ground)
+    return Constraints(
+        np.where(around, constraints.darker, constraints.lighter),
+        np.where(around, constraints.lighter, constraints.darker),
+        constraints.need,
+        constraints.weight,
+    )
 
 
 def _best_assignment(
