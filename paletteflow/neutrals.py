@@ -18,7 +18,6 @@ from typing import Literal, get_args
 from paletteflow.errors import InputError
 
 Neutral = Literal["black", "white", "grey"]
-NEUTRALS: tuple[Neutral, ...] = get_args(Neutral)
 Keep = Literal["auto", "black", "white", "grey"]
 AUTO: Keep = "auto"
 CHOICES: tuple[Keep, ...] = get_args(Keep)

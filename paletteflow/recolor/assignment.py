@@ -50,11 +50,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from paletteflow.color import (
-    ciede2000,
-    hex_to_oklab,
-    oklab_to_cielab,
-)
+from paletteflow.color import ciede2000, hex_to_oklab, oklab_to_cielab
 from paletteflow.models import Palette
 from paletteflow.neutrals import AUTO, DEFAULT_KEEP, Keep, Neutral
 from paletteflow.recolor.analysis import Analysis
@@ -283,6 +279,7 @@ def _family_targets(
     foreground = [int(k) for k in np.argsort(-shares, kind="stable") if int(k) not in fixed]
     main, extras = foreground[: len(order)], foreground[len(order) :]
     constraints = colors.constraints
+    # Rows of `table` past the palette's are kept neutrals: a ground kept as it is never turns.
     if ground is not None and fixed.get(ground, len(table)) < len(colors.palette_lab):
         art_colors = np.delete(colors.palette_lab, fixed[ground], axis=0)
         constraints = _against_ground(
@@ -311,10 +308,11 @@ def _against_ground(
 ) -> Constraints:
     """The strong edges as the ground's colour lets them be kept: turned round if it turned.
 
-    A ground given a colour on the other side of the colours left for the
-    artwork than it was of the artwork (a dark `background` role under art
-    made on white) turns every edge against it round: the art must now stand
-    out from it the other way, and the choice of colours is scored on that.
+    A ground that was lighter than the artwork and is given a colour darker
+    than the colours left for the artwork (a dark `background` role under art
+    made on white), or the other way round, turns every edge against it
+    round: the art must now stand out from it the other way, and the choice
+    of colours is scored on that.
     """
     others = np.arange(len(leads_lab)) != ground
     if not others.any() or not len(art_colors):
