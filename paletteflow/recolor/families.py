@@ -39,8 +39,7 @@ class Families:
     def of(cls, analysis: Analysis, colors: int) -> Families:
         """The analysis's families for a palette of `colors` colours, tints split off to fill it."""
         key_family = _with_own_tints(analysis, colors)
-        members = [np.flatnonzero(key_family == f) for f in range(int(key_family.max()) + 1)]
-        leads = np.array([m[np.argmax(analysis.key_shares[m])] for m in members])
+        members, leads = _members_and_leads(key_family, analysis.key_shares)
         constraints = edge_constraints(
             analysis.keys_lab, key_family, leads, analysis.adjacent, analysis.border_lengths
         )
@@ -62,11 +61,9 @@ def _with_own_tints(analysis: Analysis, colors: int) -> np.ndarray:
         analysis.key_shares,
         analysis.keys_lab,
     )
-    count = int(key_family.max()) + 1
+    _, leads = _members_and_leads(key_family, shares)
+    count = len(leads)
     black = kept_keys(keys_lab, ("black",)).kept
-    leads = np.array(
-        [np.flatnonzero(key_family == f)[np.argmax(shares[key_family == f])] for f in range(count)]
-    )
     sizeable = np.bincount(key_family, weights=shares, minlength=count) >= IN_USE_SHARE
     spare = colors - int((sizeable & ~black[leads]).sum())
     if spare <= 0:
@@ -85,3 +82,11 @@ def _with_own_tints(analysis: Analysis, colors: int) -> np.ndarray:
         key_family[key] = count
         count += 1
     return key_family
+
+
+def _members_and_leads(
+    key_family: np.ndarray, shares: np.ndarray
+) -> tuple[list[np.ndarray], np.ndarray]:
+    """Each family's keys, and its lead: the key with the largest share."""
+    members = [np.flatnonzero(key_family == f) for f in range(int(key_family.max()) + 1)]
+    return members, np.array([m[np.argmax(shares[m])] for m in members])
