@@ -33,6 +33,11 @@ class Kept:
     highest: np.ndarray
 
 
+def black_or_white(cielab: np.ndarray) -> np.ndarray:
+    """(N, 2): whether each CIELAB colour reads as black, and whether it reads as white."""
+    return ciede2000(cielab[:, None], _BLACK_AND_WHITE[None]) <= NEUTRAL_DE00
+
+
 def kept_keys(keys_lab: np.ndarray, keep: Sequence[Neutral]) -> Kept:
     """Which keys are kept, by their neutral kind, and how far each may move in lightness."""
     count = len(keys_lab)
@@ -40,7 +45,7 @@ def kept_keys(keys_lab: np.ndarray, keep: Sequence[Neutral]) -> Kept:
     if not keep or not count:
         return Kept(kept, lowest, highest)
     lab = oklab_to_cielab(keys_lab)
-    is_black, is_white = (ciede2000(lab[:, None], _BLACK_AND_WHITE[None]) <= NEUTRAL_DE00).T
+    is_black, is_white = black_or_white(lab).T
     is_grey = (np.hypot(lab[:, 1], lab[:, 2]) < GREY_CHROMA) & ~is_black & ~is_white
     black = is_black & ("black" in keep)
     white = is_white & ("white" in keep)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from paletteflow.color import ciede2000, oklab_to_cielab
+from paletteflow.recolor.neutrals import black_or_white
 
 ON_PALETTE_DE00 = 8.0
 IN_USE_SHARE = 0.02
@@ -24,7 +25,6 @@ IN_USE_SHARE = 0.02
 # the strong edges' needed contrast than this on top of what keeping black misses.
 OFF_PALETTE_ALLOWANCE = 0.02
 CONTRAST_ALLOWANCE = 0.4
-_BLACK_AND_WHITE = np.array([[0.0, 0.0, 0.0], [100.0, 0.0, 0.0]])
 
 
 @dataclass(frozen=True)
@@ -49,10 +49,7 @@ class Outcome:
         distance = ciede2000(target[:, None], palette[None])
         nearest = np.argmin(distance, axis=1)
         on_palette = distance[np.arange(len(target)), nearest] <= ON_PALETTE_DE00
-        kept_neutral = (
-            (ciede2000(target[:, None], _BLACK_AND_WHITE[None]) <= ON_PALETTE_DE00)
-            & (ciede2000(source[:, None], _BLACK_AND_WHITE[None]) <= ON_PALETTE_DE00)
-        ).any(axis=1)
+        kept_neutral = (black_or_white(target) & black_or_white(source)).any(axis=1)
         coverage = np.bincount(
             nearest[on_palette], weights=shares[on_palette], minlength=len(palette)
         )
