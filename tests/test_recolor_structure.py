@@ -22,10 +22,11 @@ from paletteflow.neutrals import DEFAULT_KEEP, parse_keep
 from paletteflow.recolor import analyze, recolor_image
 from paletteflow.recolor.contrast import (
     PALETTE_STEP_DE00,
+    SHORT_PALETTE_SHARE,
     Constraints,
     at_lightness,
     keep_contrast,
-    step_ranges,
+    stepped_lightness,
 )
 
 SALMONS = ["#fa8072", "#ffa07a", "#e9967a", "#f08080", "#ffb4a2"]
@@ -240,31 +241,49 @@ def test_the_contrast_solver_moves_the_cheaper_family_and_respects_ranges():
     assert blocked[1] == pytest.approx(0.7) and blocked[0] == pytest.approx(1.0)
 
 
+FAMILY_SHARES = np.array([0.5, 0.09, 0.02, 0.09, 0.3])
+KEPT_BLACK = np.array([False, False, False, False, True])
+EDGES = Constraints(np.array([0, 1, 3]), np.array([1, 2, 4]), np.array([0.3, 0.3, 0.4]), np.ones(3))
+
+
+def stepped(colors: np.ndarray, palette: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Families 0 to 3 take `colors`; family 4 is a kept black outline round family 3."""
+    colors = np.vstack([colors, [[0.0, 0.0, 0.0]]])
+    return colors, *stepped_lightness(
+        colors, FAMILY_SHARES, KEPT_BLACK, KEPT_BLACK, np.zeros(5), np.ones(5), EDGES, palette
+    )
+
+
+def palette_distance(colors: np.ndarray, lightness: np.ndarray, palette: np.ndarray) -> np.ndarray:
+    """CIEDE2000 from each colour, moved to `lightness`, to the nearest palette colour, as painted."""
+    moved = at_lightness(colors, lightness)
+    as_painted = [linear_to_cielab(np.clip(oklab_to_linear(c), 0, 1)) for c in (moved, palette)]
+    return ciede2000(as_painted[0][:, None], as_painted[1][None]).min(axis=1)
+
+
 def test_steps_stay_near_the_palette_when_it_spans_the_edges_but_small_details_step_freely():
     """A palette from navy to white carries the picture: a mid-sized fill may only step as far as
     it stays on a palette colour, while a tiny detail and a fill inside a kept black outline may
-    step as far as their edges need; a palette of five salmons leaves every range open."""
+    step as far as their edges need."""
     palette = hex_to_oklab(["#021547", "#f7614f", "#f27e00", "#9be7c2", "#ffffff"])
-    colors = np.vstack([palette[[1, 2, 3, 0]], [[0.0, 0.0, 0.0]]])
-    shares = np.array([0.5, 0.09, 0.02, 0.09, 0.3])
-    kept = np.array([False, False, False, False, True])
-    constraints = Constraints(
-        np.array([0, 1, 3]), np.array([1, 2, 4]), np.array([0.3, 0.3, 0.4]), np.ones(3)
-    )
-    lowest, highest = step_ranges(
-        colors, shares, kept, np.zeros(5), np.ones(5), constraints, palette
-    )
+    colors, _, lowest, highest = stepped(palette[[1, 2, 3, 0]], palette)
     assert 0.0 < lowest[1] < colors[1, 0] < highest[1] < 1.0
-    ends = at_lightness(colors[[1, 1]], np.array([lowest[1], highest[1]]))
-    as_painted = [linear_to_cielab(np.clip(oklab_to_linear(c), 0, 1)) for c in (ends, palette)]
-    assert ciede2000(as_painted[0][:, None], as_painted[1][None]).min(axis=1).max() <= (
-        PALETTE_STEP_DE00
-    )
+    ends = palette_distance(colors[[1, 1]], np.array([lowest[1], highest[1]]), palette)
+    assert ends.max() <= PALETTE_STEP_DE00
     assert (lowest[2], highest[2]) == (0.0, 1.0)
     assert (lowest[3], highest[3]) == (0.0, 1.0)
-    salmons = hex_to_oklab(SALMONS)
-    open_ranges = step_ranges(colors, shares, kept, np.zeros(5), np.ones(5), constraints, salmons)
-    assert [list(r) for r in open_ranges] == [[0.0] * 5, [1.0] * 5]
+
+
+def test_a_palette_that_cannot_carry_the_edges_steps_off_its_colors_only_within_a_budget():
+    """Five salmons cannot keep a 0.3 lightness edge: the small families step off the palette, as
+    many as fit in SHORT_PALETTE_SHARE of the image, and the large fill stays on its salmon."""
+    palette = hex_to_oklab(SALMONS)
+    colors, lightness, *_ = stepped(palette[[0, 1, 2, 3]], palette)
+    off = palette_distance(colors[:4], lightness[:4], palette) > PALETTE_STEP_DE00
+    assert off.any() and not off[0]
+    assert FAMILY_SHARES[:4][off].sum() <= SHORT_PALETTE_SHARE
+    assert lightness[1] - lightness[2] >= 0.5 * 0.3
+    assert lightness[3] - lightness[4] >= 0.5 * 0.4
 
 
 def test_keep_names_parse_in_any_case_and_order_and_bad_names_are_refused():

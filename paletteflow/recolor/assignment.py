@@ -57,13 +57,12 @@ from paletteflow.recolor.analysis import Analysis
 from paletteflow.recolor.contrast import (
     Constraints,
     at_lightness,
-    keep_contrast,
     shortfall,
-    step_ranges,
+    stepped_lightness,
 )
 from paletteflow.recolor.families import Families
 from paletteflow.recolor.keys import FAMILY_FILLS_DE00
-from paletteflow.recolor.neutrals import Kept, kept_keys
+from paletteflow.recolor.neutrals import Kept, black_or_white, kept_keys
 from paletteflow.recolor.outcome import Outcome
 from paletteflow.recolor.transfer import shade
 
@@ -187,18 +186,16 @@ def _with_contrast(
     palette_lab: np.ndarray,
 ) -> np.ndarray:
     """Rule 5: the lead colours, with darker or lighter steps where strong edges need them."""
-    lowest, highest = step_ranges(
+    lightness, lowest, highest = stepped_lightness(
         given,
         shares,
         kept.kept[leads],
+        black_or_white(oklab_to_cielab(leads_lab))[:, 0],
         kept.lowest[leads],
         kept.highest[leads],
         constraints,
         palette_lab,
     )
-    # A kept black may deepen and a kept white brighten at no cost: they stay black and white.
-    cost = np.where(kept.kept[leads], 0.0, shares)
-    lightness = keep_contrast(given[:, 0], cost, lowest, highest, constraints)
     targets = given.copy()
     for family in np.flatnonzero(np.abs(lightness - given[:, 0]) > 1e-6):
         targets[family] = _stepped_apart(

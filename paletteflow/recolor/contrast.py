@@ -11,6 +11,8 @@ constraints already (`shortfall`); what a palette cannot carry by itself
 (five salmons, five pastels) `keep_contrast` meets by deriving darker or
 lighter steps of the assigned colours, moving the smallest regions first, so
 large fills stay on their palette colours and a thin outline takes the step.
+How much of the image may leave the palette that way is bounded
+(`stepped_lightness`): the picture must stay legible and still show its palette.
 """
 
 from __future__ import annotations
@@ -36,6 +38,9 @@ KEPT_SHARE = 0.55
 # Colours that turn an edge round by this share of its need or more were meant to (a dark ground
 # role under art drawn on white); a smaller reversal is an accident of near-equal colours.
 TURNED_SHARE = 0.25
+# With a palette too flat to carry the edges, every reversal is an accident of near-equal colours
+# unless it already gives the edge all it needs.
+SHORT_TURNED_SHARE = 1.0
 # With a palette that spans the lightness the edges need, families over LARGE_SHARE of the image
 # step only as far as their colour stays within LARGE_STEP_DE00: still their palette colour; the
 # others as far as they stay within PALETTE_STEP_DE00 of a palette colour (the palette-true
@@ -45,6 +50,10 @@ LARGE_STEP_DE00 = 5.0
 PALETTE_STEP_DE00 = 7.0
 # The smallest families, together up to this share of the image, may step freely all the same.
 OFF_PALETTE_SHARE = 0.05
+# A palette that cannot carry the edges by its choice of colours steps families off its colours
+# together up to this share of the image (palette-true asks for 0.8 of the flat pixels on it);
+# the rest stay within PALETTE_STEP_DE00.
+SHORT_PALETTE_SHARE = 0.2
 _STEPS = np.linspace(-0.15, 0.15, 31)
 _TOLERANCE = 1e-4
 _SWEEPS = 40
@@ -106,7 +115,95 @@ def shortfall(constraints: Constraints, lightness: np.ndarray) -> np.ndarray:
     return (missing * constraints.weight).sum(axis=1) / constraints.weight.sum()
 
 
-def step_ranges(
+def stepped_lightness(
+    colors_lab: np.ndarray,
+    shares: np.ndarray,
+    kept: np.ndarray,
+    black: np.ndarray,
+    lowest: np.ndarray,
+    highest: np.ndarray,
+    constraints: Constraints,
+    palette_lab: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each family's lightness after the steps its edges need, and the range it could step in.
+
+    `lowest` and `highest` are what keeping allows; kept neutrals step at no
+    cost (a kept black may deepen and stay black). A palette that spans the
+    lightness its edges between unkept families need carries the contrast by
+    the choice of colours, and steps stay small (`_carried_ranges`). One that
+    cannot (five salmons, five pastels) steps families off its colours within
+    a budget (`_short_steps`). `black` marks families that are black in the
+    image: line art, free to step wherever the palette does not keep it.
+    """
+    lightness = colors_lab[:, 0]
+    cost = np.where(kept, 0.0, shares)
+    if not len(constraints.need):
+        return lightness.astype(np.float64), lowest, highest
+    between_unkept = ~kept[constraints.lighter] & ~kept[constraints.darker]
+    if not between_unkept.any() or (
+        np.ptp(palette_lab[:, 0]) >= constraints.need[between_unkept].max()
+    ):
+        lowest, highest = _carried_ranges(
+            colors_lab, shares, kept, lowest, highest, constraints, palette_lab
+        )
+        return keep_contrast(lightness, cost, lowest, highest, constraints), lowest, highest
+    held = ~kept & ~black
+    near = _near_palette(
+        colors_lab, held, np.zeros(len(held), dtype=bool), palette_lab, lowest, highest
+    )
+    return _short_steps(lightness, shares, cost, ~held, (lowest, highest), near, constraints)
+
+
+def _short_steps(
+    lightness: np.ndarray,
+    shares: np.ndarray,
+    cost: np.ndarray,
+    free: np.ndarray,
+    open_ranges: tuple[np.ndarray, np.ndarray],
+    near_ranges: tuple[np.ndarray, np.ndarray],
+    constraints: Constraints,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Steps for a palette too flat for the edges: families leave its colours one at a time.
+
+    Every family starts within PALETTE_STEP_DE00 of a palette colour (`near_ranges`)
+    unless already `free`. Then, while an edge is short of MET_SHARE, the family
+    on a short edge whose freedom to step (`open_ranges`) saves the most
+    missed contrast is set free, as long as the families set free cover no
+    more than SHORT_PALETTE_SHARE of the image. Legibility outranks palette
+    truth only that far: past it the picture would no longer show its
+    palette, and a wholly recoloured picture the user did not ask for.
+    """
+    free, room = free.copy(), SHORT_PALETTE_SHARE
+
+    def ranges(free: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        return (
+            np.where(free, open_ranges[0], near_ranges[0]),
+            np.where(free, open_ranges[1], near_ranges[1]),
+        )
+
+    def solved(free: np.ndarray) -> tuple[np.ndarray, float]:
+        stepped = keep_contrast(lightness, cost, *ranges(free), constraints, SHORT_TURNED_SHARE)
+        return stepped, float(shortfall(constraints, stepped[None])[0])
+
+    stepped, missed = solved(free)
+    while True:
+        unmet = _unmet(lightness, stepped, constraints, SHORT_TURNED_SHARE)
+        candidates = [
+            int(family)
+            for family in np.unique([constraints.lighter[unmet], constraints.darker[unmet]])
+            if not free[family] and shares[family] <= room
+        ]
+        trials = [(solved(free | (np.arange(len(free)) == f)), f) for f in candidates]
+        best = min(trials, key=lambda trial: trial[0][1], default=None)
+        if best is None or best[0][1] >= missed - _TOLERANCE:
+            break
+        (stepped, missed), family = best
+        free[family] = True
+        room -= shares[family]
+    return stepped, *ranges(free)
+
+
+def _carried_ranges(
     colors_lab: np.ndarray,
     shares: np.ndarray,
     kept: np.ndarray,
@@ -115,25 +212,15 @@ def step_ranges(
     constraints: Constraints,
     palette_lab: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """How far each family's lightness may step, within [lowest, highest] (what keeping allows).
-
-    A palette that spans the lightness the strongest edge needs can carry the
-    image's contrast by the choice of colours; then steps stay small: every
-    family stays within PALETTE_STEP_DE00 of a palette colour, and one over
-    LARGE_SHARE of the image within LARGE_STEP_DE00 of its own colour too, so
-    the picture stays in the palette's colours and the edges keep what the
-    choice of colours gave them. The smallest families, together no more
-    than OFF_PALETTE_SHARE of the image (a door, a thin stroke), and a
-    smaller family on a strong edge with a kept neutral (a stripe inside a
-    black outline) may step as far as their edges need: the details stay
-    legible and the line art visible, as the user asked. A
-    palette that cannot (five salmons, five pastels) gets steps wherever the
-    edges need them: a legible picture outranks a palette-true one. Kept
-    neutrals move as keeping allows.
+    """Step ranges when the palette carries the edges: every family stays within
+    PALETTE_STEP_DE00 of a palette colour, and one over LARGE_SHARE of the image
+    within LARGE_STEP_DE00 of its own colour too, so the picture stays in the
+    palette's colours and the edges keep what the choice of colours gave them.
+    The smallest families, together no more than OFF_PALETTE_SHARE of the image
+    (a door, a thin stroke), and a smaller family on a strong edge with a kept
+    neutral (a stripe inside a black outline) may step as far as their edges
+    need: the details stay legible and the line art visible.
     """
-    if not len(constraints.need) or np.ptp(palette_lab[:, 0]) < constraints.need.max():
-        return lowest, highest
-    lowest, highest = lowest.copy(), highest.copy()
     against_kept = np.zeros(len(kept), dtype=bool)
     against_kept[constraints.lighter[kept[constraints.darker]]] = True
     against_kept[constraints.darker[kept[constraints.lighter]]] = True
@@ -141,7 +228,22 @@ def step_ranges(
     by_share = np.argsort(shares, kind="stable")
     free = np.zeros(len(kept), dtype=bool)
     free[by_share[np.cumsum(np.where(kept, 0.0, shares)[by_share]) <= OFF_PALETTE_SHARE]] = True
-    held = np.flatnonzero(~kept & (large | ~(against_kept | free)))
+    held = ~kept & (large | ~(against_kept | free))
+    return _near_palette(colors_lab, held, large, palette_lab, lowest, highest)
+
+
+def _near_palette(
+    colors_lab: np.ndarray,
+    held: np.ndarray,
+    large: np.ndarray,
+    palette_lab: np.ndarray,
+    lowest: np.ndarray,
+    highest: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """[lowest, highest] narrowed, for `held` families, to the lightnesses that stay within
+    PALETTE_STEP_DE00 of a palette colour (and, if `large`, LARGE_STEP_DE00 of their own)."""
+    lowest, highest = lowest.copy(), highest.copy()
+    held = np.flatnonzero(held)
     if not len(held):
         return lowest, highest
     colors = np.repeat(colors_lab[held], len(_STEPS), axis=0)
@@ -171,31 +273,53 @@ def _run_around(allowed: np.ndarray, centre: int) -> tuple[int, int]:
     return below, above
 
 
+def _oriented(
+    lightness: np.ndarray, constraints: Constraints, turned_share: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each constraint's lighter and darker family, turned round where the colours turned it.
+
+    An edge whose colours already turn its order round by TURNED_SHARE of the
+    need or more (a dark `background` role under a drawing made on white) is
+    kept turned round: the palette asked for it, and the contrast is what
+    makes it legible.
+    """
+    have = lightness[constraints.lighter] - lightness[constraints.darker]
+    turned = have <= -turned_share * constraints.need
+    return (
+        np.where(turned, constraints.darker, constraints.lighter),
+        np.where(turned, constraints.lighter, constraints.darker),
+    )
+
+
+def _unmet(
+    given: np.ndarray, stepped: np.ndarray, constraints: Constraints, turned_share: float
+) -> np.ndarray:
+    """Which constraints `stepped` lightnesses (from `given`) leave short of MET_SHARE."""
+    lighter, darker = _oriented(given, constraints, turned_share)
+    enough = constraints.need * (1 - MET_SHARE / KEPT_SHARE)
+    return constraints.need - (stepped[lighter] - stepped[darker]) > enough + _TOLERANCE
+
+
 def keep_contrast(
     lightness: np.ndarray,
     cost: np.ndarray,
     lowest: np.ndarray,
     highest: np.ndarray,
     constraints: Constraints,
+    turned_share: float = TURNED_SHARE,
 ) -> np.ndarray:
     """Family lightnesses moved as little as needed to meet the constraints, cheapest first.
 
-    An edge that already keeps MET_SHARE of its contrast is left as it is.
-    An edge whose colours already turn its order round by TURNED_SHARE of the
-    need or more (a dark `background` role under a drawing made on white) is kept
-    turned round: the palette asked for it, and the contrast is what makes
-    it legible. Each unmet constraint is closed by moving the family that
-    costs less to move (the smaller one) as far as its range [lowest,
-    highest] allows, then the other: the fewest pixels leave their palette
-    colours. Sweeps until every constraint holds or none can be helped;
-    constraints that contradict each other (or need more than the ranges
-    give) are met as far as they allow.
+    An edge that already keeps MET_SHARE of its contrast is left as it is, and
+    one the colours turned round stays turned (`_oriented`). Each unmet
+    constraint is closed by moving the family that costs less to move (the
+    smaller one) as far as its range [lowest, highest] allows, then the
+    other: the fewest pixels leave their palette colours. Sweeps until every
+    constraint holds or none can be helped; constraints that contradict each
+    other (or need more than the ranges give) are met as far as they allow.
     """
     lightness = lightness.astype(np.float64).copy()
-    have = lightness[constraints.lighter] - lightness[constraints.darker]
-    turned = have <= -TURNED_SHARE * constraints.need
-    lighter = np.where(turned, constraints.darker, constraints.lighter)
-    darker = np.where(turned, constraints.lighter, constraints.darker)
+    lighter, darker = _oriented(lightness, constraints, turned_share)
     rows = list(zip(lighter.tolist(), darker.tolist(), constraints.need.tolist(), strict=True))
     for _ in range(_SWEEPS):
         moved = False
