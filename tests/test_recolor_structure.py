@@ -274,6 +274,16 @@ def test_steps_stay_near_the_palette_when_it_spans_the_edges_but_small_details_s
     assert (lowest[3], highest[3]) == (0.0, 1.0)
 
 
+def test_a_step_keeps_a_fill_on_its_own_palette_color_not_on_the_next_one_down():
+    """Magenta stepping darker towards the palette's purple would read as purple, leaving the
+    palette's magenta unused: its step stops while it still reads as magenta."""
+    palette = hex_to_oklab(["#021547", "#cc00cc", "#990099", "#f27e00", "#ffffff"])
+    colors, _, lowest, highest = stepped(palette[[3, 1, 2, 0]], palette)
+    ends = palette_distance(colors[[1, 1]], np.array([lowest[1], highest[1]]), palette[[1]])
+    assert ends.max() <= PALETTE_STEP_DE00
+    assert lowest[1] < colors[1, 0]
+
+
 def test_a_palette_that_cannot_carry_the_edges_steps_off_its_colors_only_within_a_budget():
     """Five salmons cannot keep a 0.3 lightness edge: the small families step off the palette, as
     many as fit in SHORT_PALETTE_SHARE of the image, and the large fill stays on its salmon."""

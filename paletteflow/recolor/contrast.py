@@ -43,7 +43,7 @@ TURNED_SHARE = 0.25
 SHORT_TURNED_SHARE = 1.0
 # With a palette that spans the lightness the edges need, families over LARGE_SHARE of the image
 # step only as far as their colour stays within LARGE_STEP_DE00: still their palette colour; the
-# others as far as they stay within PALETTE_STEP_DE00 of a palette colour (the palette-true
+# others as far as they stay within PALETTE_STEP_DE00 of their palette colour (the palette-true
 # tolerance is 8, less a margin for the shading around a family's lead).
 LARGE_SHARE = 0.1
 LARGE_STEP_DE00 = 5.0
@@ -165,7 +165,7 @@ def _short_steps(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Steps for a palette too flat for the edges: families leave its colours one at a time.
 
-    Every family starts within PALETTE_STEP_DE00 of a palette colour (`near_ranges`)
+    Every family starts within PALETTE_STEP_DE00 of its palette colour (`near_ranges`)
     unless already `free`. Then, while an edge is short of MET_SHARE, the family
     on a short edge whose freedom to step (`open_ranges`) saves the most
     missed contrast is set free, as long as the families set free cover no
@@ -213,7 +213,7 @@ def _carried_ranges(
     palette_lab: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Step ranges when the palette carries the edges: every family stays within
-    PALETTE_STEP_DE00 of a palette colour, and one over LARGE_SHARE of the image
+    PALETTE_STEP_DE00 of its palette colour, and one over LARGE_SHARE of the image
     within LARGE_STEP_DE00 of its own colour too, so the picture stays in the
     palette's colours and the edges keep what the choice of colours gave them.
     The smallest families, together no more than OFF_PALETTE_SHARE of the image
@@ -241,7 +241,12 @@ def _near_palette(
     highest: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray]:
     """[lowest, highest] narrowed, for `held` families, to the lightnesses that stay within
-    PALETTE_STEP_DE00 of a palette colour (and, if `large`, LARGE_STEP_DE00 of their own)."""
+    PALETTE_STEP_DE00 of the palette colour nearest theirs (and, if `large`, within
+    LARGE_STEP_DE00 of their own colour).
+
+    The nearest palette colour, not any: a step that carried a fill onto the
+    next palette colour down would leave its own colour unused.
+    """
     lowest, highest = lowest.copy(), highest.copy()
     held = np.flatnonzero(held)
     if not len(held):
@@ -249,7 +254,11 @@ def _near_palette(
     colors = np.repeat(colors_lab[held], len(_STEPS), axis=0)
     reach = np.clip(colors[:, 0] + np.tile(_STEPS, len(held)), 0.0, 1.0)
     steps = oklab_to_cielab(at_lightness(colors, reach))
-    on_palette = ciede2000(steps[:, None], oklab_to_cielab(palette_lab)[None]).min(axis=1)
+    palette = oklab_to_cielab(palette_lab)
+    nearest = np.argmin(
+        ciede2000(oklab_to_cielab(colors_lab[held])[:, None], palette[None]), axis=1
+    )
+    on_palette = ciede2000(steps, palette[nearest].repeat(len(_STEPS), axis=0))
     own = ciede2000(steps, oklab_to_cielab(colors))
     near = (on_palette <= PALETTE_STEP_DE00) & (
         ~large[held].repeat(len(_STEPS)) | (own <= LARGE_STEP_DE00)
