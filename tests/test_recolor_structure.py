@@ -296,6 +296,21 @@ def test_a_palette_that_cannot_carry_the_edges_steps_off_its_colors_only_within_
     assert lightness[3] - lightness[4] >= 0.5 * 0.4
 
 
+def test_a_flat_palette_steps_a_fill_whose_color_another_fill_also_shows_before_a_sole_one():
+    """Pastels cannot carry two equal edges and the budget frees one fill: stepping the fill that
+    alone shows pink would drop pink from the picture, so the one sharing blue steps instead."""
+    palette = hex_to_oklab(PASTELS)
+    colors = palette[[3, 0, 1, 1, 4]]
+    shares = np.array([0.4, 0.15, 0.15, 0.15, 0.15])
+    edges = Constraints(np.array([0, 0]), np.array([1, 2]), np.full(2, 0.3), np.array([1.05, 1.0]))
+    unkept = np.zeros(5, dtype=bool)
+    lightness, *_ = stepped_lightness(
+        colors, shares, unkept, unkept, np.zeros(5), np.ones(5), edges, palette
+    )
+    off = palette_distance(colors, lightness, palette) > PALETTE_STEP_DE00
+    assert list(off) == [False, False, True, False, False]
+
+
 def test_keep_names_parse_in_any_case_and_order_and_bad_names_are_refused():
     assert parse_keep(None) == DEFAULT_KEEP
     assert parse_keep("Gray, white") == ("white", "grey")

@@ -50,6 +50,10 @@ LARGE_STEP_DE00 = 5.0
 PALETTE_STEP_DE00 = 7.0
 # The smallest families, together up to this share of the image, may step freely all the same.
 OFF_PALETTE_SHARE = 0.05
+# A palette colour shows when families on it cover this share of the image (as the measures ask).
+IN_USE_SHARE = 0.02
+# Border-weighted share of needed contrast that leaving a palette colour unused is worth.
+SOLE_COST = 0.05
 # A palette that cannot carry the edges by its choice of colours steps families off its colours
 # together up to this share of the image (palette-true asks for 0.8 of the flat pixels on it);
 # the rest stay within PALETTE_STEP_DE00.
@@ -151,7 +155,8 @@ def stepped_lightness(
     near = _near_palette(
         colors_lab, held, np.zeros(len(held), dtype=bool), palette_lab, lowest, highest
     )
-    return _short_steps(lightness, shares, cost, ~held, (lowest, highest), near, constraints)
+    shown = _shown_colors(colors_lab, shares, kept, palette_lab)
+    return _short_steps(lightness, shares, cost, ~held, shown, (lowest, highest), near, constraints)
 
 
 def _short_steps(
@@ -159,6 +164,7 @@ def _short_steps(
     shares: np.ndarray,
     cost: np.ndarray,
     free: np.ndarray,
+    shown: np.ndarray,
     open_ranges: tuple[np.ndarray, np.ndarray],
     near_ranges: tuple[np.ndarray, np.ndarray],
     constraints: Constraints,
@@ -171,7 +177,9 @@ def _short_steps(
     missed contrast is set free, as long as the families set free cover no
     more than SHORT_PALETTE_SHARE of the image. Legibility outranks palette
     truth only that far: past it the picture would no longer show its
-    palette, and a wholly recoloured picture the user did not ask for.
+    palette. A family that alone shows a palette colour (`shown`) counts
+    SOLE_COST of missed contrast against it: stepping it off leaves that
+    colour out of the picture.
     """
     free, room = free.copy(), SHORT_PALETTE_SHARE
 
@@ -194,13 +202,26 @@ def _short_steps(
             if not free[family] and shares[family] <= room
         ]
         trials = [(solved(free | (np.arange(len(free)) == f)), f) for f in candidates]
-        best = min(trials, key=lambda trial: trial[0][1], default=None)
+        showing = np.where(free, -1, shown)
+        holders = np.bincount(showing[showing >= 0], minlength=int(shown.max()) + 1)
+        sole = (showing >= 0) & (holders[np.maximum(showing, 0)] == 1)
+        best = min(trials, key=lambda trial: trial[0][1] + SOLE_COST * sole[trial[1]], default=None)
         if best is None or best[0][1] >= missed - _TOLERANCE:
             break
         (stepped, missed), family = best
         free[family] = True
         room -= shares[family]
     return stepped, *ranges(free)
+
+
+def _shown_colors(
+    colors_lab: np.ndarray, shares: np.ndarray, kept: np.ndarray, palette_lab: np.ndarray
+) -> np.ndarray:
+    """The palette colour each family shows (-1 for none): unkept, on it, big enough to count."""
+    palette = oklab_to_cielab(palette_lab)
+    distance = ciede2000(oklab_to_cielab(colors_lab)[:, None], palette[None])
+    shows = ~kept & (shares >= IN_USE_SHARE) & (distance.min(axis=1) <= PALETTE_STEP_DE00)
+    return np.where(shows, np.argmin(distance, axis=1), -1)
 
 
 def _carried_ranges(
