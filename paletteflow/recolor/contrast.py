@@ -28,6 +28,7 @@ from paletteflow.color import (
     oklch_to_linear_in_gamut,
     srgb_to_oklab,
 )
+from paletteflow.recolor.outcome import IN_USE_SHARE
 
 STRONG_EDGE = 0.2
 # The edge-contrast measure asks for half (in CIELAB L*, which is linear in OKLab L for greys).
@@ -50,8 +51,6 @@ LARGE_STEP_DE00 = 5.0
 PALETTE_STEP_DE00 = 7.0
 # The smallest families, together up to this share of the image, may step freely all the same.
 OFF_PALETTE_SHARE = 0.05
-# A palette colour shows when families on it cover this share of the image (as the measures ask).
-IN_USE_SHARE = 0.02
 # Border-weighted share of needed contrast that leaving a palette colour unused is worth.
 SOLE_COST = 0.05
 # A palette that cannot carry the edges by its choice of colours steps families off its colours
@@ -308,9 +307,9 @@ def _oriented(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Each constraint's lighter and darker family, turned round where the colours turned it.
 
-    An edge whose colours already turn its order round by TURNED_SHARE of the
-    need or more (a dark `background` role under a drawing made on white) is
-    kept turned round: the palette asked for it, and the contrast is what
+    An edge whose colours already turn its order round by `turned_share` of
+    the need or more (a dark `background` role under a drawing made on white)
+    is kept turned round: the palette asked for it, and the contrast is what
     makes it legible.
     """
     have = lightness[constraints.lighter] - lightness[constraints.darker]
@@ -326,8 +325,13 @@ def _unmet(
 ) -> np.ndarray:
     """Which constraints `stepped` lightnesses (from `given`) leave short of MET_SHARE."""
     lighter, darker = _oriented(given, constraints, turned_share)
-    enough = constraints.need * (1 - MET_SHARE / KEPT_SHARE)
-    return constraints.need - (stepped[lighter] - stepped[darker]) > enough + _TOLERANCE
+    missing = constraints.need - (stepped[lighter] - stepped[darker])
+    return missing > _allowed_shortfall(constraints.need) + _TOLERANCE
+
+
+def _allowed_shortfall(need: np.ndarray | float) -> np.ndarray | float:
+    """How far short of KEPT_SHARE an edge may stay: it still keeps MET_SHARE."""
+    return need * (1 - MET_SHARE / KEPT_SHARE)
 
 
 def keep_contrast(
@@ -355,7 +359,7 @@ def keep_contrast(
         moved = False
         for up, down, need in rows:
             missing = need - (lightness[up] - lightness[down])
-            enough = need * (1 - MET_SHARE / KEPT_SHARE)
+            enough = _allowed_shortfall(need)
             for family in sorted((up, down), key=lambda f: cost[f]):
                 if missing <= enough:
                     break
