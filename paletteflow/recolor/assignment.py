@@ -36,7 +36,8 @@ that palette colour.
    the edges against a ground turned round when its colour turned it: a dark
    `background` role under art made on white), and whatever is still missing
    is made up by darker or lighter steps of the colours of the smallest
-   families involved.
+   families involved; with a palette too flat for the edges, of the families
+   whose steps save the most, within a budget (`contrast.stepped_lightness`).
 
 Kept neutrals (`keep`: black, white, grey) stay as they are: their families
 take no palette colour, and count as fixed colours in rules 3 and 5.
