@@ -311,6 +311,19 @@ def test_a_flat_palette_steps_a_fill_whose_color_another_fill_also_shows_before_
     assert list(off) == [False, False, True, False, False]
 
 
+def test_a_flat_palette_with_only_tiny_unkept_fills_still_recolors():
+    """Black and white kept, and the only other fills (a navy and a yellow square that touch) too
+    small to show a palette colour: the budgeted steps have no colour to spare, and go on."""
+    image = Image.new("RGB", (200, 200), "#ffffff")
+    draw = ImageDraw.Draw(image)
+    draw.rectangle([0, 100, 199, 199], fill="#000000")
+    draw.rectangle([20, 20, 44, 44], fill="#1d3557")
+    draw.rectangle([45, 20, 69, 44], fill="#fcea2b")
+    result = recolor_image(image, SALMONS, keep="black,white")
+    assert (np.asarray(result)[150, 100] == 0).all()
+    assert tuple(np.asarray(result)[30, 30]) != (0x1D, 0x35, 0x57)
+
+
 def test_keep_names_parse_in_any_case_and_order_and_bad_names_are_refused():
     assert parse_keep(None) == DEFAULT_KEEP
     assert parse_keep("Gray, white") == ("white", "grey")

@@ -201,9 +201,7 @@ def _short_steps(
             if not free[family] and shares[family] <= room
         ]
         trials = [(solved(free | (np.arange(len(free)) == f)), f) for f in candidates]
-        showing = np.where(free, -1, shown)
-        holders = np.bincount(showing[showing >= 0], minlength=int(shown.max()) + 1)
-        sole = (showing >= 0) & (holders[np.maximum(showing, 0)] == 1)
+        sole = _sole_showers(shown, free)
         best = min(trials, key=lambda trial: trial[0][1] + SOLE_COST * sole[trial[1]], default=None)
         if best is None or best[0][1] >= missed - _TOLERANCE:
             break
@@ -211,6 +209,13 @@ def _short_steps(
         free[family] = True
         room -= shares[family]
     return stepped, *ranges(free)
+
+
+def _sole_showers(shown: np.ndarray, free: np.ndarray) -> np.ndarray:
+    """Families that alone, among those still held, show their palette colour."""
+    showing = np.where(free, -1, shown) + 1
+    holders = np.bincount(showing)
+    return (showing > 0) & (holders[showing] == 1)
 
 
 def _shown_colors(
