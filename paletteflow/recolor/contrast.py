@@ -54,9 +54,10 @@ OFF_PALETTE_SHARE = 0.05
 # Border-weighted share of needed contrast that leaving a palette colour unused is worth.
 SOLE_COST = 0.05
 # A palette that cannot carry the edges by its choice of colours steps families off its colours
-# together up to this share of the image (palette-true asks for 0.8 of the flat pixels on it);
-# the rest stay within PALETTE_STEP_DE00.
-SHORT_PALETTE_SHARE = 0.2
+# together up to this share of the image (palette-true asks for 0.8 of the flat pixels on it,
+# less a margin for gradient bands and shading already off it); the rest stay within
+# PALETTE_STEP_DE00.
+SHORT_PALETTE_SHARE = 0.18
 _STEPS = np.linspace(-0.15, 0.15, 31)
 _TOLERANCE = 1e-4
 _SWEEPS = 40
