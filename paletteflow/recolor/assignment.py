@@ -318,13 +318,7 @@ def _against_ground(
     art = np.average(leads_lab[others, 0], weights=shares[others] + 1e-12)
     if (leads_lab[ground, 0] > art) == (ground_color[0] > art_colors[:, 0].mean()):
         return constraints
-    around = (constraints.lighter == ground) | (constraints.darker == ground)
-    return Constraints(
-        np.where(around, constraints.darker, constraints.lighter),
-        np.where(around, constraints.lighter, constraints.darker),
-        constraints.need,
-        constraints.weight,
-    )
+    return constraints.turned((constraints.lighter == ground) | (constraints.darker == ground))
 
 
 def _best_assignment(

@@ -72,6 +72,15 @@ class Constraints:
     need: np.ndarray
     weight: np.ndarray
 
+    def turned(self, where: np.ndarray) -> Constraints:
+        """The same constraints with lighter and darker swapped where `where` holds."""
+        return Constraints(
+            np.where(where, self.darker, self.lighter),
+            np.where(where, self.lighter, self.darker),
+            self.need,
+            self.weight,
+        )
+
 
 def edge_constraints(
     keys_lab: np.ndarray,
@@ -319,11 +328,8 @@ def _oriented(
     makes it legible.
     """
     have = lightness[constraints.lighter] - lightness[constraints.darker]
-    turned = have <= -turned_share * constraints.need
-    return (
-        np.where(turned, constraints.darker, constraints.lighter),
-        np.where(turned, constraints.lighter, constraints.darker),
-    )
+    oriented = constraints.turned(have <= -turned_share * constraints.need)
+    return oriented.lighter, oriented.darker
 
 
 def _unmet(
