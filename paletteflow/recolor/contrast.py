@@ -152,19 +152,22 @@ def stepped_lightness(
     cost = np.where(kept, 0.0, shares)
     if not len(constraints.need):
         return lightness.astype(np.float64), lowest, highest
+    palette = oklab_to_cielab(palette_lab)
+    distance = ciede2000(oklab_to_cielab(colors_lab)[:, None], palette[None])
+    own_color = palette[np.argmin(distance, axis=1)]
     between_unkept = ~kept[constraints.lighter] & ~kept[constraints.darker]
     if not between_unkept.any() or (
         np.ptp(palette_lab[:, 0]) >= constraints.need[between_unkept].max()
     ):
         lowest, highest = _carried_ranges(
-            colors_lab, shares, kept, lowest, highest, constraints, palette_lab
+            colors_lab, shares, kept, lowest, highest, constraints, own_color
         )
         return keep_contrast(lightness, cost, lowest, highest, constraints), lowest, highest
     held = ~kept & ~black
     near = _near_palette(
-        colors_lab, held, np.zeros(len(held), dtype=bool), palette_lab, lowest, highest
+        colors_lab, held, np.zeros(len(held), dtype=bool), own_color, lowest, highest
     )
-    shown = _shown_colors(colors_lab, shares, kept, palette_lab)
+    shown = _shown_colors(distance, shares, kept)
     return _short_steps(lightness, shares, cost, ~held, shown, (lowest, highest), near, constraints)
 
 
@@ -228,12 +231,11 @@ def _sole_showers(shown: np.ndarray, free: np.ndarray) -> np.ndarray:
     return (showing > 0) & (holders[showing] == 1)
 
 
-def _shown_colors(
-    colors_lab: np.ndarray, shares: np.ndarray, kept: np.ndarray, palette_lab: np.ndarray
-) -> np.ndarray:
-    """The palette colour each family shows (-1 for none): unkept, on it, big enough to count."""
-    palette = oklab_to_cielab(palette_lab)
-    distance = ciede2000(oklab_to_cielab(colors_lab)[:, None], palette[None])
+def _shown_colors(distance: np.ndarray, shares: np.ndarray, kept: np.ndarray) -> np.ndarray:
+    """The palette colour each family shows (-1 for none): unkept, on it, big enough to count.
+
+    `distance` is CIEDE2000 from each family's colour to each palette colour.
+    """
     shows = ~kept & (shares >= IN_USE_SHARE) & (distance.min(axis=1) <= PALETTE_STEP_DE00)
     return np.where(shows, np.argmin(distance, axis=1), -1)
 
@@ -245,7 +247,7 @@ def _carried_ranges(
     lowest: np.ndarray,
     highest: np.ndarray,
     constraints: Constraints,
-    palette_lab: np.ndarray,
+    own_color: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Step ranges when the palette carries the edges: every family stays within
     PALETTE_STEP_DE00 of its palette colour, and one over LARGE_SHARE of the image
@@ -264,20 +266,20 @@ def _carried_ranges(
     free = np.zeros(len(kept), dtype=bool)
     free[by_share[np.cumsum(np.where(kept, 0.0, shares)[by_share]) <= OFF_PALETTE_SHARE]] = True
     held = ~kept & (large | ~(against_kept | free))
-    return _near_palette(colors_lab, held, large, palette_lab, lowest, highest)
+    return _near_palette(colors_lab, held, large, own_color, lowest, highest)
 
 
 def _near_palette(
     colors_lab: np.ndarray,
     held: np.ndarray,
     large: np.ndarray,
-    palette_lab: np.ndarray,
+    own_color: np.ndarray,
     lowest: np.ndarray,
     highest: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray]:
     """[lowest, highest] narrowed, for `held` families, to the lightnesses that stay within
-    PALETTE_STEP_DE00 of the palette colour nearest theirs (and, if `large`, within
-    LARGE_STEP_DE00 of their own colour).
+    PALETTE_STEP_DE00 of `own_color`, the palette colour nearest theirs in CIELAB (and, if
+    `large`, within LARGE_STEP_DE00 of their own colour).
 
     The nearest palette colour, not any: a step that carried a fill onto the
     next palette colour down would leave its own colour unused.
@@ -289,11 +291,7 @@ def _near_palette(
     colors = np.repeat(colors_lab[held], len(_STEPS), axis=0)
     reach = np.clip(colors[:, 0] + np.tile(_STEPS, len(held)), 0.0, 1.0)
     steps = oklab_to_cielab(at_lightness(colors, reach))
-    palette = oklab_to_cielab(palette_lab)
-    nearest = np.argmin(
-        ciede2000(oklab_to_cielab(colors_lab[held])[:, None], palette[None]), axis=1
-    )
-    on_palette = ciede2000(steps, palette[nearest].repeat(len(_STEPS), axis=0))
+    on_palette = ciede2000(steps, own_color[held].repeat(len(_STEPS), axis=0))
     own = ciede2000(steps, oklab_to_cielab(colors))
     near = (on_palette <= PALETTE_STEP_DE00) & (
         ~large[held].repeat(len(_STEPS)) | (own <= LARGE_STEP_DE00)
