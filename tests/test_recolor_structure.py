@@ -1,5 +1,7 @@
 """Line art and lightness structure: outlines stay legible, order holds, neutrals can be kept."""
 
+import itertools
+
 import numpy as np
 import pytest
 from PIL import Image, ImageDraw
@@ -12,6 +14,7 @@ from paletteflow.color import (
     hex_to_oklab,
     linear_to_cielab,
     oklab_to_linear,
+    oklab_to_srgb,
     rgb_to_hex,
     srgb_to_linear,
     srgb_to_oklab,
@@ -228,6 +231,50 @@ def test_a_multi_band_gradient_is_interpolated_along_its_path_without_stripes():
     turns = np.count_nonzero(np.diff(np.sign(steps[np.abs(steps) > 0.003])))
     assert len(analyze(source).keys_lab) >= 4
     assert turns <= 4
+
+
+def hue_sweep(width: int = 600, height: int = 60) -> Image.Image:
+    """A slow sweep from violet to red at one lightness, like a brand mark's gradient."""
+    hue = np.radians(np.linspace(280.0, 20.0, width))
+    lab = np.stack([np.full(width, 0.62), 0.2 * np.cos(hue), 0.2 * np.sin(hue)], axis=1)
+    row = np.rint(np.clip(oklab_to_srgb(lab), 0.0, 1.0) * 255.0)
+    pixels = np.broadcast_to(row, (height, width, 3)).astype(np.uint8)
+    return Image.fromarray(np.ascontiguousarray(pixels), "RGB")
+
+
+def test_gradient_bands_meet_at_soft_borders_and_fills_at_crisp_ones():
+    gradient = analyze(hue_sweep())
+    assert len(gradient.keys_lab) >= 4
+    assert gradient.soft_borders.all()
+    for image in (outlined_drawing(), striped_flag(), two_tone_fin()):
+        analysis = analyze(image)
+        assert len(analysis.adjacent) >= 3
+        assert not analysis.soft_borders.any()
+
+
+@pytest.mark.parametrize(
+    ("palette", "longest"),
+    [
+        (["#2f2e58", "#4a488a", "#ffffff", "#bbbbbb", "#000000"], 2.6),
+        (["#634f22", "#555b65", "#eae4b0", "#5a4840", "#560000"], 2.0),
+    ],
+)
+def test_a_gradient_runs_through_neighbouring_palette_colors_instead_of_striping(palette, longest):
+    """The recoloured sweep's path in OKLab, against the shortest path through the palette.
+
+    Its bands are several families, each on a palette colour; handed out
+    without regard to the gradient they jump between far colours and back.
+    """
+    source = hue_sweep()
+    row = srgb_to_oklab(np.asarray(recolor_image(source, palette)) / 255.0)[source.height // 2]
+    path = np.linalg.norm(np.diff(row, axis=0), axis=1).sum()
+    colors = hex_to_oklab(palette)
+    shortest = min(
+        sum(np.linalg.norm(colors[a] - colors[b]) for a, b in itertools.pairwise(order))
+        for order in itertools.permutations(range(len(palette)))
+    )
+    assert np.linalg.norm(row[:, None] - colors[None], axis=2).min(axis=0).max() < 0.02
+    assert path <= longest * shortest
 
 
 def test_the_contrast_solver_moves_the_cheaper_family_and_respects_ranges():

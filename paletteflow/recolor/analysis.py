@@ -39,6 +39,8 @@ from paletteflow.recolor.transfer import lut_grid
 MAX_EXACT_COLORS = 65536
 LUT_STEPS = 17
 _LAB_CHUNK = 1 << 15
+# Mixtures covering twice a border's pixel pairs (both 1 and 2 apart): several pixels wide.
+SOFT_BORDER = 2.0
 # From 2**23 pixels (about 2900 px square) the 80 MB colour tables are under 2.5x the decoded image.
 TABLES_FROM_PIXELS = 1 << 23
 
@@ -58,6 +60,7 @@ class Analysis:
     key_family: np.ndarray
     adjacent: np.ndarray
     border_lengths: np.ndarray
+    soft_borders: np.ndarray
     background: int | None
     support: Support
     support_lab: np.ndarray
@@ -115,7 +118,7 @@ def analyze(image: Image.Image, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> Anal
     visible = np.ones((height, width), bool) if alpha is None else alpha > 0
     background = background_key(key_of_pixel, alpha, len(keys_lab))
     adjacent, border_lengths = adjacent_pairs(key_of_pixel, visible, len(keys_lab))
-    del key_of_pixel, visible, mass, flat_counts
+    del key_of_pixel, visible, flat_counts
     width = _influence_width(keys_srgb)
     pairs = primitive_pairs(len(keys_lab), through_keys_dropped(keys_srgb, adjacent, 2 * width))
     if len(unique) <= MAX_EXACT_COLORS:
@@ -128,6 +131,11 @@ def analyze(image: Image.Image, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> Anal
         if len(fills)
         else blend_all(support_lab, keys_lab)
     )
+    soft = (
+        _soft_borders(support, adjacent, border_lengths, mass)
+        if lut_steps is None
+        else np.zeros(len(adjacent), dtype=bool)
+    )
     return Analysis(
         size=image.size,
         mode=image.mode,
@@ -139,12 +147,36 @@ def analyze(image: Image.Image, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> Anal
         key_family=families(keys_lab, len(fills), adjacent),
         adjacent=adjacent,
         border_lengths=border_lengths,
+        soft_borders=soft,
         key_unique=np.concatenate([fills, np.full(len(extra_lab), -1)]).astype(np.int64),
         background=background,
         support=support,
         support_lab=support_lab,
         lut_steps=lut_steps,
     )
+
+
+def _soft_borders(
+    support: Support, adjacent: np.ndarray, border_lengths: np.ndarray, mass: np.ndarray
+) -> np.ndarray:
+    """Per touching pair of keys: whether they meet in a gradient rather than at an edge.
+
+    An antialiased edge mixes its two colours in a band about a pixel wide;
+    the bands of a gradient are joined by mixtures many pixels wide. So a
+    border is soft when the colours strictly between its keys (their main
+    primitive is its segment) cover SOFT_BORDER times its length or more.
+    `support` must be at the unique colours, whose pixel counts `mass` gives.
+    """
+    soft = np.zeros(len(adjacent), dtype=bool)
+    main, position = support.primitive[:, 0], support.position[:, 0]
+    between = np.bincount(
+        main, weights=mass * ((position > 0.1) & (position < 0.9)), minlength=len(support.pairs)
+    )
+    row = {(int(i), int(j)): k for k, (i, j) in enumerate(support.pairs)}
+    for k, (i, j) in enumerate(adjacent):
+        index = row.get((int(i), int(j)))
+        soft[k] = index is not None and between[index] >= SOFT_BORDER * border_lengths[k]
+    return soft
 
 
 def _packed_rgb(pixels: np.ndarray) -> np.ndarray:

@@ -21,7 +21,8 @@ that palette colour.
    whose contrasts across the borders between families best follow the
    original's (weighted by border length), with most borders keeping their
    lightness order, and the two largest families on primary and secondary
-   unless that costs much contrast; a colour further down the role order
+   unless that costs much contrast, and the bands of one gradient on
+   neighbouring colours; a colour further down the role order
    (a transparent logo's unused `background` colour, say) is taken only when
    it keeps contrast clearly better. Ties go to the plain rule: the two
    largest families with primary/secondary and the rest with the rest,
@@ -71,6 +72,7 @@ ROLE_ORDER = ("primary", "secondary", "accent", "highlight")
 TINT_STEP_DE00 = 6.5
 FAMILY_FILL_SPREAD_DE00 = 7.5
 ORDER_WEIGHT = 0.5
+GRADIENT_WEIGHT = 6.0
 CONTRAST_WEIGHT = 3.0
 ROLE_PENALTY = 0.25
 RANK_PENALTY = 0.1
@@ -137,8 +139,10 @@ def _assignment(
     kept_family = kept.kept[leads]
     ground = None if background is None else int(key_family[background])
     family_borders = [
-        (int(key_family[i]), int(key_family[j]), float(length))
-        for (i, j), length in zip(analysis.adjacent, analysis.border_lengths, strict=True)
+        (int(key_family[i]), int(key_family[j]), float(length), bool(soft))
+        for (i, j), length, soft in zip(
+            analysis.adjacent, analysis.border_lengths, analysis.soft_borders, strict=True
+        )
     ]
     shaded_sides = {
         (family, 1 if keys_lab[key, 0] > keys_lab[leads[family], 0] else -1)
@@ -255,7 +259,7 @@ def _de00(first: np.ndarray, second: np.ndarray) -> np.ndarray:
 def _family_targets(
     leads_lab: np.ndarray,
     shares: np.ndarray,
-    borders: list[tuple[int, int, float]],
+    borders: list[tuple[int, int, float, bool]],
     shaded_sides: set[tuple[int, int]],
     ground: int | None,
     palette: Palette,
@@ -325,7 +329,7 @@ def _best_assignment(
     main: list[int],
     colors: list[int],
     leads_lab: np.ndarray,
-    borders: np.ndarray,
+    borders: list[tuple[int, int, float, bool]],
     fixed: dict[int, int],
     palette: Palette,
     palette_lab: np.ndarray,
@@ -339,7 +343,11 @@ def _best_assignment(
     border length), plus how many borders keep their lightness order, minus a
     penalty when the two largest families miss primary/secondary, a smaller
     one for each colour taken from beyond the first len(main) in role order,
-    and the share of the strong edges' needed contrast that the colours miss.
+    the share of the strong edges' needed contrast that the colours miss, and
+    how far the colours jump, beyond the original's step, across the soft
+    borders inside a gradient, by length against all borders (its bands then
+    take neighbouring colours and the gradient runs through the palette
+    instead of striping across it; a small gradient in flat art weighs little).
     The tiered lightness match (rules 2 and 3) is the first candidate, so it
     wins ties. `palette_lab` holds the palette's colours, then kept ones.
     """
@@ -355,13 +363,13 @@ def _best_assignment(
     )
     position = {family: index for index, family in enumerate(families)}
     edges = [
-        (position[i], position[j], weight)
-        for i, j, weight in borders
+        (position[i], position[j], weight, soft)
+        for i, j, weight, soft in borders
         if i in position and j in position and i != j
     ]
     if not edges:
         return first
-    left, right, weight = (np.array(column) for column in zip(*edges, strict=True))
+    left, right, weight, soft = (np.array(column) for column in zip(*edges, strict=True))
     source = np.linalg.norm(
         leads_lab[np.array(families)[left]] - leads_lab[np.array(families)[right]], axis=1
     )
@@ -374,6 +382,9 @@ def _best_assignment(
     )
     target_order = np.sign(palette_lab[color_of[:, left], 0] - palette_lab[color_of[:, right], 0])
     score += ORDER_WEIGHT * ((source_order == target_order) * weight).sum(axis=1) / weight.sum()
+    if soft.any():
+        jumps = np.maximum(target[:, soft] - source[soft], 0.0)
+        score -= GRADIENT_WEIGHT * (jumps * weight[soft]).sum(axis=1) / weight.sum()
     within = np.isin(constraints.lighter, families) & np.isin(constraints.darker, families)
     if within.any():
         local = Constraints(
