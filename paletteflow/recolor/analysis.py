@@ -118,7 +118,7 @@ def analyze(image: Image.Image, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> Anal
     visible = np.ones((height, width), bool) if alpha is None else alpha > 0
     background = background_key(key_of_pixel, alpha, len(keys_lab))
     adjacent, border_lengths = adjacent_pairs(key_of_pixel, visible, len(keys_lab))
-    del key_of_pixel, visible, flat_counts
+    del key_of_pixel, visible, flat_counts, pixels, alpha
     width = _influence_width(keys_srgb)
     pairs = primitive_pairs(len(keys_lab), through_keys_dropped(keys_srgb, adjacent, 2 * width))
     if len(unique) <= MAX_EXACT_COLORS:
