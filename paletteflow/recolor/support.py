@@ -18,7 +18,8 @@ import numpy as np
 from paletteflow.recolor.keys import segment_distances
 
 PRIMITIVES_PER_COLOR = 4
-_CHUNK = 8192
+# Points a pass: the (points x primitives) tables are the largest thing `analyze` allocates.
+_CHUNK = 2048
 
 
 @dataclass(frozen=True)
