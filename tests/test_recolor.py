@@ -14,7 +14,8 @@ from paletteflow.color import delta_e, hex_to_rgb, rgb_to_hex, srgb_to_oklab
 from paletteflow.errors import InputError
 from paletteflow.models import Palette
 from paletteflow.recolor import analyze, recolor_image
-from paletteflow.recolor.analysis import unique_and_index
+from paletteflow.recolor.analysis import LUT_STEPS, unique_and_index
+from paletteflow.recolor.transfer import interpolate, lut_cells, lut_grid
 
 PALETTE = ["#0b6e4f", "#f5f0e1", "#e4572e", "#29335c", "#ffc914"]
 hex_color = st.integers(0, 0xFFFFFF).map(lambda v: f"#{v:06x}")
@@ -250,10 +251,29 @@ def test_images_with_many_colors_go_through_a_lut_and_keep_their_fills():
     pixels[100:300, 100:300] = (32, 58, 128)
     source = Image.fromarray(pixels)
     analysis = analyze(source)
-    assert analysis.lut_steps is not None
+    assert analysis.lut is not None
     result = np.asarray(recolor_image(source, PALETTE, analysis=analysis))
     assert rgb_to_hex(result[200, 200]) in PALETTE
     assert recolor_image(source, PALETTE, analysis=analysis).tobytes() == result.tobytes()
+
+
+def test_the_lut_lookup_is_exact_on_a_linear_map():
+    """Trilinear interpolation reproduces a linear map of its nodes, cell corners included."""
+    points = np.random.default_rng(3).random((5000, 3)).astype(np.float32)
+    points[:8] = [
+        [0, 0, 0],
+        [1, 1, 1],
+        [1, 0, 0],
+        [0, 1, 0],
+        [0, 0, 1],
+        [0.5, 0.25, 1],
+        [1, 1, 0],
+        [0, 1, 1],
+    ]
+    nodes = lut_grid(LUT_STEPS)
+    mix = np.array([[0.2, 0.5, 0.1], [0.3, 0.1, 0.6], [0.4, 0.2, 0.2]])
+    looked_up = interpolate(nodes @ mix, lut_cells(points, LUT_STEPS))
+    assert np.abs(looked_up - points @ mix).max() < 1e-5
 
 
 @pytest.mark.parametrize(

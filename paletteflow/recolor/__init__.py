@@ -72,8 +72,8 @@ def recolor_image(
         raise InputError("the analysis belongs to another image; analyse this image first")
     targets = assign_targets(analysis, palette, kept).targets
     moved = move(analysis.support_lab, analysis.support, analysis.keys_lab, targets)
-    if analysis.lut_steps is not None:
-        moved = interpolate(moved, analysis.lut_steps, analysis.unique_srgb)
+    if analysis.lut is not None:
+        moved = interpolate(moved, analysis.lut)
     fills = analysis.key_unique >= 0
     moved[analysis.key_unique[fills]] = np.clip(oklab_to_srgb(targets[fills]), 0.0, 1.0)
     unchanged = analysis.key_unique[fills & (targets == analysis.keys_lab).all(axis=1)]

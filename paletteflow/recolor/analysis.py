@@ -34,7 +34,7 @@ from paletteflow.recolor.support import (
     primitive_pairs,
     through_keys_dropped,
 )
-from paletteflow.recolor.transfer import lut_grid
+from paletteflow.recolor.transfer import LutCells, lut_cells, lut_grid
 
 MAX_EXACT_COLORS = 65536
 LUT_STEPS = 17
@@ -64,7 +64,7 @@ class Analysis:
     background: int | None
     support: Support
     support_lab: np.ndarray
-    lut_steps: int | None
+    lut: LutCells | None
 
     @property
     def fill_count(self) -> int:
@@ -122,10 +122,10 @@ def analyze(image: Image.Image, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> Anal
     width = _influence_width(keys_srgb)
     pairs = primitive_pairs(len(keys_lab), through_keys_dropped(keys_srgb, adjacent, 2 * width))
     if len(unique) <= MAX_EXACT_COLORS:
-        points_srgb, support_lab, lut_steps = unique_srgb, unique_lab, None
+        points_srgb, support_lab, lut = unique_srgb, unique_lab, None
     else:
         points_srgb = lut_grid(LUT_STEPS)
-        support_lab, lut_steps = srgb_to_oklab(points_srgb), LUT_STEPS
+        support_lab, lut = srgb_to_oklab(points_srgb), lut_cells(unique_srgb, LUT_STEPS)
     support = (
         locate(points_srgb, keys_srgb, pairs, width)
         if len(fills)
@@ -133,7 +133,7 @@ def analyze(image: Image.Image, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> Anal
     )
     soft = (
         _soft_borders(support, adjacent, border_lengths, mass)
-        if lut_steps is None
+        if lut is None
         else np.zeros(len(adjacent), dtype=bool)
     )
     return Analysis(
@@ -152,7 +152,7 @@ def analyze(image: Image.Image, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> Anal
         background=background,
         support=support,
         support_lab=support_lab,
-        lut_steps=lut_steps,
+        lut=lut,
     )
 
 

@@ -9,6 +9,8 @@ the order of lightness never flips), and the chroma offset turns with the hue.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from paletteflow.color import oklab_to_srgb
@@ -79,22 +81,47 @@ def lut_grid(steps: int) -> np.ndarray:
     return np.stack([red.ravel(), green.ravel(), blue.ravel()], axis=1)
 
 
-def interpolate(lut: np.ndarray, steps: int, points: np.ndarray) -> np.ndarray:
-    """Trilinear lookup of sRGB points in a (steps**3, 3) table, in chunks to bound memory."""
+@dataclass(frozen=True)
+class LutCells:
+    """Where each point sits in a `lut_grid`: its cell's lowest node, and its place inside it.
+
+    The same for every palette, so it is found once per image and each
+    palette's lookup is only the eight gathers and their weights.
+    """
+
+    steps: int
+    base: np.ndarray
+    fraction: np.ndarray
+
+
+def lut_cells(points: np.ndarray, steps: int) -> LutCells:
+    """The cells of sRGB `points` in a (steps**3, 3) grid, in chunks to bound memory."""
+    base = np.empty(len(points), dtype=np.int32)
+    fraction = np.empty((len(points), 3), dtype=np.float32)
+    for start in range(0, len(points), _LUT_CHUNK):
+        rows = slice(start, start + _LUT_CHUNK)
+        scaled = points[rows].astype(np.float32) * np.float32(steps - 1)
+        low = np.minimum(scaled.astype(np.int32), steps - 2)
+        fraction[rows] = scaled - low
+        base[rows] = (low[:, 0] * steps + low[:, 1]) * steps + low[:, 2]
+    return LutCells(steps, base, fraction)
+
+
+def interpolate(lut: np.ndarray, cells: LutCells) -> np.ndarray:
+    """Trilinear lookup of the points of `cells` in a (steps**3, 3) table, in chunks."""
     table = lut.astype(np.float32)
+    steps = cells.steps
     corners = [
         (dr * steps * steps + dg * steps + db, dr, dg, db)
         for dr in (0, 1)
         for dg in (0, 1)
         for db in (0, 1)
     ]
-    result = np.empty((len(points), 3))
-    for start in range(0, len(points), _LUT_CHUNK):
-        scaled = points[start : start + _LUT_CHUNK].astype(np.float32) * np.float32(steps - 1)
-        low = np.minimum(scaled.astype(np.int32), steps - 2)
-        high = scaled - low
-        base = (low[:, 0] * steps + low[:, 1]) * steps + low[:, 2]
-        total = np.zeros((len(scaled), 3), dtype=np.float32)
+    result = np.empty((len(cells.base), 3))
+    for start in range(0, len(cells.base), _LUT_CHUNK):
+        rows = slice(start, start + _LUT_CHUNK)
+        base, high = cells.base[rows], cells.fraction[rows]
+        total = np.zeros((len(base), 3), dtype=np.float32)
         for offset, dr, dg, db in corners:
             weight = (
                 (high[:, 0] if dr else 1 - high[:, 0])
@@ -102,5 +129,5 @@ def interpolate(lut: np.ndarray, steps: int, points: np.ndarray) -> np.ndarray:
                 * (high[:, 2] if db else 1 - high[:, 2])
             )
             total += weight[:, None] * table[base + offset]
-        result[start : start + _LUT_CHUNK] = total
+        result[rows] = total
     return result
