@@ -77,7 +77,7 @@ def test_png_keys_change_only_with_what_decides_the_pixels():
 
     It last changed with recolour version 6 (the bands of a gradient take neighbouring colours).
     """
-    assert variation_key(BASE, PALETTE, 1.0) == "u/c/variations/harbor-dusk-242073b3b013.png"
+    assert variation_key(BASE, PALETTE, 1.0) == "u/c/variations/harbor-dusk-4074ec688262.png"
     assert variation_key(BASE, PALETTE, 1.0, "webp").endswith(".webp")
     assert variation_key(BASE, PALETTE, 1.0, keep=("black", "white")) != variation_key(
         BASE, PALETTE, 1.0

@@ -208,6 +208,40 @@ def test_a_palette_of_one_light_color_three_times_still_gets_a_dark_outline():
     assert measure(prepare_source(source), result, palette).edge_contrast >= 0.9
 
 
+def small_dark_land_on_a_globe(size: int = 200) -> Image.Image:
+    """A blue globe in an orange ring with three small fills, and dark land smaller than all.
+
+    Six fills for a five-colour palette: the land ranks sixth by area, past the palette's size.
+    """
+    image = Image.new("RGBA", (size, size), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(image)
+    draw.ellipse([10, 10, 190, 190], fill="#e8701a")
+    draw.ellipse([50, 40, 170, 160], fill="#4a90d0")
+    draw.rectangle([70, 60, 90, 80], fill="#0c2550")
+    draw.rectangle([120, 110, 140, 130], fill="#0c2550")
+    draw.rectangle([10, 95, 40, 125], fill="#ffd23a")
+    draw.rectangle([160, 95, 190, 125], fill="#c0281e")
+    draw.rectangle([90, 165, 130, 190], fill="#fff1c8")
+    return image
+
+
+def test_a_dark_detail_past_the_palettes_size_stays_darker_than_what_it_sits_on():
+    """Rule 6: the land, a light variant by area alone, takes the palette's one dark colour."""
+    colors = ["#5e69a2", "#f28fb9", "#efc1d3", "#c0f2f4", "#fcf2f6"]
+    names = ("primary", "secondary", "accent", "highlight", "background")
+    roles = dict(zip(names, colors, strict=True))
+    palette = Palette(name="light with one dark ink", colors=colors, roles=roles)
+    source = small_dark_land_on_a_globe()
+    result = recolor_image(source, palette)
+    before, after = lightness(source), lightness(result)
+    land, sea = (80, 70), (100, 120)
+    assert before[sea] - before[land] > 40
+    assert after[sea] - after[land] >= 0.5 * (before[sea] - before[land])
+    quality = measure(prepare_source(source), result, colors)
+    assert quality.palette_true == 1.0
+    assert quality.all_used
+
+
 def test_palettes_that_carry_the_contrast_leave_fills_on_their_colors():
     """Derived steps only where needed: a palette with a dark colour paints the outline with it."""
     palette = ["#1d3557", "#e63946", "#f1faee", "#a8dadc", "#457b9d"]

@@ -39,6 +39,16 @@ that palette colour.
    is made up by darker or lighter steps of the colours of the smallest
    families involved; with a palette too flat for the edges, of the families
    whose steps save the most, within a budget (`contrast.stepped_lightness`).
+6. Area alone decides which families take palette colours in rule 2, and a
+   dark detail ranked just past the palette's size takes a variant of its
+   most similar family's colour, light under a light palette (Firefox's
+   night side). When the result misses more than RETRY_MISSED of the strong
+   edges' needed contrast, each way of giving one of the first PROMOTED
+   families past the palette's size a colour in place of one of the last
+   PROMOTED that have one (never the two largest) goes through rules 3 to 5
+   too, and the most legible handout is kept: one that misses clearly less
+   contrast, area it takes off the palette counted against it, with no
+   fewer palette colours in use (`Outcome.more_legible`).
 
 Kept neutrals (`keep`: black, white, grey) stay as they are: their families
 take no palette colour, and count as fixed colours in rules 3 and 5.
@@ -48,6 +58,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -77,6 +88,8 @@ CONTRAST_WEIGHT = 3.0
 ROLE_PENALTY = 0.25
 RANK_PENALTY = 0.1
 MAX_ORDERINGS = 5040
+PROMOTED = 2
+RETRY_MISSED = 0.05
 DISTINCT_DE00 = 5.5
 STEP_STRIDE = 0.01
 _STEP_TRIES = 25
@@ -129,14 +142,12 @@ class Assignment:
 def _assignment(
     analysis: Analysis, families: Families, palette: Palette, neutrals: tuple[Neutral, ...]
 ) -> Assignment:
-    """Every key's target with `neutrals` kept: rules 1 to 5, then shading."""
+    """Every key's target with `neutrals` kept: rules 1 to 6, then shading."""
     kept = kept_keys(analysis.keys_lab, neutrals)
     keys_lab, key_family = analysis.keys_lab, families.key_family
-    fill_count, background = analysis.fill_count, analysis.background
-    members, leads, shares = families.members, families.leads, families.shares
-    constraints = families.constraints
+    leads = families.leads
     palette_lab = hex_to_oklab(list(palette.colors))
-    kept_family = kept.kept[leads]
+    background = analysis.background
     ground = None if background is None else int(key_family[background])
     family_borders = [
         (int(key_family[i]), int(key_family[j]), float(length), bool(soft))
@@ -146,22 +157,46 @@ def _assignment(
     ]
     shaded_sides = {
         (family, 1 if keys_lab[key, 0] > keys_lab[leads[family], 0] else -1)
-        for family, keys in enumerate(members)
+        for family, keys in enumerate(families.members)
         for key in keys
-        if key < fill_count and key != leads[family]
+        if key < analysis.fill_count and key != leads[family]
     }
-    lead_targets = _family_targets(
+    handouts = _family_targets(
         keys_lab[leads],
-        shares,
+        families.shares,
         family_borders,
         shaded_sides,
         ground,
         palette,
-        Colors(palette_lab, kept_family, constraints),
+        Colors(palette_lab, kept.kept[leads], families.constraints),
     )
-    given = lead_targets
+    best: tuple[Outcome, np.ndarray] | None = None
+    for lead_targets in handouts:
+        targets = _key_targets(lead_targets, analysis, families, kept, palette_lab)
+        outcome = Outcome.of(
+            targets, keys_lab, analysis.key_shares, palette_lab, families.missed(targets)
+        )
+        if best is None or outcome.more_legible(best[0]):
+            best = (outcome, targets)
+        if best[0].contrast_missed <= RETRY_MISSED:
+            break
+    assert best is not None
+    return Assignment(best[1], neutrals)
+
+
+def _key_targets(
+    given: np.ndarray,
+    analysis: Analysis,
+    families: Families,
+    kept: Kept,
+    palette_lab: np.ndarray,
+) -> np.ndarray:
+    """Every key's target from its family lead's given colour: rule 5's steps, then shading."""
+    keys_lab, key_family = analysis.keys_lab, families.key_family
+    members, leads, shares = families.members, families.leads, families.shares
+    fill_count = analysis.fill_count
     lead_targets = _with_contrast(
-        given, keys_lab[leads], shares, kept, leads, constraints, palette_lab
+        given, keys_lab[leads], shares, kept, leads, families.constraints, palette_lab
     )
     stepped = (lead_targets != given).any(axis=1)
     targets = np.empty_like(keys_lab)
@@ -178,7 +213,7 @@ def _assignment(
         targets[keys] = moved
     unmoved = kept.kept & ~stepped[key_family]
     targets[unmoved] = keys_lab[unmoved]
-    return Assignment(targets, neutrals)
+    return targets
 
 
 def _with_contrast(
@@ -264,8 +299,9 @@ def _family_targets(
     ground: int | None,
     palette: Palette,
     colors: Colors,
-) -> np.ndarray:
-    """Lead colours; `shaded_sides` are (family, lighter 1 / darker -1) its own fills occupy.
+) -> Iterator[np.ndarray]:
+    """Lead colours, for each choice of main families in turn (rule 6); `shaded_sides` are
+    (family, lighter 1 / darker -1) its own fills occupy.
 
     Kept families take their own colour, as extra rows after the palette's, so
     the scoring sees them as the fixed colours they are.
@@ -279,7 +315,6 @@ def _family_targets(
         fixed[ground] = color
         order.remove(color)
     foreground = [int(k) for k in np.argsort(-shares, kind="stable") if int(k) not in fixed]
-    main, extras = foreground[: len(order)], foreground[len(order) :]
     constraints = colors.constraints
     # Rows of `table` past the palette's are kept neutrals: a ground kept as it is never turns.
     if ground is not None and fixed.get(ground, len(table)) < len(colors.palette_lab):
@@ -287,17 +322,30 @@ def _family_targets(
         constraints = _against_ground(
             constraints, leads_lab, shares, ground, table[fixed[ground]], art_colors
         )
-    assigned = fixed | _best_assignment(
-        main, order, leads_lab, borders, fixed, palette, table, constraints
-    )
-    targets = table[[assigned.get(f, 0) for f in range(len(leads_lab))]]
-    free = {family: color for family, color in assigned.items() if family not in kept}
-    steps_taken = {side: 1 for side in shaded_sides}
-    done = list(free) + kept
-    for family in extras:
-        targets[family] = _variant_for(family, free, leads_lab, targets[done], steps_taken)
-        done.append(family)
-    return targets
+    for main, extras in _main_families(foreground, len(order)):
+        assigned = fixed | _best_assignment(
+            main, order, leads_lab, borders, fixed, palette, table, constraints
+        )
+        targets = table[[assigned.get(f, 0) for f in range(len(leads_lab))]]
+        free = {family: color for family, color in assigned.items() if family not in kept}
+        steps_taken = {side: 1 for side in shaded_sides}
+        done = list(free) + kept
+        for family in extras:
+            targets[family] = _variant_for(family, free, leads_lab, targets[done], steps_taken)
+            done.append(family)
+        yield targets
+
+
+def _main_families(foreground: list[int], count: int) -> Iterator[tuple[list[int], list[int]]]:
+    """The families that take palette colours and the rest: the `count` largest first, then
+    each swap of one of the first PROMOTED of the rest with one of the last PROMOTED of those
+    (never the two largest, which hold the leading roles)."""
+    yield foreground[:count], foreground[count:]
+    for promoted in range(count, min(len(foreground), count + PROMOTED)):
+        for demoted in range(max(2, count - PROMOTED), count):
+            order = list(foreground)
+            order[demoted], order[promoted] = order[promoted], order[demoted]
+            yield order[:count], order[count:]
 
 
 def _against_ground(

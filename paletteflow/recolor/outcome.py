@@ -8,6 +8,8 @@ any pixel is painted, with the thresholds of the recolour measures
 (`benchmarks/recolor_quality.py`): a palette colour is in use when colours
 within CIEDE2000 8 of it cover 2% of the image; a colour is on the palette
 within 8 of one of its colours, or where black or white stays black or white.
+The same estimates choose which families take palette colours when area alone
+leaves a small dark detail on a light variant (`assignment`, rule 6).
 """
 
 from __future__ import annotations
@@ -25,6 +27,10 @@ IN_USE_SHARE = 0.02
 # the strong edges' needed contrast than this on top of what keeping black misses.
 OFF_PALETTE_ALLOWANCE = 0.02
 CONTRAST_ALLOWANCE = 0.4
+# A share of the image taken off the palette weighs this many times the same share of the strong
+# edges' needed contrast missed, and one outcome is more legible than another only past a margin.
+OFF_PALETTE_COST = 4.0
+LEGIBILITY_MARGIN = 0.05
 
 
 @dataclass(frozen=True)
@@ -66,3 +72,15 @@ class Outcome:
             and self.off_palette <= other.off_palette + OFF_PALETTE_ALLOWANCE
             and self.contrast_missed <= other.contrast_missed + CONTRAST_ALLOWANCE
         )
+
+    def more_legible(self, other: Outcome) -> bool:
+        """Clearly less contrast missed than `other`, any extra area off the palette counted as
+        missed contrast, with no fewer palette colours in use; with more in use, area it brings
+        back onto the palette counts for it too."""
+        if self.colors_used < other.colors_used:
+            return False
+        gained = other.contrast_missed - self.contrast_missed
+        lost = OFF_PALETTE_COST * (self.off_palette - other.off_palette)
+        if self.colors_used == other.colors_used:
+            lost = max(lost, 0.0)
+        return gained - lost > LEGIBILITY_MARGIN
