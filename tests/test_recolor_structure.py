@@ -113,6 +113,33 @@ def test_auto_lets_a_spare_dark_palette_color_draw_the_black_and_keeps_black_oth
     assert (np.asarray(recolor_image(source, light, keep="auto"))[black] == 0).all()
 
 
+@pytest.mark.parametrize(
+    ("colors", "draws_the_lines"),
+    [
+        (["#264653", "#2a9d8f", "#e9c46a", "#e76f51"], True),
+        (["#65b66a", "#97e39c", "#ffffff", "#ffb8dc", "#f173ad"], False),
+    ],
+    ids=["dark-slate", "mid-green"],
+)
+def test_auto_holds_line_art_on_a_dark_palette_color_a_step_would_leave_unused(
+    colors, draws_the_lines
+):
+    """OpenMoji's person: a dark slate draws its outline, stepped no further than it still reads
+    as that colour (CIEDE2000 8); the palette's darkest colour, a mid green, would lose it."""
+    source = Image.open(IMAGES / "openmoji-person.png").convert("RGBA")
+    black = (np.asarray(source)[..., :3] == 0).all(axis=2) & (np.asarray(source)[..., 3] == 255)
+    result = recolor_image(source, colors)
+    quality = measure(prepare_source(source), result, colors)
+    lines = np.unique(np.asarray(result)[black][:, :3], axis=0)
+    if draws_the_lines:
+        assert len(lines) == 1 and delta_e(rgb_to_hex(lines[0]), colors[0]) <= 8
+        assert quality.all_used and quality.palette_true == 1.0
+        assert quality.edge_contrast >= 0.95
+    else:
+        assert (lines == 0).all()
+        assert quality.edge_contrast >= 0.95
+
+
 def two_tone_fin(size: int = 160) -> Image.Image:
     """A blue fin with a light-blue half (one family: tints of one colour), a yellow disc and a red
     box, outlined in black."""

@@ -88,6 +88,7 @@ CONTRAST_WEIGHT = 3.0
 ROLE_PENALTY = 0.25
 RANK_PENALTY = 0.1
 MAX_ORDERINGS = 5040
+HELD_CONTRAST_ALLOWANCE = 0.2
 PROMOTED = 2
 RETRY_MISSED = 0.05
 DISTINCT_DE00 = 5.5
@@ -106,7 +107,12 @@ def assign_targets(
     With `auto` in `keep` (and black not named), black is kept unless
     recolouring it too puts more of the palette's colours to use while the
     picture stays as much on the palette and its edges about as strong
-    (`Outcome.better_use`): line art then takes the palette's own dark colour.
+    (`Outcome.better_use`): line art then takes the palette's own dark colour,
+    stepped darker where its edges need it. When that step would take it off
+    the palette, and with it a colour out of use, line art held on the colour
+    is tried too; it may miss only HELD_CONTRAST_ALLOWANCE more of the needed
+    contrast than keeping black, so a mid-tone outline round light fills is
+    not taken for the palette's dark colour.
     """
     families = Families.of(analysis, len(palette.colors))
     neutrals: tuple[Neutral, ...] = tuple(name for name in keep if name != AUTO)
@@ -116,19 +122,25 @@ def assign_targets(
     black_keys = kept_keys(analysis.keys_lab, ("black",)).kept
     if not black_keys.any():
         return kept_black
-    recolored = _assignment(analysis, families, palette, neutrals)
     palette_lab = hex_to_oklab(list(palette.colors))
-    after, before = (
-        Outcome.of(
+
+    def outcome(option: Assignment) -> Outcome:
+        return Outcome.of(
             option.targets,
             analysis.keys_lab,
             analysis.key_shares,
             palette_lab,
             families.missed(option.targets),
         )
-        for option in (recolored, kept_black)
-    )
-    return recolored if after.better_use(before) else kept_black
+
+    kept_outcome = outcome(kept_black)
+    recolored = _assignment(analysis, families, palette, neutrals)
+    if outcome(recolored).better_use(kept_outcome):
+        return recolored
+    held = _assignment(analysis, families, palette, neutrals, line_art_steps=False)
+    if outcome(held).better_use(kept_outcome, HELD_CONTRAST_ALLOWANCE):
+        return held
+    return kept_black
 
 
 @dataclass(frozen=True)
@@ -140,9 +152,17 @@ class Assignment:
 
 
 def _assignment(
-    analysis: Analysis, families: Families, palette: Palette, neutrals: tuple[Neutral, ...]
+    analysis: Analysis,
+    families: Families,
+    palette: Palette,
+    neutrals: tuple[Neutral, ...],
+    line_art_steps: bool = True,
 ) -> Assignment:
-    """Every key's target with `neutrals` kept: rules 1 to 6, then shading."""
+    """Every key's target with `neutrals` kept: rules 1 to 6, then shading.
+
+    `line_art_steps` lets black line art step off the palette as far as its
+    edges need (`contrast.stepped_lightness`); without it, it steps like a fill.
+    """
     kept = kept_keys(analysis.keys_lab, neutrals)
     keys_lab, key_family = analysis.keys_lab, families.key_family
     leads = families.leads
@@ -172,7 +192,7 @@ def _assignment(
     )
     best: tuple[Outcome, np.ndarray] | None = None
     for lead_targets in handouts:
-        targets = _key_targets(lead_targets, analysis, families, kept, palette_lab)
+        targets = _key_targets(lead_targets, analysis, families, kept, palette_lab, line_art_steps)
         outcome = Outcome.of(
             targets, keys_lab, analysis.key_shares, palette_lab, families.missed(targets)
         )
@@ -190,13 +210,15 @@ def _key_targets(
     families: Families,
     kept: Kept,
     palette_lab: np.ndarray,
+    line_art_steps: bool,
 ) -> np.ndarray:
     """Every key's target from its family lead's given colour: rule 5's steps, then shading."""
     keys_lab, key_family = analysis.keys_lab, families.key_family
     members, leads, shares = families.members, families.leads, families.shares
     fill_count = analysis.fill_count
+    line_art = black_or_white(oklab_to_cielab(keys_lab[leads]))[:, 0] & line_art_steps
     lead_targets = _with_contrast(
-        given, keys_lab[leads], shares, kept, leads, families.constraints, palette_lab
+        given, keys_lab[leads], shares, kept, leads, line_art, families.constraints, palette_lab
     )
     stepped = (lead_targets != given).any(axis=1)
     targets = np.empty_like(keys_lab)
@@ -222,15 +244,17 @@ def _with_contrast(
     shares: np.ndarray,
     kept: Kept,
     leads: np.ndarray,
+    line_art: np.ndarray,
     constraints: Constraints,
     palette_lab: np.ndarray,
 ) -> np.ndarray:
-    """Rule 5: the lead colours, with darker or lighter steps where strong edges need them."""
+    """Rule 5: the lead colours, with darker or lighter steps where strong edges need them;
+    `line_art` marks the families free to step off the palette as far as their edges need."""
     lightness, lowest, highest = stepped_lightness(
         given,
         shares,
         kept.kept[leads],
-        black_or_white(oklab_to_cielab(leads_lab))[:, 0],
+        line_art,
         kept.lowest[leads],
         kept.highest[leads],
         constraints,

@@ -65,12 +65,12 @@ class Outcome:
             contrast_missed=contrast_missed,
         )
 
-    def better_use(self, other: Outcome) -> bool:
+    def better_use(self, other: Outcome, contrast_allowance: float = CONTRAST_ALLOWANCE) -> bool:
         """More of the palette in use, and about as much on it and as legible as `other`."""
         return (
             self.colors_used > other.colors_used
             and self.off_palette <= other.off_palette + OFF_PALETTE_ALLOWANCE
-            and self.contrast_missed <= other.contrast_missed + CONTRAST_ALLOWANCE
+            and self.contrast_missed <= other.contrast_missed + contrast_allowance
         )
 
     def more_legible(self, other: Outcome) -> bool:
