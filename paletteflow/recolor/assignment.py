@@ -45,10 +45,12 @@ that palette colour.
    night side). When the result misses more than RETRY_MISSED of the strong
    edges' needed contrast, each way of giving one of the first PROMOTED
    families past the palette's size a colour in place of one of the last
-   PROMOTED that have one (never the two largest) goes through rules 3 to 5
-   too, and the most legible handout is kept: one that misses clearly less
-   contrast, area it takes off the palette counted against it, with no
-   fewer palette colours in use (`Outcome.more_legible`).
+   PROMOTED that have one (never the two largest) goes through rules 3 and
+   4; the RETRIED whose colours alone miss the least contrast (and less than
+   the first handout's) go through rule 5 too, and the most legible handout
+   is kept: one that misses clearly less contrast, area it takes off the
+   palette counted against it, with no fewer palette colours in use
+   (`Outcome.more_legible`).
 
 Kept neutrals (`keep`: black, white, grey) stay as they are: their families
 take no palette colour, and count as fixed colours in rules 3 and 5.
@@ -76,7 +78,7 @@ from paletteflow.recolor.contrast import (
 from paletteflow.recolor.families import Families
 from paletteflow.recolor.keys import FAMILY_FILLS_DE00
 from paletteflow.recolor.neutrals import Kept, black_or_white, kept_keys
-from paletteflow.recolor.outcome import Outcome
+from paletteflow.recolor.outcome import ON_PALETTE_DE00, Outcome
 from paletteflow.recolor.transfer import shade
 
 ROLE_ORDER = ("primary", "secondary", "accent", "highlight")
@@ -91,6 +93,7 @@ MAX_ORDERINGS = 5040
 HELD_CONTRAST_ALLOWANCE = 0.2
 PROMOTED = 2
 RETRY_MISSED = 0.05
+RETRIED = 2
 DISTINCT_DE00 = 5.5
 STEP_STRIDE = 0.01
 _STEP_TRIES = 25
@@ -137,6 +140,8 @@ def assign_targets(
     recolored = _assignment(analysis, families, palette, neutrals)
     if outcome(recolored).better_use(kept_outcome):
         return recolored
+    if not _off_palette(recolored.targets[black_keys], palette_lab).any():
+        return kept_black
     held = _assignment(analysis, families, palette, neutrals, line_art_steps=False)
     if outcome(held).better_use(kept_outcome, HELD_CONTRAST_ALLOWANCE):
         return held
@@ -190,18 +195,29 @@ def _assignment(
         palette,
         Colors(palette_lab, kept.kept[leads], families.constraints),
     )
-    best: tuple[Outcome, np.ndarray] | None = None
-    for lead_targets in handouts:
+
+    def finished(lead_targets: np.ndarray) -> tuple[Outcome, np.ndarray]:
         targets = _key_targets(lead_targets, analysis, families, kept, palette_lab, line_art_steps)
         outcome = Outcome.of(
             targets, keys_lab, analysis.key_shares, palette_lab, families.missed(targets)
         )
-        if best is None or outcome.more_legible(best[0]):
-            best = (outcome, targets)
-        if best[0].contrast_missed <= RETRY_MISSED:
-            break
-    assert best is not None
-    return Assignment(best[1], neutrals)
+        return outcome, targets
+
+    first = next(handouts)
+    outcome, targets = finished(first)
+    others = list(handouts) if outcome.contrast_missed > RETRY_MISSED else []
+    if others:
+        # Rule 5's steps are the costly part: only the RETRIED handouts whose colours alone miss
+        # the least contrast, and less than the first's, go through them.
+        missed = shortfall(
+            families.constraints, np.array([first[:, 0]] + [other[:, 0] for other in others])
+        )
+        order = np.argsort(missed[1:], kind="stable")[:RETRIED]
+        for index in order[missed[1:][order] < missed[0]]:
+            other_outcome, other_targets = finished(others[int(index)])
+            if other_outcome.more_legible(outcome):
+                outcome, targets = other_outcome, other_targets
+    return Assignment(targets, neutrals)
 
 
 def _key_targets(
@@ -293,20 +309,35 @@ def _stepped_apart(
     towards the palette colour (giving up a little of the contrast gained).
     """
     others = np.flatnonzero(np.arange(len(targets)) != family)
-    distinct = _de00(np.repeat(leads_lab[family][None], len(others), 0), leads_lab[others])
-    apart = _de00(np.repeat(targets[family][None], len(others), 0), targets[others])
+    count = len(others)
+    before = _de00(
+        np.repeat(np.stack([leads_lab[family], targets[family]]), count, axis=0),
+        np.concatenate([leads_lab[others], targets[others]]),
+    )
+    distinct, apart = before[:count], before[count:]
     others = others[(distinct > FAMILY_FILLS_DE00) & (apart > DISTINCT_DE00)]
     step = lightness - targets[family, 0]
     offsets = STEP_STRIDE * np.arange(_STEP_TRIES) * np.sign(step)
     offsets = np.concatenate([offsets, -offsets[1:][np.abs(offsets[1:]) < abs(step)]])
     offsets = offsets[np.argsort(np.abs(offsets), kind="stable")]
     reach = np.clip(lightness + offsets, *allowed)
+    stepped = at_lightness(targets[family][None], reach[:1])
+    if (
+        not len(others)
+        or _de00(np.repeat(stepped, len(others), 0), targets[others]).min() > DISTINCT_DE00
+    ):
+        return stepped[0]
     candidates = at_lightness(np.repeat(targets[family][None], len(reach), 0), reach)
-    if not len(others):
-        return candidates[0]
     gaps = _de00(np.repeat(candidates, len(others), 0), np.tile(targets[others], (len(reach), 1)))
     clear = np.flatnonzero(gaps.reshape(len(reach), len(others)).min(axis=1) > DISTINCT_DE00)
     return candidates[clear[0] if len(clear) else 0]
+
+
+def _off_palette(targets: np.ndarray, palette_lab: np.ndarray) -> np.ndarray:
+    """Which OKLab targets are further than CIEDE2000 ON_PALETTE_DE00 from every palette colour."""
+    lab = oklab_to_cielab(np.concatenate([targets, palette_lab]))
+    distance = ciede2000(lab[: len(targets), None], lab[None, len(targets) :])
+    return distance.min(axis=1) > ON_PALETTE_DE00
 
 
 def _de00(first: np.ndarray, second: np.ndarray) -> np.ndarray:

@@ -362,30 +362,42 @@ def keep_contrast(
     constraint holds or none can be helped; constraints that contradict each
     other (or need more than the ranges give) are met as far as they allow.
     """
-    lightness = lightness.astype(np.float64).copy()
+    lightness = np.asarray(lightness, dtype=np.float64)
     lighter, darker = _oriented(lightness, constraints, turned_share)
-    rows = list(zip(lighter.tolist(), darker.tolist(), constraints.need.tolist(), strict=True))
+    # Plain floats and lists: this loop runs per constraint per sweep, where numpy's per-element
+    # access would cost more than the arithmetic.
+    level, low, high, price = (
+        np.asarray(values, dtype=np.float64).tolist()
+        for values in (lightness, lowest, highest, cost)
+    )
+    rows = [
+        (
+            up,
+            down,
+            need,
+            _allowed_shortfall(need),
+            (up, down) if price[up] <= price[down] else (down, up),
+        )
+        for up, down, need in zip(
+            lighter.tolist(), darker.tolist(), constraints.need.tolist(), strict=True
+        )
+    ]
     for _ in range(_SWEEPS):
         moved = False
-        for up, down, need in rows:
-            missing = need - (lightness[up] - lightness[down])
-            enough = _allowed_shortfall(need)
-            for family in sorted((up, down), key=lambda f: cost[f]):
+        for up, down, need, enough, cheaper_first in rows:
+            missing = need - (level[up] - level[down])
+            for family in cheaper_first:
                 if missing <= enough:
                     break
                 rising = family == up
-                room = (
-                    highest[family] - lightness[family]
-                    if rising
-                    else lightness[family] - lowest[family]
-                )
+                room = high[family] - level[family] if rising else level[family] - low[family]
                 step = max(0.0, min(missing, room))
-                lightness[family] += step if rising else -step
+                level[family] += step if rising else -step
                 missing -= step
                 moved = moved or step > _TOLERANCE
         if not moved:
             break
-    return lightness
+    return np.array(level)
 
 
 def at_lightness(colors_lab: np.ndarray, lightness: np.ndarray) -> np.ndarray:
