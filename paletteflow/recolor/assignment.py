@@ -58,6 +58,7 @@ take no palette colour, and count as fixed colours in rules 3 and 5.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 from collections.abc import Iterator
@@ -645,7 +646,8 @@ def _variant_for(
     fallback: tuple[tuple[int, int], np.ndarray] | None = None
     for slot in sorted(((a, k) for a in assigned for k in (1, -1, 0)), key=preference):
         step = steps_taken.get(slot, 0) + 1
-        variant = _variant(taken[anchors[slot[0]]], slot[1], step * TINT_STEP_DE00)
+        anchor_color = tuple(float(v) for v in taken[anchors[slot[0]]])
+        variant = _variant(anchor_color, slot[1], step * TINT_STEP_DE00)
         if variant is None:
             continue
         if _de00(np.repeat(variant[None], len(taken), axis=0), taken).min() > DISTINCT_DE00:
@@ -658,8 +660,13 @@ def _variant_for(
     return fallback[1]
 
 
-def _variant(target: np.ndarray, kind: int, distance: float) -> np.ndarray | None:
-    """`target` made lighter, darker or duller until `distance` CIEDE2000 away; None if it can't."""
+@functools.lru_cache(maxsize=1024)
+def _variant(color: tuple[float, float, float], kind: int, distance: float) -> np.ndarray | None:
+    """`color` made lighter, darker or duller until `distance` CIEDE2000 away; None if it can't.
+
+    Cached (read-only results): rule 6 hands out the same palette colours several times.
+    """
+    target = np.array(color)
     if kind == 0:
         candidates = np.repeat(target[None], len(_CHROMA_FACTORS), axis=0)
         candidates[:, 1:] *= _CHROMA_FACTORS[:, None]
@@ -672,4 +679,8 @@ def _variant(target: np.ndarray, kind: int, distance: float) -> np.ndarray | Non
         return None
     differences = _de00(np.repeat(target[None], len(candidates), axis=0), candidates)
     reached = np.flatnonzero(differences >= distance)
-    return candidates[reached[0]] if reached.size else None
+    if not reached.size:
+        return None
+    variant = candidates[reached[0]].copy()
+    variant.setflags(write=False)
+    return variant
