@@ -127,26 +127,26 @@ def assign_targets(
     if not black_keys.any():
         return kept_black
     palette_lab = hex_to_oklab(list(palette.colors))
-
-    def outcome(option: Assignment) -> Outcome:
-        return Outcome.of(
-            option.targets,
-            analysis.keys_lab,
-            analysis.key_shares,
-            palette_lab,
-            families.missed(option.targets),
-        )
-
-    kept_outcome = outcome(kept_black)
+    kept_outcome = _outcome(kept_black.targets, analysis, families, palette_lab)
     recolored = _assignment(analysis, families, palette, neutrals)
-    if outcome(recolored).better_use(kept_outcome):
+    if _outcome(recolored.targets, analysis, families, palette_lab).better_use(kept_outcome):
         return recolored
     if not _off_palette(recolored.targets[black_keys], palette_lab).any():
         return kept_black
     held = _assignment(analysis, families, palette, neutrals, line_art_steps=False)
-    if outcome(held).better_use(kept_outcome, HELD_CONTRAST_ALLOWANCE):
+    held_outcome = _outcome(held.targets, analysis, families, palette_lab)
+    if held_outcome.better_use(kept_outcome, HELD_CONTRAST_ALLOWANCE):
         return held
     return kept_black
+
+
+def _outcome(
+    targets: np.ndarray, analysis: Analysis, families: Families, palette_lab: np.ndarray
+) -> Outcome:
+    """How every key's `targets` would come out: colours in use, area off the palette, contrast."""
+    return Outcome.of(
+        targets, analysis.keys_lab, analysis.key_shares, palette_lab, families.missed(targets)
+    )
 
 
 @dataclass(frozen=True)
@@ -199,10 +199,7 @@ def _assignment(
 
     def finished(lead_targets: np.ndarray) -> tuple[Outcome, np.ndarray]:
         targets = _key_targets(lead_targets, analysis, families, kept, palette_lab, line_art_steps)
-        outcome = Outcome.of(
-            targets, keys_lab, analysis.key_shares, palette_lab, families.missed(targets)
-        )
-        return outcome, targets
+        return _outcome(targets, analysis, families, palette_lab), targets
 
     first = next(handouts)
     outcome, targets = finished(first)
