@@ -28,6 +28,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import settings
 from PIL import Image, ImageDraw
 
 from paletteflow.images.io import ImageFormat
@@ -40,6 +41,12 @@ from paletteflow.pipeline.presentation import present
 from paletteflow.pipeline.results import GeneratedPalettes, StoredBase
 from paletteflow.pipeline.variations import render_variation
 from paletteflow.storage import Storage
+
+# Property tests draw the same examples on every run, so a test run's verdict does not depend on
+# the draw; `HYPOTHESIS_PROFILE=explore` draws new ones each run, to look for new failures.
+settings.register_profile("repeatable", derandomize=True)
+settings.register_profile("explore", derandomize=False)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 # A stored base image and a palette as records only: no pixels are behind them.
 PALETTE = Palette(name="Harbor Dusk", colors=["#112233", "#445566", "#778899"])
