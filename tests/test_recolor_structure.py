@@ -268,6 +268,41 @@ def test_a_dark_detail_past_the_palettes_size_stays_darker_than_what_it_sits_on(
     assert quality.all_used
 
 
+def shapes_a_transparent_hairline_apart(size: int = 160) -> Image.Image:
+    """A blue and a yellow shape on a transparent ground, parted by a translucent seam.
+
+    As in an antialiased logo whose shapes nearly touch (Python's two snakes):
+    each shape's edge pixel is half transparent, with one clear pixel between.
+    """
+    image = Image.new("RGBA", (size, size), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(image)
+    middle = size // 2
+    draw.rectangle([10, 10, middle - 2, size - 10], fill=(58, 117, 168, 255))
+    draw.rectangle([middle + 2, 10, size - 10, size - 10], fill=(255, 212, 59, 255))
+    draw.line([(middle - 1, 10), (middle - 1, size - 10)], fill=(58, 117, 168, 128))
+    draw.line([(middle + 1, 10), (middle + 1, size - 10)], fill=(255, 212, 59, 128))
+    return image
+
+
+NEAR_WHITE_CYANS = ["#e8f7fb", "#dff8f9", "#d7f2f4", "#d1eaec", "#c7ebee"]
+
+
+@pytest.mark.parametrize("palette", [PASTELS, NEAR_WHITE_CYANS], ids=["pastels", "near-whites"])
+def test_shapes_apart_across_a_transparent_seam_stay_on_a_light_palette_and_apart(palette):
+    """No strong edge joins them, so a light palette need not step toward a darker blue to part
+    them; they still take the two of its colours furthest apart in lightness.
+
+    Each shape takes a palette colour as it is, and the two differ.
+    """
+    source = shapes_a_transparent_hairline_apart()
+    assert measure(prepare_source(source), source, palette).edge_contrast is None
+    pixels = np.asarray(recolor_image(source, palette).convert("RGB"))
+    blue, yellow = rgb_to_hex(pixels[80, 20]), rgb_to_hex(pixels[80, 100])
+    for shape in (blue, yellow):
+        assert min(delta_e(shape, color) for color in palette) < 1
+    assert delta_e(blue, yellow) > 5
+
+
 def test_palettes_that_carry_the_contrast_leave_fills_on_their_colors():
     """Derived steps only where needed: a palette with a dark colour paints the outline with it."""
     palette = ["#1d3557", "#e63946", "#f1faee", "#a8dadc", "#457b9d"]

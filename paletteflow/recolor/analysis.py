@@ -60,6 +60,7 @@ class Analysis:
     key_family: np.ndarray
     adjacent: np.ndarray
     border_lengths: np.ndarray
+    opaque_borders: np.ndarray
     soft_borders: np.ndarray
     background: int | None
     support: Support
@@ -116,9 +117,12 @@ def analyze(image: Image.Image, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> Anal
     key_shares = key_shares / max(key_shares.sum(), 1e-12)
     key_of_pixel = key_of_unique[inverse]
     visible = np.ones((height, width), bool) if alpha is None else alpha > 0
+    opaque = visible if alpha is None else alpha == 255
     background = background_key(key_of_pixel, alpha, len(keys_lab))
-    adjacent, border_lengths = adjacent_pairs(key_of_pixel, visible, len(keys_lab))
-    del key_of_pixel, visible, flat_counts, pixels, alpha
+    adjacent, border_lengths, opaque_borders = adjacent_pairs(
+        key_of_pixel, visible, opaque, len(keys_lab)
+    )
+    del key_of_pixel, visible, opaque, flat_counts, pixels, alpha
     width = _influence_width(keys_srgb)
     pairs = primitive_pairs(len(keys_lab), through_keys_dropped(keys_srgb, adjacent, 2 * width))
     if len(unique) <= MAX_EXACT_COLORS:
@@ -147,6 +151,7 @@ def analyze(image: Image.Image, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> Anal
         key_family=families(keys_lab, len(fills), adjacent),
         adjacent=adjacent,
         border_lengths=border_lengths,
+        opaque_borders=opaque_borders,
         soft_borders=soft,
         key_unique=np.concatenate([fills, np.full(len(extra_lab), -1)]).astype(np.int64),
         background=background,

@@ -118,7 +118,8 @@ def assign_targets(
     contrast than keeping black, so a mid-tone outline round light fills is
     not taken for the palette's dark colour.
     """
-    families = Families.of(analysis, len(palette.colors))
+    palette_lab = hex_to_oklab(list(palette.colors))
+    families = Families.of(analysis, palette_lab)
     neutrals: tuple[Neutral, ...] = tuple(name for name in keep if name != AUTO)
     if AUTO not in keep or "black" in neutrals:
         return _assignment(analysis, families, palette, neutrals)
@@ -126,7 +127,6 @@ def assign_targets(
     black_keys = kept_keys(analysis.keys_lab, ("black",)).kept
     if not black_keys.any():
         return kept_black
-    palette_lab = hex_to_oklab(list(palette.colors))
     kept_outcome = _outcome(kept_black.targets, analysis, families, palette_lab)
     recolored = _assignment(analysis, families, palette, neutrals)
     if _outcome(recolored.targets, analysis, families, palette_lab).better_use(kept_outcome):

@@ -88,12 +88,17 @@ def edge_constraints(
     leads: np.ndarray,
     adjacent: np.ndarray,
     border_lengths: np.ndarray,
+    opaque_borders: np.ndarray,
+    palette_span: float,
 ) -> Constraints:
     """One constraint per pair of families that meet along a strong edge, the strictest of them.
 
     A key sits at its family colour's lightness plus its own offset from the
     family's lead (shading follows the lead), so the need is corrected by the
-    two keys' offsets.
+    two keys' offsets. Keys that meet only across translucent pixels (two
+    shapes a transparent hairline apart, not one drawn against the other)
+    need only to stay apart: no more than `palette_span`, the lightness the
+    palette spans, which its own colours can give them.
     """
     lightness = keys_lab[:, 0]
     first, second = adjacent[:, 0], adjacent[:, 1]
@@ -104,6 +109,7 @@ def edge_constraints(
     lighter, darker = np.where(swap, second, first), np.where(swap, first, second)
     offset = lightness - lightness[leads[key_family]]
     need = KEPT_SHARE * np.abs(difference) - offset[lighter] + offset[darker]
+    need = np.where(opaque_borders[strong], need, np.minimum(need, palette_span))
     pairs: dict[tuple[int, int], tuple[float, float]] = {}
     for up, down, amount, length in zip(
         key_family[lighter], key_family[darker], need, border_lengths[strong], strict=True

@@ -36,12 +36,22 @@ class Families:
     constraints: Constraints
 
     @classmethod
-    def of(cls, analysis: Analysis, colors: int) -> Families:
-        """The analysis's families for a palette of `colors` colours, tints split off to fill it."""
-        key_family = _with_own_tints(analysis, colors)
+    def of(cls, analysis: Analysis, palette_lab: np.ndarray) -> Families:
+        """The analysis's families for a palette, tints split off to fill it, and their edges.
+
+        Shapes that meet only across translucent pixels need no more lightness
+        between them than the palette spans (`contrast.edge_constraints`).
+        """
+        key_family = _with_own_tints(analysis, len(palette_lab))
         members, leads = _members_and_leads(key_family, analysis.key_shares)
         constraints = edge_constraints(
-            analysis.keys_lab, key_family, leads, analysis.adjacent, analysis.border_lengths
+            analysis.keys_lab,
+            key_family,
+            leads,
+            analysis.adjacent,
+            analysis.border_lengths,
+            analysis.opaque_borders,
+            float(np.ptp(palette_lab[:, 0])),
         )
         shares = np.array([analysis.key_shares[m].sum() for m in members])
         return cls(key_family, members, leads, shares, constraints)

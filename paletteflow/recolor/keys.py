@@ -180,25 +180,34 @@ def _border(grid: np.ndarray) -> np.ndarray:
 
 
 def adjacent_pairs(
-    key_of_pixel: np.ndarray, visible: np.ndarray, key_count: int
-) -> tuple[np.ndarray, np.ndarray]:
-    """Pairs of keys that meet within two pixels, with how many pixel pairs meet.
+    key_of_pixel: np.ndarray, visible: np.ndarray, opaque: np.ndarray, key_count: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Pairs of keys that meet within two pixels, how many pixel pairs meet, and whether opaquely.
 
     Only touching keys can mix along an antialiased edge, and the length of
-    their border says how much their contrast matters to the picture.
+    their border says how much their contrast matters to the picture. Keys
+    that meet only across translucent pixels (two shapes a transparent
+    hairline apart) are seen apart, not one against the other.
     """
     counts = np.zeros(key_count * key_count, dtype=np.int64)
+    opaque_counts = np.zeros(key_count * key_count, dtype=np.int64)
     for step in (1, 2):
         for first, second in ((np.s_[:, :-step], np.s_[:, step:]), (np.s_[:-step], np.s_[step:])):
-            both = visible[first] & visible[second]
-            pairs = key_of_pixel[first][both] * np.int16(key_count)
-            pairs += key_of_pixel[second][both]
-            counts += chunked_bincount(pairs, key_count * key_count).astype(np.int64)
+            pairs = key_of_pixel[first] * np.int16(key_count) + key_of_pixel[second]
+            counts += chunked_bincount(
+                pairs[visible[first] & visible[second]], key_count * key_count
+            ).astype(np.int64)
+            opaque_counts += chunked_bincount(
+                pairs[opaque[first] & opaque[second]], key_count * key_count
+            ).astype(np.int64)
     matrix = counts.reshape(key_count, key_count)
     matrix = matrix + matrix.T
+    opaque_matrix = opaque_counts.reshape(key_count, key_count)
+    opaque_matrix = opaque_matrix + opaque_matrix.T
     i, j = np.triu_indices(key_count, k=1)
     keep = matrix[i, j] >= 4
-    return np.stack([i[keep], j[keep]], axis=1), matrix[i[keep], j[keep]].astype(np.float64)
+    i, j = i[keep], j[keep]
+    return np.stack([i, j], axis=1), matrix[i, j].astype(np.float64), opaque_matrix[i, j] >= 4
 
 
 def families(keys_lab: np.ndarray, fill_count: int, adjacent: np.ndarray) -> np.ndarray:
