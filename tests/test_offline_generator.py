@@ -7,7 +7,7 @@ from importlib import resources
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
@@ -95,6 +95,7 @@ def has_white_ground(p):
 
 @settings(max_examples=30, deadline=None)
 @given(theme=themes, n=st.integers(7, 20))
+@example(theme="NIN:NO/CHART", n=7)  # "1990s, no chartreuse": purple's complement is chartreuse
 def test_any_seven_or_more_include_the_variety_rules(theme, n):
     palettes = generate_offline(theme, "", n)
     for rule in (is_monochromatic, is_complementary, is_high_contrast, has_white_ground):

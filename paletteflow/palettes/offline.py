@@ -189,7 +189,7 @@ def _fit_unlike_previous(
         # otherwise leave too little room between palettes.
         mood = tone if attempt < 5 else Tone(dark_ground=tone.dark_ground)
         dark = tone.dark_ground != (attempt >= 2 and attempt % 2 == 0)
-        intents = _intents(scheme, base, mood, dark)
+        intents = _intents(scheme, base, mood, dark, reading.avoided)
         fit = fit_roles(intents, locked, min_contrast=scheme.min_contrast, avoid=reading.avoided)
         if scheme.min_contrast > MIN_CONTRAST and not all(check_roles(fit.roles).values()):
             fit = fit_roles(intents, locked, avoid=reading.avoided)
@@ -203,11 +203,17 @@ def _fit_unlike_previous(
     return best[2], best[3], best[1]
 
 
-def _intents(design: Design, base: Base, tone: Tone, dark: bool) -> dict[str, Intent]:
-    """A profile sets its own ground; a harmony scheme takes the attempt's light or dark one."""
+def _intents(
+    design: Design, base: Base, tone: Tone, dark: bool, avoided: tuple[Anchor, ...]
+) -> dict[str, Intent]:
+    """A profile sets its own ground; a harmony scheme takes the attempt's light or dark one.
+
+    A profile shows only the theme's hues, already clear of avoided ones; a scheme's harmony
+    hues are turned from the lead, so the scheme keeps them clear itself.
+    """
     if isinstance(design, Profile):
         return profile_intents(design, base, tone)
-    return role_intents(design, base, tone, dark)
+    return role_intents(design, base, tone, dark, avoided)
 
 
 def _prefixes(index: int, reading: ThemeReading, lead: str) -> list[str]:

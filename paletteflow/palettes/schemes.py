@@ -26,7 +26,7 @@ import numpy as np
 
 from paletteflow.color import gamut_chroma
 from paletteflow.palettes.lexicon import Anchor, Tone
-from paletteflow.palettes.quality import MIN_CONTRAST, Intent
+from paletteflow.palettes.quality import AVOID_MARGIN, MIN_CONTRAST, Intent
 
 Ground = Literal["tint", "white", "dark", "signature"]
 LCh = tuple[float, float, float]
@@ -149,7 +149,9 @@ def ground_kind(scheme: Scheme, lead: LCh, dark_mood: bool) -> Ground:
     return "dark" if dark_mood and scheme.ground == "tint" else scheme.ground
 
 
-def role_intents(scheme: Scheme, base: Base, tone: Tone, dark_mood: bool) -> dict[str, Intent]:
+def role_intents(
+    scheme: Scheme, base: Base, tone: Tone, dark_mood: bool, avoided: tuple[Anchor, ...]
+) -> dict[str, Intent]:
     """Where each role's colour should sit for this scheme, before the rules move anything."""
     lightness, chroma, hue = base.lead
     ground = ground_kind(scheme, base.lead, dark_mood)
@@ -178,9 +180,10 @@ def role_intents(scheme: Scheme, base: Base, tone: Tone, dark_mood: bool) -> dic
     else:
         primary = Intent(DARK_INK + tone.lightness / 3, ink_chroma, ink_hue)
     fills = [
-        _fill(fill, own, base.lead, tone.lightness, scheme.lift, scale, fixed_hue=scheme.one_hue)
+        _fill(fill, own, base.lead, tone.lightness, scheme.lift, scale,
+              fixed_hue=scheme.one_hue, avoided=avoided)
         for fill in scheme.fills
-    ]
+    ]  # fmt: skip
     if scheme.edge is not None:
         fills = off_the_edge(fills, scheme.edge)
     secondary, accent, highlight = fills
@@ -225,6 +228,18 @@ def _pale_color(scheme: Scheme, base: Base) -> LCh | None:
     return palest if palest is not None and palest[0] >= LIGHT_GROUND else None
 
 
+def clear_of(hue: float, avoided: tuple[Anchor, ...]) -> float:
+    """The hue moved just past the nearer edge of any avoided hue range it falls in."""
+    for _ in range(len(avoided)):
+        zone = next((a for a in avoided if a.covers_hue(hue, AVOID_MARGIN)), None)
+        if zone is None:
+            break
+        start, end = zone.hue
+        before, after = (start - AVOID_MARGIN - 5) % 360, (end + AVOID_MARGIN + 5) % 360
+        hue = before if (hue - before) % 360 < (after - hue) % 360 else after
+    return hue
+
+
 def hue_apart(first: float, second: float) -> float:
     """Degrees between two hues the short way round the wheel."""
     return abs((first - second + 180) % 360 - 180)
@@ -253,6 +268,7 @@ def _fill(
     scale: float,
     *,
     fixed_hue: bool,
+    avoided: tuple[Anchor, ...],
 ) -> Intent:
     """The theme's `source`-th colour (of those not already the ink or ground), else the lead moved."""
     if fill.source is not None and fill.source < len(own):
@@ -265,18 +281,24 @@ def _fill(
         return Intent(moved, _shaded(chroma, lightness, moved) * scale, hue)
     lightness, chroma, hue = lead
     chroma *= scale
+    hue = (hue + fill.offset) % 360
     if abs(fill.offset) >= HARMONY_TURN:
+        # Past the edge of a hue the text avoids, as the theme's colours are (`theme_base`):
+        # left inside, fitting keeps clear of it with the nearest colour that has no hue (a
+        # white or a grey) and the harmony is lost: purple's complement under "no chartreuse".
+        # A neighbouring hue is not moved: past the avoided range it would be no neighbour.
+        hue = clear_of(hue, avoided)
         # The harmony hue is an accent of moderate chroma: grey it would be no harmony at all,
         # at a vivid lead's full strength it clashes; a mood mutes it only so far.
         chroma = HARMONY_CHROMA * max(scale, HARMONY_MUTING)
         # At the lightness where its hue is most itself (a light yellow, a deep violet; the
         # natural order of hues), not the lead's: the complement of blue is olive at blue's.
-        natural = _cusp_lightness(round((hue + fill.offset) % 360))
+        natural = _cusp_lightness(round(hue))
         lightness = min(max(natural, HARMONY_LIGHTNESS[0]), HARMONY_LIGHTNESS[1])
     moved = min(0.95, max(0.2, lightness + fill.lighter + shift + lift))
     if abs(fill.offset) < HARMONY_TURN:
         chroma = _shaded(chroma, lightness, moved)
-    return Intent(moved, chroma, (hue + fill.offset) % 360, hue_free=not fixed_hue)
+    return Intent(moved, chroma, hue, hue_free=not fixed_hue)
 
 
 def _shaded(chroma: float, lightness: float, moved: float) -> float:

@@ -14,7 +14,7 @@ from paletteflow.color import hex_to_oklch, oklch_to_hex
 from paletteflow.palettes.lexicon import Anchor, ThemeReading, Tone, load_lexicon, nice_palettes
 from paletteflow.palettes.naming import color_family
 from paletteflow.palettes.quality import AVOID_MARGIN, AVOID_MIN_CHROMA
-from paletteflow.palettes.schemes import Base, pick
+from paletteflow.palettes.schemes import Base, clear_of, pick
 
 NEUTRAL_ANCHORS = ("navy", "taupe", "slate", "sage", "charcoal")
 _NEUTRAL_TONE = Tone(chroma=0.8)
@@ -75,18 +75,6 @@ def _avoided(anchor: Anchor, avoided: tuple[Anchor, ...]) -> bool:
     return chroma > AVOID_MIN_CHROMA and any(a.covers_hue(hue, AVOID_MARGIN) for a in avoided)
 
 
-def _clear_of(hue: float, avoided: tuple[Anchor, ...]) -> float:
-    """The hue moved just past the nearer edge of any avoided hue range it falls in."""
-    for _ in range(len(avoided)):
-        zone = next((a for a in avoided if a.covers_hue(hue, AVOID_MARGIN)), None)
-        if zone is None:
-            break
-        start, end = zone.hue
-        before, after = (start - AVOID_MARGIN - 5) % 360, (end + AVOID_MARGIN + 5) % 360
-        hue = before if (hue - before) % 360 < (after - hue) % 360 else after
-    return hue
-
-
 def _fractions(seed: bytes, index: int, draw: int) -> tuple[float, float, float]:
     digest = hashlib.sha256(seed + index.to_bytes(2, "big") + draw.to_bytes(2, "big")).digest()
     return tuple(int.from_bytes(digest[i : i + 4], "big") / 2**32 for i in (0, 4, 8))
@@ -113,7 +101,7 @@ def theme_base(
             chroma = max(chroma, _TURNED_CHROMA)  # a grey lead has no hue to turn
         if rank == 0 and later_round:  # a second round of schemes: lighter or darker
             lightness = min(0.92, max(0.3, lightness + _ROUND_LIGHTNESS * side))
-        colors.append((lightness, chroma, _clear_of(hue % 360, reading.avoided)))
+        colors.append((lightness, chroma, clear_of(hue % 360, reading.avoided)))
     return Base(tuple(colors))
 
 
