@@ -180,10 +180,18 @@ def role_intents(
     else:
         primary = Intent(DARK_INK + tone.lightness / 3, ink_chroma, ink_hue)
     fills = [
-        _fill(fill, own, base.lead, tone.lightness, scheme.lift, scale,
-              fixed_hue=scheme.one_hue, avoided=avoided)
+        _fill(
+            fill,
+            own,
+            base.lead,
+            tone.lightness,
+            scheme.lift,
+            scale,
+            fixed_hue=scheme.one_hue,
+            avoided=avoided,
+        )
         for fill in scheme.fills
-    ]  # fmt: skip
+    ]
     if scheme.edge is not None:
         fills = off_the_edge(fills, scheme.edge)
     secondary, accent, highlight = fills
