@@ -139,6 +139,34 @@ def test_auto_holds_line_art_on_a_dark_palette_color_a_step_would_leave_unused(
         assert (lines == 0).all()
 
 
+def outlined_rainbow(size: int = 160) -> Image.Image:
+    """Six bright stripes, each in a thick black outline, on a transparent ground."""
+    image = Image.new("RGBA", (size, size), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(image)
+    stripes = ("#ea5a47", "#f4aa41", "#fcea2b", "#b1cc33", "#92d3f5", "#b399c8")
+    for row, color in enumerate(stripes):
+        top = 10 + row * 24
+        draw.rectangle([10, top, size - 10, top + 20], fill=color, outline="#000000", width=5)
+    return image
+
+
+@pytest.mark.parametrize(
+    "colors",
+    [
+        ["#050e28", "#382f19", "#663d35", "#3e6b58", "#a98369"],
+        ["#160921", "#2c3136", "#564729", "#556743", "#9679d3"],
+    ],
+    ids=["navy-browns", "plum-olives"],
+)
+def test_a_dark_palette_shows_every_color_round_outlined_stripes(colors):
+    """A stripe that alone shows a palette colour keeps it unless a step gains more than that is
+    worth (`contrast.SOLE_COST`): the lines take the darkest colour and every colour shows."""
+    source = outlined_rainbow()
+    quality = measure(prepare_source(source), recolor_image(source, colors), colors)
+    assert quality.all_used
+    assert quality.edge_contrast >= 0.9
+
+
 def two_tone_fin(size: int = 160) -> Image.Image:
     """A blue fin with a light-blue half (one family: tints of one colour), a yellow disc and a red
     box, outlined in black."""

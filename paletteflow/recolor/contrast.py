@@ -221,10 +221,13 @@ def _short_steps(
         ]
         trials = [(solved(free | (np.arange(len(free)) == f)), f) for f in candidates]
         sole = _sole_showers(shown, free)
-        best = min(trials, key=lambda trial: trial[0][1] + SOLE_COST * sole[trial[1]], default=None)
-        if best is None or best[0][1] >= missed - _TOLERANCE:
+        priced = [
+            (result[1] + SOLE_COST * sole[family], result, family) for result, family in trials
+        ]
+        best = min(priced, key=lambda trial: trial[0], default=None)
+        if best is None or best[0] >= missed - _TOLERANCE:
             break
-        (stepped, missed), family = best
+        _, (stepped, missed), family = best
         free[family] = True
         room -= shares[family]
     return stepped, *ranges(free)
