@@ -174,7 +174,18 @@ def stepped_lightness(
         colors_lab, held, np.zeros(len(held), dtype=bool), own_color, lowest, highest
     )
     shown = _shown_colors(distance, shares, kept)
-    return _short_steps(lightness, shares, cost, ~held, shown, (lowest, highest), near, constraints)
+    every_color_can_show = int((~kept).sum()) >= len(palette_lab)
+    return _short_steps(
+        lightness,
+        shares,
+        cost,
+        ~held,
+        shown,
+        (lowest, highest),
+        near,
+        constraints,
+        every_color_can_show,
+    )
 
 
 def _short_steps(
@@ -186,6 +197,7 @@ def _short_steps(
     open_ranges: tuple[np.ndarray, np.ndarray],
     near_ranges: tuple[np.ndarray, np.ndarray],
     constraints: Constraints,
+    every_color_can_show: bool,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Steps for a palette too flat for the edges: families leave its colours one at a time.
 
@@ -196,8 +208,12 @@ def _short_steps(
     more than SHORT_PALETTE_SHARE of the image. Legibility outranks palette
     truth only that far: past it the picture would no longer show its
     palette. A family that alone shows a palette colour (`shown`) counts
-    SOLE_COST of missed contrast against it: stepping it off leaves that
-    colour out of the picture.
+    SOLE_COST of missed contrast against it, so one whose colour another
+    family shows too steps first. When the image has a family for every
+    palette colour, such a family steps only for more than SOLE_COST:
+    stepping it off leaves its colour out of a picture that could show them
+    all. With fewer families some colour is out anyway, and a detail's
+    contrast (a fox's eyes) wins.
     """
     free, room = free.copy(), SHORT_PALETTE_SHARE
 
@@ -225,9 +241,12 @@ def _short_steps(
             (result[1] + SOLE_COST * sole[family], result, family) for result, family in trials
         ]
         best = min(priced, key=lambda trial: trial[0], default=None)
-        if best is None or best[0] >= missed - _TOLERANCE:
+        if best is None:
             break
-        _, (stepped, missed), family = best
+        price, (next_stepped, next_missed), family = best
+        if (price if every_color_can_show else next_missed) >= missed - _TOLERANCE:
+            break
+        stepped, missed = next_stepped, next_missed
         free[family] = True
         room -= shares[family]
     return stepped, *ranges(free)
