@@ -117,7 +117,7 @@ def analyze(image: Image.Image, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> Anal
     key_shares = key_shares / max(key_shares.sum(), 1e-12)
     key_of_pixel = key_of_unique[inverse]
     visible = np.ones((height, width), bool) if alpha is None else alpha > 0
-    opaque = visible if alpha is None else alpha == 255
+    opaque = None if alpha is None else alpha == 255
     background = background_key(key_of_pixel, alpha, len(keys_lab))
     adjacent, border_lengths, opaque_borders = adjacent_pairs(
         key_of_pixel, visible, opaque, len(keys_lab)

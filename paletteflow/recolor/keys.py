@@ -180,30 +180,32 @@ def _border(grid: np.ndarray) -> np.ndarray:
 
 
 def adjacent_pairs(
-    key_of_pixel: np.ndarray, visible: np.ndarray, opaque: np.ndarray, key_count: int
+    key_of_pixel: np.ndarray, visible: np.ndarray, opaque: np.ndarray | None, key_count: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Pairs of keys that meet within two pixels, how many pixel pairs meet, and whether opaquely.
 
     Only touching keys can mix along an antialiased edge, and the length of
     their border says how much their contrast matters to the picture. Keys
     that meet only across translucent pixels (two shapes a transparent
-    hairline apart) are seen apart, not one against the other.
+    hairline apart) are seen apart, not one against the other. `opaque` None:
+    every visible pixel is opaque (an image without alpha).
     """
-    counts = np.zeros(key_count * key_count, dtype=np.int64)
-    opaque_counts = np.zeros(key_count * key_count, dtype=np.int64)
+    size = key_count * key_count
+    counts = np.zeros(size, dtype=np.int64)
+    translucent = np.zeros(size, dtype=np.int64)
     for step in (1, 2):
         for first, second in ((np.s_[:, :-step], np.s_[:, step:]), (np.s_[:-step], np.s_[step:])):
-            pairs = key_of_pixel[first] * np.int16(key_count) + key_of_pixel[second]
-            counts += chunked_bincount(
-                pairs[visible[first] & visible[second]], key_count * key_count
-            ).astype(np.int64)
-            opaque_counts += chunked_bincount(
-                pairs[opaque[first] & opaque[second]], key_count * key_count
-            ).astype(np.int64)
+            both = visible[first] & visible[second]
+            pairs = key_of_pixel[first][both] * np.int16(key_count)
+            pairs += key_of_pixel[second][both]
+            counts += chunked_bincount(pairs, size).astype(np.int64)
+            if opaque is not None:
+                seam = ~(opaque[first] & opaque[second])[both]
+                translucent += chunked_bincount(pairs[seam], size).astype(np.int64)
     matrix = counts.reshape(key_count, key_count)
     matrix = matrix + matrix.T
-    opaque_matrix = opaque_counts.reshape(key_count, key_count)
-    opaque_matrix = opaque_matrix + opaque_matrix.T
+    opaque_matrix = matrix - translucent.reshape(key_count, key_count)
+    opaque_matrix -= translucent.reshape(key_count, key_count).T
     i, j = np.triu_indices(key_count, k=1)
     keep = matrix[i, j] >= 4
     i, j = i[keep], j[keep]
