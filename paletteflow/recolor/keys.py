@@ -204,8 +204,8 @@ def adjacent_pairs(
                 translucent += chunked_bincount(pairs[seam], size).astype(np.int64)
     matrix = counts.reshape(key_count, key_count)
     matrix = matrix + matrix.T
-    opaque_matrix = matrix - translucent.reshape(key_count, key_count)
-    opaque_matrix -= translucent.reshape(key_count, key_count).T
+    seams = translucent.reshape(key_count, key_count)
+    opaque_matrix = matrix - seams - seams.T
     i, j = np.triu_indices(key_count, k=1)
     keep = matrix[i, j] >= 4
     i, j = i[keep], j[keep]
