@@ -122,18 +122,18 @@ def assign_targets(
     families = Families.of(analysis, palette_lab)
     neutrals: tuple[Neutral, ...] = tuple(name for name in keep if name != AUTO)
     if AUTO not in keep or "black" in neutrals:
-        return _assignment(analysis, families, palette, neutrals)
-    kept_black = _assignment(analysis, families, palette, ("black", *neutrals))
+        return _assignment(analysis, families, palette, palette_lab, neutrals)
+    kept_black = _assignment(analysis, families, palette, palette_lab, ("black", *neutrals))
     black_keys = kept_keys(analysis.keys_lab, ("black",)).kept
     if not black_keys.any():
         return kept_black
     kept_outcome = _outcome(kept_black.targets, analysis, families, palette_lab)
-    recolored = _assignment(analysis, families, palette, neutrals)
+    recolored = _assignment(analysis, families, palette, palette_lab, neutrals)
     if _outcome(recolored.targets, analysis, families, palette_lab).better_use(kept_outcome):
         return recolored
     if not _off_palette(recolored.targets[black_keys], palette_lab).any():
         return kept_black
-    held = _assignment(analysis, families, palette, neutrals, line_art_steps=False)
+    held = _assignment(analysis, families, palette, palette_lab, neutrals, line_art_steps=False)
     held_outcome = _outcome(held.targets, analysis, families, palette_lab)
     if held_outcome.better_use(kept_outcome, HELD_CONTRAST_ALLOWANCE):
         return held
@@ -161,6 +161,7 @@ def _assignment(
     analysis: Analysis,
     families: Families,
     palette: Palette,
+    palette_lab: np.ndarray,
     neutrals: tuple[Neutral, ...],
     line_art_steps: bool = True,
 ) -> Assignment:
@@ -172,7 +173,6 @@ def _assignment(
     kept = kept_keys(analysis.keys_lab, neutrals)
     keys_lab, key_family = analysis.keys_lab, families.key_family
     leads = families.leads
-    palette_lab = hex_to_oklab(list(palette.colors))
     background = analysis.background
     ground = None if background is None else int(key_family[background])
     family_borders = [
