@@ -77,7 +77,7 @@ def test_png_keys_change_only_with_what_decides_the_pixels():
 
     It last changed with recolour version 8 (shapes apart across a transparent seam).
     """
-    assert variation_key(BASE, PALETTE, 1.0) == "u/c/variations/harbor-dusk-39f780551e5c.png"
+    assert variation_key(BASE, PALETTE, 1.0) == "u/c/variations/harbor-dusk-3e147449a564.png"
     assert variation_key(BASE, PALETTE, 1.0, "webp").endswith(".webp")
     assert variation_key(BASE, PALETTE, 1.0, keep=("black", "white")) != variation_key(
         BASE, PALETTE, 1.0

@@ -12,6 +12,7 @@ from paletteflow.color import (
     ciede2000,
     delta_e,
     hex_to_oklab,
+    hex_to_rgb,
     linear_to_cielab,
     oklab_to_linear,
     oklab_to_srgb,
@@ -137,6 +138,59 @@ def test_auto_holds_line_art_on_a_dark_palette_color_a_step_would_leave_unused(
         assert quality.all_used and quality.palette_true == 1.0
     else:
         assert (lines == 0).all()
+
+
+def square_on_shapes(size: int = 200) -> Image.Image:
+    """A JetBrains-style mark on white: three coloured shapes under a black square with a white
+    bar in it."""
+    image = Image.new("RGB", (size, size), "#ffffff")
+    draw = ImageDraw.Draw(image)
+    draw.polygon([(10, 40), (90, 8), (150, 60), (60, 190), (8, 150)], "#21d789")
+    draw.polygon([(120, 20), (190, 90), (170, 190), (80, 170)], "#fcf84a")
+    draw.polygon([(150, 70), (195, 110), (150, 150)], "#07c3f2")
+    draw.rectangle([45, 45, 155, 155], "#000000")
+    draw.rectangle([65, 120, 105, 130], "#ffffff")
+    return image
+
+
+@pytest.mark.parametrize(
+    "palette",
+    [
+        Palette(
+            name="Navy Blue Depths",
+            colors=["#050e28", "#382f19", "#663d35", "#3e6b58", "#a98369"],
+            roles={
+                "background": "#050e28",
+                "secondary": "#382f19",
+                "accent": "#663d35",
+                "highlight": "#3e6b58",
+                "primary": "#a98369",
+            },
+        ),
+        Palette(
+            name="Navy Mist",
+            colors=["#021537", "#203d6c", "#3f5e8f", "#6282b7", "#c1d9ff"],
+            roles={
+                "accent": "#021537",
+                "secondary": "#203d6c",
+                "primary": "#3f5e8f",
+                "highlight": "#6282b7",
+                "background": "#c1d9ff",
+            },
+        ),
+    ],
+    ids=["navy-ground-role", "navy-accent"],
+)
+def test_auto_gives_black_the_dark_color_the_handout_left_out(palette):
+    """Recolouring black hands every colour out again and gives the navy elsewhere (or keeps
+    black); with black kept, the navy is left out. The square takes it in black's place."""
+    source = square_on_shapes()
+    black = (np.asarray(source) == 0).all(axis=2)
+    result = recolor_image(source, palette)
+    assert (np.asarray(result)[black] == hex_to_rgb(palette.colors[0])).all()
+    quality = measure(prepare_source(source), result, palette.colors)
+    assert quality.all_used and quality.palette_true == 1.0
+    assert quality.edge_contrast >= 0.7
 
 
 def outlined_rainbow(size: int = 160) -> Image.Image:

@@ -92,6 +92,7 @@ ROLE_PENALTY = 0.25
 RANK_PENALTY = 0.1
 MAX_ORDERINGS = 5040
 HELD_CONTRAST_ALLOWANCE = 0.2
+STAND_IN_CONTRAST_ALLOWANCE = 0.2
 PROMOTED = 2
 RETRY_MISSED = 0.05
 RETRIED = 2
@@ -116,7 +117,9 @@ def assign_targets(
     the palette, and with it a colour out of use, line art held on the colour
     is tried too; it may miss only HELD_CONTRAST_ALLOWANCE more of the needed
     contrast than keeping black, so a mid-tone outline round light fills is
-    not taken for the palette's dark colour.
+    not taken for the palette's dark colour. Before that, the handout with black kept
+    is tried with the darkest colour it leaves out in black's place
+    (`_black_stood_in`), on the same allowance.
     """
     palette_lab = hex_to_oklab(list(palette.colors))
     families = Families.of(analysis, palette_lab)
@@ -131,6 +134,11 @@ def assign_targets(
     recolored = _assignment(analysis, families, palette, palette_lab, neutrals)
     if _outcome(recolored.targets, analysis, families, palette_lab).better_use(kept_outcome):
         return recolored
+    standing_in = _black_stood_in(kept_black, kept_outcome, black_keys, analysis, palette_lab)
+    if standing_in is not None and _outcome(
+        standing_in.targets, analysis, families, palette_lab
+    ).better_use(kept_outcome, STAND_IN_CONTRAST_ALLOWANCE):
+        return standing_in
     if not _off_palette(recolored.targets[black_keys], palette_lab).any():
         return kept_black
     held = _assignment(analysis, families, palette, palette_lab, neutrals, line_art_steps=False)
@@ -138,6 +146,34 @@ def assign_targets(
     if held_outcome.better_use(kept_outcome, HELD_CONTRAST_ALLOWANCE):
         return held
     return kept_black
+
+
+def _black_stood_in(
+    kept_black: Assignment,
+    kept_outcome: Outcome,
+    black_keys: np.ndarray,
+    analysis: Analysis,
+    palette_lab: np.ndarray,
+) -> Assignment | None:
+    """Black kept, but the darkest palette colour out of use in its place, every other
+    family as it was; None when every colour is in use.
+
+    Recolouring black hands every colour out again: when the palette's dark
+    colour then goes to the ground (a dark colourway), black has nothing left
+    to take. With black kept the handout can leave that colour out, and a
+    black square (a JetBrains logo's) can take it at about black's contrast.
+    """
+    if not kept_outcome.unused:
+        return None
+    darkest = min(kept_outcome.unused, key=lambda color: palette_lab[color, 0])
+    targets = kept_black.targets.copy()
+    targets[black_keys] = shade(
+        analysis.keys_lab[black_keys],
+        np.zeros((int(black_keys.sum()), 3)),
+        np.repeat(palette_lab[darkest][None], int(black_keys.sum()), axis=0),
+    )
+    kept = tuple(name for name in kept_black.kept if name != "black")
+    return Assignment(targets, kept)
 
 
 def _outcome(

@@ -35,11 +35,13 @@ LEGIBILITY_MARGIN = 0.05
 
 @dataclass(frozen=True)
 class Outcome:
-    """Palette colours in use, share of the image off the palette, share of contrast missed."""
+    """Palette colours in use, share of the image off the palette, share of contrast missed,
+    and the palette colours (indices) out of use."""
 
     colors_used: int
     off_palette: float
     contrast_missed: float
+    unused: tuple[int, ...] = ()
 
     @classmethod
     def of(
@@ -63,6 +65,7 @@ class Outcome:
             colors_used=int((coverage >= IN_USE_SHARE).sum()),
             off_palette=float(shares[~(on_palette | kept_neutral)].sum()),
             contrast_missed=contrast_missed,
+            unused=tuple(int(c) for c in np.flatnonzero(coverage < IN_USE_SHARE)),
         )
 
     def better_use(self, other: Outcome, contrast_allowance: float = CONTRAST_ALLOWANCE) -> bool:
