@@ -153,13 +153,17 @@ def square_on_shapes(size: int = 200) -> Image.Image:
     return image
 
 
+def with_roles(name: str, roles: dict[str, str]) -> Palette:
+    """A palette of the roles' colours, in their order."""
+    return Palette(name=name, colors=list(roles.values()), roles=roles)
+
+
 @pytest.mark.parametrize(
     "palette",
     [
-        Palette(
-            name="Navy Blue Depths",
-            colors=["#050e28", "#382f19", "#663d35", "#3e6b58", "#a98369"],
-            roles={
+        with_roles(
+            "Navy Blue Depths",
+            {
                 "background": "#050e28",
                 "secondary": "#382f19",
                 "accent": "#663d35",
@@ -167,10 +171,9 @@ def square_on_shapes(size: int = 200) -> Image.Image:
                 "primary": "#a98369",
             },
         ),
-        Palette(
-            name="Navy Mist",
-            colors=["#021537", "#203d6c", "#3f5e8f", "#6282b7", "#c1d9ff"],
-            roles={
+        with_roles(
+            "Navy Mist",
+            {
                 "accent": "#021537",
                 "secondary": "#203d6c",
                 "primary": "#3f5e8f",
