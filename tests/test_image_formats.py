@@ -75,7 +75,7 @@ def test_a_run_too_wide_for_webp_is_refused_before_it_starts(tmp_path):
 def test_png_keys_change_only_with_what_decides_the_pixels():
     """The fingerprint is pinned: the format adds to it only for WebP, and kept neutrals count.
 
-    It last changed with recolour version 8 (shapes apart across a transparent seam).
+    It last changed with recolour version 9 (black standing in for a colour left out).
     """
     assert variation_key(BASE, PALETTE, 1.0) == "u/c/variations/harbor-dusk-3e147449a564.png"
     assert variation_key(BASE, PALETTE, 1.0, "webp").endswith(".webp")

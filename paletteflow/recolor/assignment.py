@@ -166,11 +166,12 @@ def _black_stood_in(
     if not kept_outcome.unused:
         return None
     darkest = min(kept_outcome.unused, key=lambda color: palette_lab[color, 0])
+    count = int(black_keys.sum())
     targets = kept_black.targets.copy()
     targets[black_keys] = shade(
         analysis.keys_lab[black_keys],
-        np.zeros((int(black_keys.sum()), 3)),
-        np.repeat(palette_lab[darkest][None], int(black_keys.sum()), axis=0),
+        np.zeros((count, 3)),
+        np.repeat(palette_lab[darkest][None], count, axis=0),
     )
     kept = tuple(name for name in kept_black.kept if name != "black")
     return Assignment(targets, kept)

@@ -41,7 +41,7 @@ class Outcome:
     colors_used: int
     off_palette: float
     contrast_missed: float
-    unused: tuple[int, ...] = ()
+    unused: tuple[int, ...]
 
     @classmethod
     def of(
