@@ -158,19 +158,22 @@ def with_roles(name: str, roles: dict[str, str]) -> Palette:
     return Palette(name=name, colors=list(roles.values()), roles=roles)
 
 
+NAVY_GROUND_ROLE = with_roles(
+    "Navy Blue Depths",
+    {
+        "background": "#050e28",
+        "secondary": "#382f19",
+        "accent": "#663d35",
+        "highlight": "#3e6b58",
+        "primary": "#a98369",
+    },
+)
+
+
 @pytest.mark.parametrize(
     "palette",
     [
-        with_roles(
-            "Navy Blue Depths",
-            {
-                "background": "#050e28",
-                "secondary": "#382f19",
-                "accent": "#663d35",
-                "highlight": "#3e6b58",
-                "primary": "#a98369",
-            },
-        ),
+        NAVY_GROUND_ROLE,
         with_roles(
             "Navy Mist",
             {
@@ -194,6 +197,25 @@ def test_auto_gives_black_the_dark_color_the_handout_left_out(palette):
     quality = measure(prepare_source(source), result, palette.colors)
     assert quality.all_used and quality.palette_true == 1.0
     assert quality.edge_contrast >= 0.7
+
+
+def small_gradient_mark(size: int = 400) -> Image.Image:
+    """A 30 px teal gradient square on a white ground: no pixel of the mark is a flat fill, and
+    it covers well under 1% of the image (gRPC's mark on white)."""
+    pixels = np.full((size, size, 3), 255, dtype=np.uint8)
+    ramp = np.linspace((0x1F, 0x9E, 0x96), (0x4A, 0xD6, 0xC8), 30).round().astype(np.uint8)
+    pixels[185:215, 185:215] = ramp[None]
+    return Image.fromarray(pixels, "RGB")
+
+
+def test_a_small_mark_on_a_ground_that_is_the_only_fill_gets_colours_of_its_own():
+    """With only its ground as a fill, the mark's colours were shades of the ground: a dark
+    `background` role took the mark down with it, navy on navy. Now it has keys of its own."""
+    source = small_gradient_mark()
+    assert len(analyze(source).keys_lab) >= 2
+    palette = NAVY_GROUND_ROLE
+    quality = measure(prepare_source(source), recolor_image(source, palette), palette.colors)
+    assert quality.edge_contrast >= 0.9 and quality.palette_true == 1.0
 
 
 def outlined_rainbow(size: int = 160) -> Image.Image:

@@ -21,6 +21,7 @@ MIN_FLAT_PIXELS = 16
 KEY_GAP_LAB = 0.03
 EXPLAINED_SRGB = 0.06
 UNEXPLAINED_SHARE = 0.03
+LONE_FILL_UNEXPLAINED_SHARE = 0.001
 FAMILY_AB = 0.06
 FAMILY_FILLS_DE00 = 10.0
 _KMEANS_ITERATIONS = 12
@@ -53,7 +54,10 @@ def cluster_keys(
     if room <= 0 or mass.sum() <= 0:
         return np.zeros((0, 3))
     unexplained = _unexplained(unique_srgb, fixed_srgb) & (mass > 0)
-    if mass[unexplained].sum() <= UNEXPLAINED_SHARE * mass.sum():
+    # An image whose one fill is its ground still has a picture on it, however small.
+    share = UNEXPLAINED_SHARE if len(fixed_lab) != 1 else LONE_FILL_UNEXPLAINED_SHARE
+    floor = share * mass.sum()
+    if mass[unexplained].sum() <= floor:
         return np.zeros((0, 3))
     bins, bin_of = np.unique(
         np.rint(unique_srgb[unexplained] * 31).astype(np.int16), axis=0, return_inverse=True
@@ -64,7 +68,7 @@ def cluster_keys(
         points[:, axis] = np.bincount(
             bin_of.ravel(), weights=mass[unexplained] * unique_lab[unexplained, axis]
         ) / np.maximum(weights, 1e-12)
-    return _kmeans_with_fixed(points, weights, fixed_lab, room, mass.sum())
+    return _kmeans_with_fixed(points, weights, fixed_lab, room, floor)
 
 
 def _unexplained(points: np.ndarray, keys: np.ndarray) -> np.ndarray:
@@ -91,11 +95,11 @@ def segment_distances(
 
 
 def _kmeans_with_fixed(
-    points: np.ndarray, weights: np.ndarray, fixed: np.ndarray, room: int, total: float
+    points: np.ndarray, weights: np.ndarray, fixed: np.ndarray, room: int, floor: float
 ) -> np.ndarray:
     """Farthest-point seeding around the fixed centres, then Lloyd steps that move only new ones.
 
-    Seeding stops once no bin holding real mass is far from every centre, so a
+    Seeding stops once the mass far from every centre is `floor` or less, so a
     two-tone gradient gets two centres rather than six.
     """
     centres = list(fixed)
@@ -105,7 +109,7 @@ def _kmeans_with_fixed(
         if centres:
             distance = np.sqrt(_squared(points, np.array(centres)).min(axis=1))
         far = distance > 2 * KEY_GAP_LAB
-        if weights[far].sum() <= UNEXPLAINED_SHARE * total:
+        if weights[far].sum() <= floor:
             break
         score = np.where(far, np.minimum(distance, 1.0) * np.sqrt(weights), -1.0)
         centres.append(points[int(np.argmax(score))])
