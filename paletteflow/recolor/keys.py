@@ -54,7 +54,7 @@ def cluster_keys(
     if room <= 0 or mass.sum() <= 0:
         return np.zeros((0, 3))
     unexplained = _unexplained(unique_srgb, fixed_srgb) & (mass > 0)
-    # An image whose one fill is its ground still has a picture on it, however small.
+    # An image with one fill (a logo's ground, say) still has a picture on it, however small.
     share = UNEXPLAINED_SHARE if len(fixed_lab) != 1 else LONE_FILL_UNEXPLAINED_SHARE
     floor = share * mass.sum()
     if mass[unexplained].sum() <= floor:
