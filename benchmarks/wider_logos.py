@@ -36,8 +36,6 @@ from PIL import Image
 from rich.console import Console
 
 from benchmarks.image_set import IMAGES, SIDE, on_ground
-from benchmarks.keep_neutrals import MEASURES, mean_and_worst, summarise
-from benchmarks.recolor import RESULTS, benchmark_palettes
 from benchmarks.recolor_quality import Quality, measure, prepare_source
 from benchmarks.tables import figure_table
 from paletteflow.recolor import analyze, recolor_image
@@ -90,6 +88,10 @@ def rendered(svg: Path) -> Image.Image:
 
 def logo_cases(job: tuple[str, Path]) -> list[tuple[str, Quality]]:
     """(image name, quality) for a logo on its transparent ground and on white, every palette."""
+    # Here, not at the top: benchmarks.recolor needs OpenCV (the bench extra) for the old
+    # approach, and the tests import this module's selection and drawing without it.
+    from benchmarks.recolor import benchmark_palettes
+
     name, svg = job
     logo = rendered(svg)
     cases = []
@@ -103,6 +105,9 @@ def logo_cases(job: tuple[str, Path]) -> list[tuple[str, Quality]]:
 
 
 def main() -> None:
+    from benchmarks.keep_neutrals import MEASURES, mean_and_worst, summarise
+    from benchmarks.recolor import RESULTS
+
     if shutil.which("npm") is None:
         print("benchmarks.wider_logos skipped: npm is not installed")
         return
