@@ -38,6 +38,7 @@ from rich.console import Console
 from benchmarks.image_set import IMAGES, SIDE, on_ground
 from benchmarks.recolor_quality import Quality, measure, prepare_source
 from benchmarks.tables import figure_table
+from paletteflow.models import Palette
 from paletteflow.recolor import analyze, recolor_image
 from paletteflow.svg.render import render_png
 
@@ -86,35 +87,35 @@ def rendered(svg: Path) -> Image.Image:
     return square
 
 
-def logo_cases(job: tuple[str, Path]) -> list[tuple[str, Quality]]:
+def logo_cases(job: tuple[str, Path, list[Palette]]) -> list[tuple[str, Quality]]:
     """(image name, quality) for a logo on its transparent ground and on white, every palette."""
-    # Here, not at the top: benchmarks.recolor needs OpenCV (the bench extra) for the old
-    # approach, and the tests import this module's selection and drawing without it.
-    from benchmarks.recolor import benchmark_palettes
-
-    name, svg = job
+    name, svg, palettes = job
     logo = rendered(svg)
     cases = []
     for image_name, image in ((name, logo), (f"{name}-on-ffffff", on_ground(logo, "#ffffff"))):
         source, analysis = prepare_source(image), analyze(image)
         cases.extend(
             (image_name, measure(source, recolor_image(image, p, analysis=analysis), p.colors))
-            for p in benchmark_palettes()
+            for p in palettes
         )
     return cases
 
 
 def main() -> None:
+    # Here, not at the top: benchmarks.recolor needs OpenCV (the bench extra) for the old
+    # approach, and the tests import this module's selection and drawing without it.
     from benchmarks.keep_neutrals import MEASURES, mean_and_worst, summarise
-    from benchmarks.recolor import RESULTS
+    from benchmarks.recolor import RESULTS, benchmark_palettes
 
     if shutil.which("npm") is None:
         print("benchmarks.wider_logos skipped: npm is not installed")
         return
     started = time.perf_counter()
     logos = gradient_logos(package_icons())
+    palettes = benchmark_palettes()
+    jobs = [(name, svg, palettes) for name, svg in logos]
     with ProcessPoolExecutor(os.cpu_count()) as pool:
-        cases = [case for cases in pool.map(logo_cases, logos) for case in cases]
+        cases = [case for cases in pool.map(logo_cases, jobs) for case in cases]
     summary = summarise([quality for _, quality in cases])
     table = figure_table(["measure", "mean / worst"], title="Engine on logos it was not tuned on")
     print(f"{len(logos)} {PACKAGE} gradient logos, transparent and on white: {len(cases)} cases")
