@@ -283,6 +283,27 @@ def test_a_tint_takes_a_palette_color_of_its_own_only_when_the_palette_has_one_t
     assert not (fin == light).all()
 
 
+def open_page(size: int = 160) -> Image.Image:
+    """An off-white page, shaded at the foot, in a dark grey outline on white (Streamline's book)."""
+    image = Image.new("RGB", (size, size), "#ffffff")
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((30, 30, 130, 130), fill="#fffef2", outline="#45413c", width=8)
+    draw.rectangle((38, 100, 122, 122), fill="#fffce5")
+    return image
+
+
+@pytest.mark.parametrize(
+    "palette",
+    [["#264653", "#2a9d8f", "#e9c46a", "#e76f51"], ["#021547", "#cd8377", "#d09268", "#ffffff"]],
+)
+def test_an_off_white_fill_on_white_takes_a_palette_color_not_a_mix_of_its_neighbours(palette):
+    """The page is too near the ground to be a key by itself, and lies between the ground and
+    its own shading: read as a mixture of the two, it came out between their new colours."""
+    source = open_page()
+    result = recolor_image(source, palette)
+    assert measure(prepare_source(source), result, palette).palette_true == 1.0
+
+
 def test_keeping_white_keeps_the_white_ground_and_not_keeping_it_gives_it_a_palette_color():
     source = outlined_drawing()
     white = (np.asarray(source) == 255).all(axis=2)

@@ -106,7 +106,7 @@ def analyze(image: Image.Image, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> Anal
     for start in range(0, len(unique), _LAB_CHUNK):
         rows = slice(start, start + _LAB_CHUNK)
         unique_lab[rows] = srgb_to_oklab(unique_srgb[rows])
-    fills = flat_keys(unique_lab, flat_counts)
+    fills = flat_keys(unique_lab, flat_counts, background_key(inverse, alpha, len(unique)))
     extra_lab = cluster_keys(unique_srgb, unique_lab, mass, unique_srgb[fills], unique_lab[fills])
     if len(fills) + len(extra_lab) == 0:
         fills = np.array([int(np.argmax(mass))])

@@ -19,6 +19,7 @@ MAX_CLUSTER_KEYS = 6
 FLAT_SHARE = 0.0005
 MIN_FLAT_PIXELS = 16
 KEY_GAP_LAB = 0.03
+GROUND_TWIN_SHARE = 0.02
 EXPLAINED_SRGB = 0.06
 UNEXPLAINED_SHARE = 0.03
 LONE_FILL_UNEXPLAINED_SHARE = 0.001
@@ -28,16 +29,31 @@ _KMEANS_ITERATIONS = 12
 CHUNK = 1 << 18
 
 
-def flat_keys(unique_lab: np.ndarray, flat_counts: np.ndarray) -> np.ndarray:
-    """Indices of unique colours that fill regions, most-filled first, near-twins dropped."""
-    threshold = max(MIN_FLAT_PIXELS, FLAT_SHARE * float(flat_counts.sum()))
+def flat_keys(unique_lab: np.ndarray, flat_counts: np.ndarray, ground: int | None) -> np.ndarray:
+    """Indices of unique colours that fill regions, most-filled first, near-twins dropped.
+
+    A near-twin of a key is that key's noise or a gradient's next band, but
+    not when it is the ground's twin (`ground`: the unique colour covering the
+    border) and fills GROUND_TWIN_SHARE of the flat pixels itself: art drawn
+    on white with off-white fills (an open book's pages) has those as regions
+    of its own, and without a key they would be painted as mixtures of the
+    ground and their neighbours, off the palette.
+    """
+    total = float(flat_counts.sum())
+    threshold = max(MIN_FLAT_PIXELS, FLAT_SHARE * total)
     candidates = np.flatnonzero(flat_counts >= threshold)
     candidates = candidates[np.argsort(-flat_counts[candidates], kind="stable")]
     kept: list[int] = []
     for index in candidates:
         if len(kept) == MAX_KEYS:
             break
-        if not kept or _distances(unique_lab[index], unique_lab[kept]).min() >= KEY_GAP_LAB:
+        twin = bool(kept) and _distances(unique_lab[index], unique_lab[kept]).min() < KEY_GAP_LAB
+        ground_twin = (
+            ground in kept
+            and flat_counts[index] >= GROUND_TWIN_SHARE * total
+            and _distances(unique_lab[index], unique_lab[ground])[0] < KEY_GAP_LAB
+        )
+        if not twin or ground_twin:
             kept.append(int(index))
     return np.array(kept, dtype=np.int64)
 
