@@ -493,8 +493,9 @@ def test_gradient_bands_meet_at_soft_borders_and_fills_at_crisp_ones():
 def test_a_gradient_runs_through_neighbouring_palette_colors_instead_of_striping(palette, longest):
     """The recoloured sweep's path in OKLab, against the shortest path through the palette.
 
-    Its bands are several families, each on a palette colour; handed out
-    without regard to the gradient they jump between far colours and back.
+    Its bands are several families; handed out without regard to the
+    gradient they jump between far colours and back. Alone in the picture, it
+    runs between three of the palette's colours, landing on each (rule 7).
     """
     source = hue_sweep()
     row = srgb_to_oklab(np.asarray(recolor_image(source, palette)) / 255.0)[source.height // 2]
@@ -504,8 +505,37 @@ def test_a_gradient_runs_through_neighbouring_palette_colors_instead_of_striping
         sum(np.linalg.norm(colors[a] - colors[b]) for a, b in itertools.pairwise(order))
         for order in itertools.permutations(range(len(palette)))
     )
-    assert np.linalg.norm(row[:, None] - colors[None], axis=2).min(axis=0).max() < 0.02
+    assert (np.linalg.norm(row[:, None] - colors[None], axis=2).min(axis=0) < 0.02).sum() == 3
     assert path <= longest * shortest
+
+
+def two_stop_ramp(width: int = 600, height: int = 60) -> Image.Image:
+    """Orange to red in OKLab, as Talos's bars are drawn: a two-stop gradient and nothing else."""
+    start, end = hex_to_oklab(["#ffb01f", "#f01c2c"])
+    lab = start + np.linspace(0.0, 1.0, width)[:, None] * (end - start)
+    row = np.rint(np.clip(oklab_to_srgb(lab), 0.0, 1.0) * 255.0)
+    pixels = np.broadcast_to(row, (height, width, 3)).astype(np.uint8)
+    return Image.fromarray(np.ascontiguousarray(pixels), "RGB")
+
+
+@pytest.mark.parametrize(
+    "palette",
+    [
+        ["#5c6066", "#72b76b", "#c8b8db", "#e5d4bc", "#eee5f3"],
+        ["#080c28", "#ff63ae", "#ffc4b6", "#7af6fc", "#ffffff"],
+    ],
+)
+def test_a_gradient_alone_in_the_picture_runs_between_three_palette_colors(palette):
+    """Its four bands took four colours, striped far apart with off-palette mixtures between;
+    a picture with fewer regions than the palette has colours leaves some out anyway."""
+    source = two_stop_ramp()
+    result = recolor_image(source, palette)
+    row = linear_to_cielab(srgb_to_linear(np.asarray(result)[source.height // 2] / 255.0))
+    colors = linear_to_cielab(srgb_to_linear(np.array([hex_to_rgb(c) for c in palette]) / 255.0))
+    shown = (ciede2000(row[:, None], colors[None]) < 1.0).any(axis=0)
+    assert len(analyze(source).keys_lab) >= 4
+    assert shown.sum() == 3
+    assert measure(prepare_source(source), result, palette).palette_true >= 0.9
 
 
 def test_the_contrast_solver_moves_the_cheaper_family_and_respects_ranges():

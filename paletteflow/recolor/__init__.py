@@ -38,7 +38,7 @@ from paletteflow.recolor.analysis import Analysis, analyze, prepare
 from paletteflow.recolor.assignment import assign_targets
 from paletteflow.recolor.transfer import interpolate, move
 
-RECOLOR_VERSION = "10"
+RECOLOR_VERSION = "11"
 
 __all__ = ["RECOLOR_VERSION", "Analysis", "analyze", "recolor_image"]
 

@@ -51,6 +51,13 @@ that palette colour.
    is kept: one that misses clearly less contrast, area it takes off the
    palette counted against it, with no fewer palette colours in use
    (`Outcome.more_legible`).
+7. A gradient (families joined by soft borders: its bands) takes at most
+   GRADIENT_COLORS palette colours when the image has fewer regions than the
+   palette has colours, so some colour is left out anyway: the bands past its
+   largest few take variants of their colours (rule 4), and the gradient runs
+   between a few neighbouring colours instead of striping across the palette.
+   A band far lighter or darker than those keeps a colour (a letter over the
+   gradient). With a region for every colour, every colour is put to use first.
 
 Kept neutrals (`keep`: black, white, grey) stay as they are: their families
 take no palette colour, and count as fixed colours in rules 3 and 5.
@@ -71,6 +78,7 @@ from paletteflow.models import Palette
 from paletteflow.neutrals import AUTO, DEFAULT_KEEP, Keep, Neutral
 from paletteflow.recolor.analysis import Analysis
 from paletteflow.recolor.contrast import (
+    STRONG_EDGE,
     Constraints,
     at_lightness,
     shortfall,
@@ -79,7 +87,7 @@ from paletteflow.recolor.contrast import (
 from paletteflow.recolor.families import Families
 from paletteflow.recolor.keys import FAMILY_FILLS_DE00
 from paletteflow.recolor.neutrals import Kept, black_or_white, kept_keys
-from paletteflow.recolor.outcome import ON_PALETTE_DE00, Outcome
+from paletteflow.recolor.outcome import IN_USE_SHARE, ON_PALETTE_DE00, Outcome
 from paletteflow.recolor.transfer import shade
 
 ROLE_ORDER = ("primary", "secondary", "accent", "highlight")
@@ -97,6 +105,7 @@ PROMOTED = 2
 RETRY_MISSED = 0.05
 RETRIED = 2
 DISTINCT_DE00 = 5.5
+GRADIENT_COLORS = 3
 STEP_STRIDE = 0.01
 _STEP_TRIES = 25
 _LIGHTNESS_STEPS = np.linspace(0.004, 0.6, 150)
@@ -224,6 +233,7 @@ def _assignment(
         for key in keys
         if key < analysis.fill_count and key != leads[family]
     }
+    few_regions = _region_count(analysis) < len(palette_lab)
     handouts = _family_targets(
         keys_lab[leads],
         families.shares,
@@ -232,6 +242,7 @@ def _assignment(
         ground,
         palette,
         Colors(palette_lab, kept.kept[leads], families.constraints),
+        _gradients(family_borders, len(leads)) if few_regions else None,
     )
 
     def finished(lead_targets: np.ndarray) -> tuple[Outcome, np.ndarray]:
@@ -389,9 +400,11 @@ def _family_targets(
     ground: int | None,
     palette: Palette,
     colors: Colors,
+    gradient_of: np.ndarray | None,
 ) -> Iterator[np.ndarray]:
     """Lead colours, for each choice of main families in turn (rule 6); `shaded_sides` are
-    (family, lighter 1 / darker -1) its own fills occupy.
+    (family, lighter 1 / darker -1) its own fills occupy; `gradient_of` gives each family's
+    gradient when rule 7 holds gradients to GRADIENT_COLORS palette colours (None: it does not).
 
     Kept families take their own colour, as extra rows after the palette's, so
     the scoring sees them as the fixed colours they are.
@@ -412,7 +425,10 @@ def _family_targets(
         constraints = _against_ground(
             constraints, leads_lab, shares, ground, table[fixed[ground]], art_colors
         )
+    held = _past_gradient_colors(foreground, gradient_of, leads_lab[:, 0])
+    foreground = [family for family in foreground if family not in held]
     for main, extras in _main_families(foreground, len(order)):
+        extras = extras + held
         assigned = fixed | _best_assignment(
             main, order, leads_lab, borders, fixed, palette, table, constraints
         )
@@ -436,6 +452,61 @@ def _main_families(foreground: list[int], count: int) -> Iterator[tuple[list[int
             order = list(foreground)
             order[demoted], order[promoted] = order[promoted], order[demoted]
             yield order[:count], order[count:]
+
+
+def _region_count(analysis: Analysis) -> int:
+    """How many regions the image shows: fills of IN_USE_SHARE or more of it, each within
+    CIEDE2000 FAMILY_FILLS_DE00 of a larger one counted with that one."""
+    fills = np.flatnonzero(analysis.key_shares[: analysis.fill_count] >= IN_USE_SHARE)
+    fills = fills[np.argsort(-analysis.key_shares[fills], kind="stable")]
+    lab = oklab_to_cielab(analysis.keys_lab[fills])
+    counted: list[int] = []
+    for index in range(len(fills)):
+        if not counted or ciede2000(lab[index][None], lab[counted]).min() > FAMILY_FILLS_DE00:
+            counted.append(index)
+    return len(counted)
+
+
+def _gradients(borders: list[tuple[int, int, float, bool]], count: int) -> np.ndarray:
+    """Each family's gradient: families joined by soft borders (a gradient's bands) share one."""
+    parent = list(range(count))
+
+    def root(family: int) -> int:
+        while parent[family] != family:
+            family = parent[family]
+        return family
+
+    for first, second, _, soft in borders:
+        if soft:
+            parent[root(first)] = root(second)
+    return np.array([root(family) for family in range(count)])
+
+
+def _past_gradient_colors(
+    foreground: list[int], gradient_of: np.ndarray | None, lightness: np.ndarray
+) -> list[int]:
+    """Rule 7: each gradient's bands past its GRADIENT_COLORS largest, in `foreground` order.
+
+    Handed a palette colour each, a gradient's bands stripe it across the
+    whole palette, far colours side by side with off-palette mixtures between.
+    A band STRONG_EDGE or more lighter or darker than all of those keeps its
+    colour: it is a shape of its own (a white letter over a gradient, joined
+    to it by a soft shadow), not a stop of the gradient.
+    """
+    if gradient_of is None:
+        return []
+    bands: dict[int, list[int]] = {}
+    for family in foreground:
+        bands.setdefault(int(gradient_of[family]), []).append(family)
+    held = set()
+    for members in bands.values():
+        colored = lightness[members[:GRADIENT_COLORS]]
+        held.update(
+            family
+            for family in members[GRADIENT_COLORS:]
+            if colored.min() - STRONG_EDGE < lightness[family] < colored.max() + STRONG_EDGE
+        )
+    return [family for family in foreground if family in held]
 
 
 def _against_ground(
