@@ -26,6 +26,7 @@ from paletteflow.recolor.keys import (
     families,
     flat_keys,
     nearest_key,
+    region_count,
 )
 from paletteflow.recolor.support import (
     Support,
@@ -58,6 +59,7 @@ class Analysis:
     key_shares: np.ndarray
     key_unique: np.ndarray
     key_family: np.ndarray
+    regions: int
     adjacent: np.ndarray
     border_lengths: np.ndarray
     opaque_borders: np.ndarray
@@ -149,6 +151,7 @@ def analyze(image: Image.Image, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> Anal
         keys_lab=keys_lab,
         key_shares=key_shares,
         key_family=families(keys_lab, len(fills), adjacent),
+        regions=region_count(keys_lab, key_shares, len(fills)),
         adjacent=adjacent,
         border_lengths=border_lengths,
         opaque_borders=opaque_borders,

@@ -87,7 +87,7 @@ from paletteflow.recolor.contrast import (
 from paletteflow.recolor.families import Families
 from paletteflow.recolor.keys import FAMILY_FILLS_DE00
 from paletteflow.recolor.neutrals import Kept, black_or_white, kept_keys
-from paletteflow.recolor.outcome import IN_USE_SHARE, ON_PALETTE_DE00, Outcome
+from paletteflow.recolor.outcome import ON_PALETTE_DE00, Outcome
 from paletteflow.recolor.transfer import shade
 
 ROLE_ORDER = ("primary", "secondary", "accent", "highlight")
@@ -233,7 +233,7 @@ def _assignment(
         for key in keys
         if key < analysis.fill_count and key != leads[family]
     }
-    few_regions = _region_count(analysis) < len(palette_lab)
+    few_regions = analysis.regions < len(palette_lab)
     handouts = _family_targets(
         keys_lab[leads],
         families.shares,
@@ -452,19 +452,6 @@ def _main_families(foreground: list[int], count: int) -> Iterator[tuple[list[int
             order = list(foreground)
             order[demoted], order[promoted] = order[promoted], order[demoted]
             yield order[:count], order[count:]
-
-
-def _region_count(analysis: Analysis) -> int:
-    """How many regions the image shows: fills of IN_USE_SHARE or more of it, each within
-    CIEDE2000 FAMILY_FILLS_DE00 of a larger one counted with that one."""
-    fills = np.flatnonzero(analysis.key_shares[: analysis.fill_count] >= IN_USE_SHARE)
-    fills = fills[np.argsort(-analysis.key_shares[fills], kind="stable")]
-    lab = oklab_to_cielab(analysis.keys_lab[fills])
-    counted: list[int] = []
-    for index in range(len(fills)):
-        if not counted or ciede2000(lab[index][None], lab[counted]).min() > FAMILY_FILLS_DE00:
-            counted.append(index)
-    return len(counted)
 
 
 def _gradients(borders: list[tuple[int, int, float, bool]], count: int) -> np.ndarray:

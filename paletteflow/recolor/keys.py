@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from paletteflow.color import ciede2000, oklab_to_cielab
+from paletteflow.recolor.outcome import IN_USE_SHARE
 
 MAX_KEYS = 16
 MAX_CLUSTER_KEYS = 6
@@ -56,6 +57,19 @@ def flat_keys(unique_lab: np.ndarray, flat_counts: np.ndarray, ground: int | Non
         if not twin or ground_twin:
             kept.append(int(index))
     return np.array(kept, dtype=np.int64)
+
+
+def region_count(keys_lab: np.ndarray, key_shares: np.ndarray, fill_count: int) -> int:
+    """How many regions the image shows: fills of IN_USE_SHARE or more of it, each within
+    CIEDE2000 FAMILY_FILLS_DE00 of a larger one counted with that one."""
+    fills = np.flatnonzero(key_shares[:fill_count] >= IN_USE_SHARE)
+    fills = fills[np.argsort(-key_shares[fills], kind="stable")]
+    lab = oklab_to_cielab(keys_lab[fills])
+    counted: list[int] = []
+    for index in range(len(fills)):
+        if not counted or ciede2000(lab[index][None], lab[counted]).min() > FAMILY_FILLS_DE00:
+            counted.append(index)
+    return len(counted)
 
 
 def cluster_keys(
