@@ -29,13 +29,14 @@ import numpy as np
 from PIL import Image
 from pydantic import ValidationError
 
-from paletteflow.color import oklab_to_srgb, srgb_to_oklab
+from paletteflow.color import hex_to_oklab, oklab_to_srgb, srgb_to_oklab
 from paletteflow.errors import InputError, first_problem
 from paletteflow.images.io import DEFAULT_MAX_PIXELS
 from paletteflow.models import Palette
 from paletteflow.neutrals import parse_keep
 from paletteflow.recolor.analysis import Analysis, analyze, prepare
 from paletteflow.recolor.assignment import assign_targets
+from paletteflow.recolor.gradient_map import Ground, map_ramp
 from paletteflow.recolor.transfer import interpolate, move
 
 RECOLOR_VERSION = "11"
@@ -71,6 +72,31 @@ def recolor_image(
     if analysis.size != image.size or analysis.mode != image.mode:
         raise InputError("the analysis belongs to another image; analyse this image first")
     targets = assign_targets(analysis, palette, kept).targets
+    moved = _moved(analysis, targets)
+    ramp = analysis.ramp
+    if ramp is not None:
+        ramp_lab = map_ramp(
+            ramp,
+            analysis.unique_lab[ramp.members],
+            srgb_to_oklab(moved[ramp.members]),
+            hex_to_oklab(list(palette.colors)),
+            _ground(analysis, palette, targets),
+        )
+        if ramp_lab is not None:
+            row = np.full(len(analysis.unique_lab), -1)
+            row[ramp.members] = np.arange(len(ramp.members))
+            on_ramp = (analysis.key_unique >= 0) & (row[np.maximum(analysis.key_unique, 0)] >= 0)
+            targets[on_ramp] = ramp_lab[row[analysis.key_unique[on_ramp]]]
+            moved = _moved(analysis, targets)
+            moved[ramp.members] = np.clip(oklab_to_srgb(ramp_lab), 0.0, 1.0)
+    if strength < 1.0:
+        lab = analysis.unique_lab + strength * (srgb_to_oklab(moved) - analysis.unique_lab)
+        moved = np.clip(oklab_to_srgb(lab), 0.0, 1.0)
+    return _paint(image, analysis.inverse, moved)
+
+
+def _moved(analysis: Analysis, targets: np.ndarray) -> np.ndarray:
+    """Every unique colour's new sRGB: moved with its keys, fills exactly on their targets."""
     moved = move(analysis.support_lab, analysis.support, analysis.keys_lab, targets)
     if analysis.lut is not None:
         moved = interpolate(moved, analysis.lut)
@@ -78,10 +104,7 @@ def recolor_image(
     moved[analysis.key_unique[fills]] = np.clip(oklab_to_srgb(targets[fills]), 0.0, 1.0)
     unchanged = analysis.key_unique[fills & (targets == analysis.keys_lab).all(axis=1)]
     moved[unchanged] = analysis.unique_srgb[unchanged]
-    if strength < 1.0:
-        lab = analysis.unique_lab + strength * (srgb_to_oklab(moved) - analysis.unique_lab)
-        moved = np.clip(oklab_to_srgb(lab), 0.0, 1.0)
-    return _paint(image, analysis.inverse, moved)
+    return moved
 
 
 def _paint(image: Image.Image, inverse: np.ndarray, colors: np.ndarray) -> Image.Image:
@@ -97,6 +120,18 @@ def _paint(image: Image.Image, inverse: np.ndarray, colors: np.ndarray) -> Image
         words.view(np.uint8).reshape(*words.shape, 4)[..., 3] = np.asarray(image.getchannel("A"))
         return Image.frombytes("RGBA", image.size, words)
     return Image.frombytes("RGB", image.size, words, "raw", "RGBX")
+
+
+def _ground(analysis: Analysis, palette: Palette, targets: np.ndarray) -> Ground | None:
+    """What lies round a ramp: the opaque ground, and the `background` role's colour."""
+    colors = list(palette.colors)
+    role = palette.role_color("background")
+    taken = () if role is None else (colors.index(role),)
+    if analysis.background is None:
+        return None if role is None else Ground(None, None, taken)
+    target = targets[analysis.background]
+    nearest = int(np.argmin(np.linalg.norm(hex_to_oklab(colors) - target, axis=1)))
+    return Ground(analysis.keys_lab[analysis.background], target, (*taken, nearest))
 
 
 def _as_palette(palette: Palette | Sequence[str]) -> Palette:

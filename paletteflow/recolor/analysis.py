@@ -17,6 +17,7 @@ from PIL import Image, ImageOps
 from paletteflow.color import oklab_to_srgb, srgb_to_oklab
 from paletteflow.errors import InputError
 from paletteflow.images.io import DEFAULT_MAX_PIXELS, to_working_mode
+from paletteflow.recolor.gradient_map import Ramp, find_ramp
 from paletteflow.recolor.keys import (
     CHUNK,
     adjacent_pairs,
@@ -68,6 +69,7 @@ class Analysis:
     support: Support
     support_lab: np.ndarray
     lut: LutCells | None
+    ramp: Ramp | None
 
     @property
     def fill_count(self) -> int:
@@ -124,6 +126,14 @@ def analyze(image: Image.Image, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> Anal
     adjacent, border_lengths, opaque_borders = adjacent_pairs(
         key_of_pixel, visible, opaque, len(keys_lab)
     )
+    ground = (
+        np.zeros(len(unique), dtype=bool) if background is None else key_of_unique == background
+    )
+    ramp = (
+        find_ramp(unique_lab, mass, flat_counts, inverse, visible, ground)
+        if len(unique) <= MAX_EXACT_COLORS
+        else None
+    )
     del key_of_pixel, visible, opaque, flat_counts, pixels, alpha
     width = _influence_width(keys_srgb)
     pairs = primitive_pairs(len(keys_lab), through_keys_dropped(keys_srgb, adjacent, 2 * width))
@@ -161,6 +171,7 @@ def analyze(image: Image.Image, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> Anal
         support=support,
         support_lab=support_lab,
         lut=lut,
+        ramp=ramp,
     )
 
 
