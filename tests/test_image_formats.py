@@ -77,7 +77,7 @@ def test_png_keys_change_only_with_what_decides_the_pixels():
 
     It last changed with recolour version 11 (a gradient alone runs between three colours).
     """
-    assert variation_key(BASE, PALETTE, 1.0) == "u/c/variations/harbor-dusk-571e6608a087.png"
+    assert variation_key(BASE, PALETTE, 1.0) == "u/c/variations/harbor-dusk-c7efda6ce9be.png"
     assert variation_key(BASE, PALETTE, 1.0, "webp").endswith(".webp")
     assert variation_key(BASE, PALETTE, 1.0, keep=("black", "white")) != variation_key(
         BASE, PALETTE, 1.0

@@ -1,5 +1,6 @@
 """Line art and lightness structure: outlines stay legible, order holds, neutrals can be kept."""
 
+import dataclasses
 import itertools
 
 import numpy as np
@@ -518,24 +519,65 @@ def two_stop_ramp(width: int = 600, height: int = 60) -> Image.Image:
     return Image.fromarray(np.ascontiguousarray(pixels), "RGB")
 
 
-@pytest.mark.parametrize(
-    "palette",
-    [
-        ["#5c6066", "#72b76b", "#c8b8db", "#e5d4bc", "#eee5f3"],
-        ["#080c28", "#ff63ae", "#ffc4b6", "#7af6fc", "#ffffff"],
-    ],
-)
-def test_a_gradient_alone_in_the_picture_runs_between_three_palette_colors(palette):
+RAMP_PALETTES = [
+    ["#5c6066", "#72b76b", "#c8b8db", "#e5d4bc", "#eee5f3"],
+    ["#080c28", "#ff63ae", "#ffc4b6", "#7af6fc", "#ffffff"],
+]
+
+
+@pytest.mark.parametrize("palette", RAMP_PALETTES)
+def test_a_gradient_moved_by_its_keys_runs_between_three_palette_colors(palette):
     """Its four bands took four colours, striped far apart with off-palette mixtures between;
-    a picture with fewer regions than the palette has colours leaves some out anyway."""
+    a picture with fewer regions than the palette has colours leaves some out anyway. (The
+    keys' handout, as where the ramp map below does not keep the ramp smoother.)"""
     source = two_stop_ramp()
-    result = recolor_image(source, palette)
+    analysis = dataclasses.replace(analyze(source), ramp=None)
+    result = recolor_image(source, palette, analysis=analysis)
     row = linear_to_cielab(srgb_to_linear(np.asarray(result)[source.height // 2] / 255.0))
     colors = linear_to_cielab(srgb_to_linear(np.array([hex_to_rgb(c) for c in palette]) / 255.0))
     shown = (ciede2000(row[:, None], colors[None]) < 1.0).any(axis=0)
-    assert len(analyze(source).keys_lab) >= 4
+    assert len(analysis.keys_lab) >= 4
     assert shown.sum() == 3
     assert measure(prepare_source(source), result, palette).palette_true >= 0.9
+
+
+@pytest.mark.parametrize("palette", RAMP_PALETTES)
+def test_a_picture_that_is_one_ramp_becomes_a_gradient_map_between_two_palette_colors(palette):
+    """Moved band by band by its keys, the ramp came out in ripples (smoothness 0.625 and 0.616
+    here); mapped along a path between two palette colours it keeps its order (each colour
+    further from the path's start than the one before) and its evenness, and most of it still
+    sits on the palette."""
+    source = two_stop_ramp()
+    analysis = analyze(source)
+    assert analysis.ramp is not None
+    result = recolor_image(source, palette, analysis=analysis)
+    by_keys = recolor_image(source, palette, analysis=dataclasses.replace(analysis, ramp=None))
+    row = linear_to_cielab(srgb_to_linear(np.asarray(result)[source.height // 2] / 255.0))
+    colors = linear_to_cielab(srgb_to_linear(np.array([hex_to_rgb(c) for c in palette]) / 255.0))
+    shown = (ciede2000(row[:, None], colors[None]) < 1.0).any(axis=0)
+    from_start = ciede2000(row, np.repeat(row[:1], len(row), axis=0))
+    quality = measure(prepare_source(source), result, palette)
+    assert shown.sum() == 2
+    assert (np.diff(from_start) > -1.0).all()  # 8-bit rounding
+    assert quality.palette_true >= 0.85
+    assert quality.smoothness >= measure(prepare_source(source), by_keys, palette).smoothness + 0.1
+
+
+def test_a_logo_drawn_as_one_ramp_stays_smooth_on_a_palette_of_far_apart_colors():
+    """Kotlin's violet-to-coral logo on a palette of six far-apart colours: moved band by band
+    it ran red, yellow and white in stripes (smoothness 0.600)."""
+    source = Image.open(IMAGES / "devicon-kotlin.png")
+    palette = ["#ff595e", "#ffca3a", "#8ac926", "#1982c4", "#6a4c93", "#f1faee"]
+    quality = measure(prepare_source(source), recolor_image(source, palette), palette)
+    assert quality.smoothness >= 0.7 and quality.palette_true >= 0.85
+
+
+def test_flat_fills_joined_by_antialiasing_are_not_a_ramp():
+    """Two fills side by side lie on one line in colour space too; their mass is piled at its
+    ends, and each fill must land on a palette colour of its own."""
+    image = Image.new("RGB", (300, 200), "#e63946")
+    ImageDraw.Draw(image).ellipse((120, 20, 280, 180), fill="#1d3557")
+    assert analyze(image.resize((150, 100), Image.Resampling.LANCZOS)).ramp is None
 
 
 def test_the_contrast_solver_moves_the_cheaper_family_and_respects_ranges():

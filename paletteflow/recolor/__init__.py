@@ -39,7 +39,7 @@ from paletteflow.recolor.assignment import assign_targets
 from paletteflow.recolor.gradient_map import Ground, map_ramp
 from paletteflow.recolor.transfer import interpolate, move
 
-RECOLOR_VERSION = "11"
+RECOLOR_VERSION = "12"
 
 __all__ = ["RECOLOR_VERSION", "Analysis", "analyze", "recolor_image"]
 

@@ -49,7 +49,7 @@ ROOM_DE00 = 7.0
 # How much less of the strong edges' needed contrast a path may keep than the keys' result.
 STRONG_EDGE_L = 25.0
 EDGE_ALLOWANCE = 0.02
-ON_PALETTE_GOAL = 0.88
+ON_PALETTE_GOAL = 0.85
 RATIOS = (1.0, 1.5, 2.0, 3.0, 4.0, 6.0, 8.0)
 PATH_SAMPLES = 256
 # Neighbour pairs kept for the correlation: at most this many distinct pairs of colours.
@@ -161,21 +161,22 @@ def map_ramp(
     best, best_smooth, keys_edges = None, smoothness(painted), edges.kept(painted)
     palette_cielab = oklab_to_cielab(palette_lab)
     usable = [c for c in range(len(palette_lab)) if ground is None or c not in ground.colors]
-    for start, end in itertools.permutations(
-        usable if len(usable) > 1 else range(len(palette_lab)), 2
-    ):
+    colors = usable if len(usable) > 1 else list(range(len(palette_lab)))
+    share = ramp.position / ramp.length
+    for start, end in itertools.combinations(colors, 2):
         path = _Path.between(palette_lab[start], palette_lab[end], palette_cielab)
         if path is None:
             continue
-        for ratio in RATIOS:
-            along = path.walk(ramp.position / ramp.length, ratio)
-            if np.average(path.in_room(along), weights=ramp.flat + 1e-9) < ON_PALETTE_GOAL:
-                continue
-            candidate = _as_painted(path.at(along) + ramp.offset)
-            smooth = smoothness(candidate)
-            if smooth > best_smooth and edges.kept(candidate) >= keys_edges - EDGE_ALLOWANCE:
-                best, best_smooth = candidate, smooth
-            break
+        for forward in (share, 1.0 - share):
+            for ratio in RATIOS:
+                along = path.walk(forward, ratio)
+                if np.average(path.in_room(along), weights=ramp.flat + 1e-9) < ON_PALETTE_GOAL:
+                    continue
+                candidate = _as_painted(path.at(along) + ramp.offset)
+                smooth = smoothness(candidate)
+                if smooth > best_smooth and edges.kept(candidate) >= keys_edges - EDGE_ALLOWANCE:
+                    best, best_smooth = candidate, smooth
+                break
     return best
 
 
