@@ -46,9 +46,13 @@ SPREAD_SHARE = 0.6
 # Below this mean OKLab chroma the ramp is grey (shadows, a neutral ramp): the keys keep it.
 MIN_RAMP_CHROMA = 0.04
 ROOM_DE00 = 7.0
-# How much less of the strong edges' needed contrast a path may keep than the keys' result.
+# Strong edges as the edge-contrast measure takes them: CIELAB L* this far apart.
 STRONG_EDGE_L = 25.0
+# A path keeps as much of the strong edges' needed contrast as the keys' result, less
+# EDGE_ALLOWANCE, or EDGE_GOAL of it: the keys step a ramp darker against a light ground,
+# in stripes, and a smooth ramp that keeps most of the contrast reads better.
 EDGE_ALLOWANCE = 0.02
+EDGE_GOAL = 0.85
 ON_PALETTE_GOAL = 0.85
 RATIOS = (1.0, 1.5, 2.0, 3.0, 4.0, 6.0, 8.0)
 PATH_SAMPLES = 256
@@ -102,7 +106,10 @@ def find_ramp(
         return None
     position, offset = _project(unique_lab[seen], curve)
     on_curve = np.linalg.norm(offset, axis=1) <= ON_CURVE_LAB
-    length = float(np.linalg.norm(np.diff(curve, axis=0), axis=1).sum())
+    if not on_curve.any():
+        return None
+    position -= position[on_curve].min()
+    length = float(position[on_curve].max())
     on_mass = weight[seen][on_curve]
     if on_mass.sum() < RAMP_MASS_SHARE * total or length < MIN_RAMP_LENGTH:
         return None
@@ -158,7 +165,8 @@ def map_ramp(
         return _correlation(before, after, ramp.touching, ramp.still)
 
     painted = _as_painted(result_lab)
-    best, best_smooth, keys_edges = None, smoothness(painted), edges.kept(painted)
+    best, best_smooth = None, smoothness(painted)
+    edges_needed = min(edges.kept(painted) - EDGE_ALLOWANCE, EDGE_GOAL)
     palette_cielab = oklab_to_cielab(palette_lab)
     usable = [c for c in range(len(palette_lab)) if ground is None or c not in ground.colors]
     colors = usable if len(usable) > 1 else list(range(len(palette_lab)))
@@ -174,7 +182,7 @@ def map_ramp(
                     continue
                 candidate = _as_painted(path.at(along) + ramp.offset)
                 smooth = smoothness(candidate)
-                if smooth > best_smooth and edges.kept(candidate) >= keys_edges - EDGE_ALLOWANCE:
+                if smooth > best_smooth and edges.kept(candidate) >= edges_needed:
                     best, best_smooth = candidate, smooth
                 break
     return best
@@ -308,7 +316,12 @@ def _principal_curve(lab: np.ndarray, weight: np.ndarray) -> np.ndarray | None:
 
 
 def _project(lab: np.ndarray, curve: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Each colour's arc length at its nearest point on the curve, and its offset from it."""
+    """Each colour's arc length at its nearest point on the curve, and its offset from it.
+
+    The curve runs on past its end vertices (they are means of the end bins,
+    so a ramp's last few colours lie beyond them): arc lengths may fall below
+    0 or past the curve's length.
+    """
     segments = np.diff(curve, axis=0)
     squared = np.maximum((segments**2).sum(axis=1), 1e-12)
     starts = np.concatenate([[0.0], np.cumsum(np.sqrt(squared))])[:-1]
@@ -316,7 +329,11 @@ def _project(lab: np.ndarray, curve: np.ndarray) -> tuple[np.ndarray, np.ndarray
     position = np.zeros(len(lab))
     offset = np.zeros_like(lab, dtype=np.float64)
     for index, segment in enumerate(segments):
-        share = np.clip(((lab - curve[index]) @ segment) / squared[index], 0.0, 1.0)
+        share = np.clip(
+            ((lab - curve[index]) @ segment) / squared[index],
+            -np.inf if index == 0 else 0.0,
+            np.inf if index == len(segments) - 1 else 1.0,
+        )
         foot = curve[index] + share[:, None] * segment
         distance = np.linalg.norm(lab - foot, axis=1)
         closer = distance < best
