@@ -12,7 +12,9 @@ colours, antialiased edges become the edges the new colours would have drawn,
 shading follows in OKLab, and alpha is never touched. Strong edges keep their
 light-to-dark order and most of their contrast, with darker or lighter steps
 of the palette's colours where the palette alone cannot carry them (see
-`contrast`); black, white and grey can be kept as they are (`keep`).
+`contrast`); black, white and grey can be kept as they are (`keep`). A
+picture that is one colour ramp is mapped along two palette colours instead,
+when that keeps it smoother (see `gradient_map`).
 
 Output mode: RGBA stays RGBA (alpha bit-identical), RGB stays RGB; other
 modes are recoloured as the RGB(A) they show: P, L, CMYK and 16-bit become

@@ -11,14 +11,17 @@ The ramp is found once per image (`find_ramp`): the visible colours, less
 the ground, lie along one curve in OKLab (a principal curve through
 mass-weighted quantile bins of the first principal axis) and their mass is
 spread along it, not piled on a few fills joined by antialiasing. Per palette
-(`map_ramp`), every ordered pair of palette colours is a candidate path,
-running a little past each end; the path is walked slowly inside the room
-round each palette colour (CIEDE2000 ROOM_DE00, within the measure of being
-on the palette) and RATIOS times faster between, so most of the picture's
-flat area sits on palette colours. The path and ratio kept are those that
-keep neighbouring colours' differences most in proportion (the Pearson
-correlation of before and after over the image's neighbour pairs) among
-those that leave at least ON_PALETTE_GOAL of the flat area on the palette.
+(`map_ramp`), every pair of palette colours, either way round, is a
+candidate path, running a little past each end; the path is walked slowly
+inside the room round each palette colour (CIEDE2000 ROOM_DE00, within the
+measure of being on the palette) and RATIOS times faster between, so most of
+the picture's flat area sits on palette colours. The path and ratio kept are
+those that keep neighbouring colours' differences most in proportion (the
+Pearson correlation of before and after over the image's neighbour pairs,
+as painted in 8 bits) among those that leave at least ON_PALETTE_GOAL of the
+flat area on the palette and keep the strong edges; and only when that beats
+the keys' own result by the same correlation. Ramps beside flat fills, and
+ramps the keys keep smoother, stay with the keys (`assignment` rule 7).
 """
 
 from __future__ import annotations
@@ -45,6 +48,7 @@ SPREAD_MASS = 0.01
 SPREAD_SHARE = 0.6
 # Below this mean OKLab chroma the ramp is grey (shadows, a neutral ramp): the keys keep it.
 MIN_RAMP_CHROMA = 0.04
+# A palette colour's room: a little inside the CIEDE2000 8 that counts as on the palette.
 ROOM_DE00 = 7.0
 # Strong edges as the edge-contrast measure takes them: CIELAB L* this far apart.
 STRONG_EDGE_L = 25.0
@@ -53,8 +57,11 @@ STRONG_EDGE_L = 25.0
 # in stripes, and a smooth ramp that keeps most of the contrast reads better.
 EDGE_ALLOWANCE = 0.02
 EDGE_GOAL = 0.85
+# Share of the ramp's flat pixels a path must put in rooms, and the speeds tried between rooms
+# (slowest first: the evenest walk that puts enough on the palette is taken).
 ON_PALETTE_GOAL = 0.85
 RATIOS = (1.0, 1.5, 2.0, 3.0, 4.0, 6.0, 8.0)
+# Points along a path at which its rooms are found.
 PATH_SAMPLES = 256
 # Neighbour pairs kept for the correlation: at most this many distinct pairs of colours.
 MAX_PAIRS = 20000
@@ -64,7 +71,7 @@ MAX_PAIRS = 20000
 class Ramp:
     """The colours on the ramp (rows of the analysis's unique colours) and where they sit.
 
-    `position` is the arc length along the curve from its start, `offset`
+    `position` is the arc length along the curve from the ramp's first colour, `offset`
     each colour's OKLab offset from its foot on the curve; `flat` its flat
     pixels; `first` and `second` are distinct touching pairs of ramp colours
     (indices into `members`), `touching` how often each pair touches, `still`
@@ -153,9 +160,9 @@ def map_ramp(
     the ramp smoother.
 
     A path counts only if it keeps the strong edges inside the ramp, and
-    against an opaque ground, about as well as the keys' result does, and it
-    avoids the ground's palette colours, so the ramp stands out from what lies
-    round it.
+    against an opaque ground, about as well as the keys' result does (or
+    EDGE_GOAL of their needed contrast), and it avoids the ground's palette
+    colours, so the ramp stands out from what lies round it.
     """
     edges = _Edges.of(ramp, source_lab, ground)
     before = np.linalg.norm(source_lab[ramp.first] - source_lab[ramp.second], axis=1)
@@ -249,7 +256,9 @@ class _Path:
     room: np.ndarray
 
     @classmethod
-    def between(cls, start: np.ndarray, end: np.ndarray, palette_cielab: np.ndarray):
+    def between(
+        cls, start: np.ndarray, end: np.ndarray, palette_cielab: np.ndarray
+    ) -> _Path | None:
         span = float(np.linalg.norm(end - start))
         if span < 1e-6:
             return None
