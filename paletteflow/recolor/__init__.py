@@ -38,7 +38,7 @@ from paletteflow.models import Palette
 from paletteflow.neutrals import parse_keep
 from paletteflow.recolor.analysis import Analysis, analyze, prepare
 from paletteflow.recolor.assignment import assign_targets
-from paletteflow.recolor.gradient_map import Ground, map_ramp
+from paletteflow.recolor.gradient_map import Ground, map_ramp, ramp_is_better
 from paletteflow.recolor.transfer import interpolate, move
 
 RECOLOR_VERSION = "12"
@@ -88,9 +88,14 @@ def recolor_image(
             row = np.full(len(analysis.unique_lab), -1)
             row[ramp.members] = np.arange(len(ramp.members))
             on_ramp = (analysis.key_unique >= 0) & (row[np.maximum(analysis.key_unique, 0)] >= 0)
-            targets[on_ramp] = ramp_lab[row[analysis.key_unique[on_ramp]]]
-            moved = _moved(analysis, targets)
-            moved[ramp.members] = np.clip(oklab_to_srgb(ramp_lab), 0.0, 1.0)
+            ramp_targets = targets.copy()
+            ramp_targets[on_ramp] = ramp_lab[row[analysis.key_unique[on_ramp]]]
+            along = _moved(analysis, ramp_targets)
+            along[ramp.members] = np.clip(oklab_to_srgb(ramp_lab), 0.0, 1.0)
+            if ramp_is_better(
+                ramp, analysis.unique_lab, srgb_to_oklab(moved), srgb_to_oklab(along)
+            ):
+                moved = along
     if strength < 1.0:
         lab = analysis.unique_lab + strength * (srgb_to_oklab(moved) - analysis.unique_lab)
         moved = np.clip(oklab_to_srgb(lab), 0.0, 1.0)

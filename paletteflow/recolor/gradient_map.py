@@ -57,6 +57,13 @@ STRONG_EDGE_L = 25.0
 # in stripes, and a smooth ramp that keeps most of the contrast reads better.
 EDGE_ALLOWANCE = 0.02
 EDGE_GOAL = 0.85
+# Regions as the distinct measure counts them: flat colours of REGION_SHARE of the flat pixels or
+# more, each REGION_APART (CIEDE2000) from larger ones; apart in a result at DISTINCT_APART. The
+# ramp's result may keep DISTINCT_ALLOWANCE fewer pairs of them apart than the keys' result.
+REGION_SHARE = 0.001
+REGION_APART = 10.0
+DISTINCT_APART = 5.0
+DISTINCT_ALLOWANCE = 0.02
 # Share of the ramp's flat pixels a path must put in rooms, and the speeds tried between rooms
 # (slowest first: the evenest walk that puts enough on the palette is taken).
 ON_PALETTE_GOAL = 0.85
@@ -65,6 +72,70 @@ RATIOS = (1.0, 1.5, 2.0, 3.0, 4.0, 6.0, 8.0)
 PATH_SAMPLES = 256
 # Neighbour pairs kept for the correlation: at most this many distinct pairs of colours.
 MAX_PAIRS = 20000
+
+
+@dataclass(frozen=True)
+class Pairs:
+    """Distinct touching pairs of colours, how often each touches, and how many touching
+    pairs of pixels share a colour: what the smoothness and edge-contrast measures read."""
+
+    first: np.ndarray
+    second: np.ndarray
+    touching: np.ndarray
+    still: int
+
+    def judged(self, source_lab: np.ndarray, result_lab: np.ndarray) -> tuple[float, float]:
+        """Smoothness (the correlation of before and after) and the share of the strong
+        edges' needed contrast kept, for `result_lab` as painted in 8 bits."""
+        result_lab = _as_painted(result_lab)
+        before = np.linalg.norm(source_lab[self.first] - source_lab[self.second], axis=1)
+        after = np.linalg.norm(result_lab[self.first] - result_lab[self.second], axis=1)
+        lightness = oklab_to_cielab(source_lab)[:, 0]
+        needed = np.abs(lightness[self.first] - lightness[self.second])
+        strong = needed >= STRONG_EDGE_L
+        if not strong.any():
+            return _correlation(before, after, self.touching, self.still), 1.0
+        result = oklab_to_cielab(result_lab)[:, 0]
+        kept = np.abs(result[self.first[strong]] - result[self.second[strong]])
+        share = np.minimum(kept / (0.5 * needed[strong]), 1.0)
+        return (
+            _correlation(before, after, self.touching, self.still),
+            float(np.average(share, weights=self.touching[strong])),
+        )
+
+
+def ramp_is_better(
+    ramp: Ramp, source_lab: np.ndarray, by_keys: np.ndarray, by_ramp: np.ndarray
+) -> bool:
+    """Whether the whole picture recoloured along the ramp (`by_ramp`, every unique colour in
+    OKLab) is smoother than by its keys (`by_keys`) and keeps the strong edges about as well.
+
+    The path was chosen on the ramp's own colours; the colours off it (a
+    second shape, the rim against a ground) follow the ramp's keys, and only
+    the whole picture shows whether they followed well.
+    """
+    keys_smooth, keys_edges = ramp.picture.judged(source_lab, by_keys)
+    smooth, edges = ramp.picture.judged(source_lab, by_ramp)
+    return (
+        smooth > keys_smooth
+        and edges >= min(keys_edges - EDGE_ALLOWANCE, EDGE_GOAL)
+        and _distinct(ramp.regions, source_lab, by_ramp)
+        >= _distinct(ramp.regions, source_lab, by_keys) - DISTINCT_ALLOWANCE
+    )
+
+
+def _distinct(regions: np.ndarray, source_lab: np.ndarray, result_lab: np.ndarray) -> float:
+    """Share of pairs of `regions` (unique rows) far apart in the source (CIEDE2000
+    REGION_APART) that stay apart in the result (DISTINCT_APART), as the distinct measure asks."""
+    if len(regions) < 2:
+        return 1.0
+    upper = np.triu_indices(len(regions), k=1)
+    source = oklab_to_cielab(source_lab[regions])
+    apart = ciede2000(source[upper[0]], source[upper[1]]) > REGION_APART
+    if not apart.any():
+        return 1.0
+    result = oklab_to_cielab(_as_painted(result_lab[regions]))
+    return float((ciede2000(result[upper[0]], result[upper[1]])[apart] > DISTINCT_APART).mean())
 
 
 @dataclass(frozen=True)
@@ -77,6 +148,9 @@ class Ramp:
     (indices into `members`), `touching` how often each pair touches, `still`
     how many touching pairs of ramp pixels share a colour, and `rim` how often
     each ramp colour touches a visible colour off the ramp (the ground's edge).
+    `picture` holds the same for every visible colour (rows of the unique
+    colours), to judge whole results by, and `regions` the picture's regions
+    (rows of the unique colours).
     """
 
     members: np.ndarray
@@ -89,6 +163,8 @@ class Ramp:
     still: int
     rim: np.ndarray
     length: float
+    picture: Pairs
+    regions: np.ndarray
 
 
 def find_ramp(
@@ -134,6 +210,9 @@ def find_ramp(
     row = np.full(len(unique_lab), -1, dtype=np.int64)
     row[members] = np.arange(len(members))
     first, second, touching, still, rim = _neighbour_pairs(inverse, visible, row)
+    everything = np.arange(len(unique_lab), dtype=np.int64)
+    picture = Pairs(*_neighbour_pairs(inverse, visible, everything)[:4])
+    regions = _regions(unique_lab, flat_counts)
     return Ramp(
         members=members,
         position=position[on_curve],
@@ -145,6 +224,8 @@ def find_ramp(
         still=still,
         rim=rim,
         length=length,
+        picture=picture,
+        regions=regions,
     )
 
 
@@ -306,6 +387,19 @@ def _room_reach(color: np.ndarray, direction: np.ndarray) -> float:
     return float(steps[np.argmin(near)] if not near.all() else steps[-1])
 
 
+def _regions(unique_lab: np.ndarray, flat_counts: np.ndarray) -> np.ndarray:
+    """The flat colours of REGION_SHARE or more, largest first, each kept only when it is
+    REGION_APART from every larger one kept."""
+    large = np.flatnonzero(flat_counts >= REGION_SHARE * max(flat_counts.sum(), 1))
+    large = large[np.argsort(-flat_counts[large], kind="stable")]
+    cielab = oklab_to_cielab(unique_lab[large])
+    kept: list[int] = []
+    for index in range(len(large)):
+        if not kept or ciede2000(cielab[kept], cielab[index][None]).min() > REGION_APART:
+            kept.append(index)
+    return large[kept]
+
+
 def _principal_curve(lab: np.ndarray, weight: np.ndarray) -> np.ndarray | None:
     """Polyline through the weighted means of CURVE_BINS mass quantiles along the main axis."""
     mean = np.average(lab, axis=0, weights=weight)
@@ -355,9 +449,9 @@ def _project(lab: np.ndarray, curve: np.ndarray) -> tuple[np.ndarray, np.ndarray
 def _neighbour_pairs(
     inverse: np.ndarray, visible: np.ndarray, row: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, int, np.ndarray]:
-    """Distinct touching pairs of ramp colours (indices into the members, by `row` of each
-    unique colour, -1 off the ramp), their counts, how many touching pairs of ramp pixels
-    share a colour, and how often each ramp colour touches a visible colour off the ramp."""
+    """Distinct touching pairs of the colours `row` numbers (each unique colour's index, -1
+    for none), their counts, how many touching pairs of those pixels share a colour, and how
+    often each numbered colour touches a visible colour that is not."""
     members = int(row.max()) + 1
     ramp = np.where(visible, row[inverse], -2)
     codes, still, rim = [], 0, np.zeros(members)
