@@ -63,7 +63,7 @@ EDGE_GOAL = 0.85
 REGION_SHARE = 0.001
 REGION_APART = 10.0
 DISTINCT_APART = 5.0
-DISTINCT_ALLOWANCE = 0.02
+DISTINCT_ALLOWANCE = 0.1
 # Share of the ramp's flat pixels a path must put in rooms, and the speeds tried between rooms
 # (slowest first: the evenest walk that puts enough on the palette is taken).
 ON_PALETTE_GOAL = 0.85
