@@ -76,32 +76,38 @@ MAX_PAIRS = 20000
 
 @dataclass(frozen=True)
 class Pairs:
-    """Distinct touching pairs of colours, how often each touches, and how many touching
-    pairs of pixels share a colour: what the smoothness and edge-contrast measures read."""
+    """Distinct touching pairs of colours (`first`, `second`: indices into `colors`, rows of
+    the unique colours), how often each touches, and how many touching pairs of pixels share
+    a colour: what the smoothness and edge-contrast measures read."""
 
+    colors: np.ndarray
     first: np.ndarray
     second: np.ndarray
     touching: np.ndarray
     still: int
 
+    @classmethod
+    def of(cls, first: np.ndarray, second: np.ndarray, touching: np.ndarray, still: int) -> Pairs:
+        colors, local = np.unique(np.concatenate([first, second]), return_inverse=True)
+        return cls(colors, local[: len(first)], local[len(first) :], touching, still)
+
     def judged(self, source_lab: np.ndarray, result_lab: np.ndarray) -> tuple[float, float]:
         """Smoothness (the correlation of before and after) and the share of the strong
-        edges' needed contrast kept, for `result_lab` as painted in 8 bits."""
-        result_lab = _as_painted(result_lab)
-        before = np.linalg.norm(source_lab[self.first] - source_lab[self.second], axis=1)
-        after = np.linalg.norm(result_lab[self.first] - result_lab[self.second], axis=1)
+        edges' needed contrast kept, for `result_lab` (every unique colour) as painted."""
+        source_lab = source_lab[self.colors]
+        result_lab = _as_painted(result_lab[self.colors])
+        before = _distances(source_lab, self.first, self.second)
+        after = _distances(result_lab, self.first, self.second)
+        smooth = _correlation(before, after, self.touching, self.still)
         lightness = oklab_to_cielab(source_lab)[:, 0]
         needed = np.abs(lightness[self.first] - lightness[self.second])
         strong = needed >= STRONG_EDGE_L
         if not strong.any():
-            return _correlation(before, after, self.touching, self.still), 1.0
+            return smooth, 1.0
         result = oklab_to_cielab(result_lab)[:, 0]
         kept = np.abs(result[self.first[strong]] - result[self.second[strong]])
         share = np.minimum(kept / (0.5 * needed[strong]), 1.0)
-        return (
-            _correlation(before, after, self.touching, self.still),
-            float(np.average(share, weights=self.touching[strong])),
-        )
+        return smooth, float(np.average(share, weights=self.touching[strong]))
 
 
 def ramp_is_better(
@@ -207,11 +213,11 @@ def find_ramp(
     if (stretches >= SPREAD_MASS * on_mass.sum()).mean() < SPREAD_SHARE:
         return None
     members = seen[on_curve]
-    row = np.full(len(unique_lab), -1, dtype=np.int64)
-    row[members] = np.arange(len(members))
+    row = np.full(len(unique_lab), -1, dtype=np.int32)
+    row[members] = np.arange(len(members), dtype=np.int32)
     first, second, touching, still, rim = _neighbour_pairs(inverse, visible, row)
-    everything = np.arange(len(unique_lab), dtype=np.int64)
-    picture = Pairs(*_neighbour_pairs(inverse, visible, everything)[:4])
+    everything = np.arange(len(unique_lab), dtype=np.int32)
+    picture = Pairs.of(*_neighbour_pairs(inverse, visible, everything)[:4])
     regions = _regions(unique_lab, flat_counts)
     return Ramp(
         members=members,
@@ -246,10 +252,10 @@ def map_ramp(
     colours, so the ramp stands out from what lies round it.
     """
     edges = _Edges.of(ramp, source_lab, ground)
-    before = np.linalg.norm(source_lab[ramp.first] - source_lab[ramp.second], axis=1)
+    before = _distances(source_lab, ramp.first, ramp.second)
 
     def smoothness(colors: np.ndarray) -> float:
-        after = np.linalg.norm(colors[ramp.first] - colors[ramp.second], axis=1)
+        after = _distances(colors, ramp.first, ramp.second)
         return _correlation(before, after, ramp.touching, ramp.still)
 
     painted = _as_painted(result_lab)
@@ -381,7 +387,7 @@ def _as_painted(lab: np.ndarray) -> np.ndarray:
 
 def _room_reach(color: np.ndarray, direction: np.ndarray) -> float:
     """How far (OKLab) from `color` along `direction` stays within ROOM_DE00 of it."""
-    steps = np.linspace(0.0, 0.2, 81)
+    steps = np.linspace(0.0, 0.2, 41)
     points = color[None] + steps[:, None] * direction[None]
     near = ciede2000(oklab_to_cielab(points), oklab_to_cielab(color[None])) <= ROOM_DE00
     return float(steps[np.argmin(near)] if not near.all() else steps[-1])
@@ -453,7 +459,8 @@ def _neighbour_pairs(
     for none), their counts, how many touching pairs of those pixels share a colour, and how
     often each numbered colour touches a visible colour that is not."""
     members = int(row.max()) + 1
-    ramp = np.where(visible, row[inverse], -2)
+    ramp = row[inverse]
+    ramp[~visible] = -2
     codes, still, rim = [], 0, np.zeros(members)
     for first, second in ((ramp[:, :-1], ramp[:, 1:]), (ramp[:-1], ramp[1:])):
         both = (first >= 0) & (second >= 0)
@@ -462,7 +469,7 @@ def _neighbour_pairs(
         differ = both & ~same
         low = np.minimum(first[differ], second[differ])
         high = np.maximum(first[differ], second[differ])
-        codes.append(low * members + high)
+        codes.append(low.astype(np.int64) * members + high)
         rim += np.bincount(first[(first >= 0) & (second == -1)], minlength=members)
         rim += np.bincount(second[(second >= 0) & (first == -1)], minlength=members)
     pairs, counts = np.unique(np.concatenate(codes), return_counts=True)
@@ -470,6 +477,12 @@ def _neighbour_pairs(
         keep = np.sort(np.argsort(-counts, kind="stable")[:MAX_PAIRS])
         pairs, counts = pairs[keep], counts[keep]
     return pairs // members, pairs % members, counts.astype(np.float64), still, rim
+
+
+def _distances(lab: np.ndarray, first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """Euclidean OKLab distance between each pair of colours."""
+    difference = lab[first] - lab[second]
+    return np.sqrt(np.einsum("ij,ij->i", difference, difference))
 
 
 def _correlation(before: np.ndarray, after: np.ndarray, weight: np.ndarray, zeros: int) -> float:
