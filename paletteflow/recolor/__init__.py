@@ -38,7 +38,7 @@ from paletteflow.models import Palette
 from paletteflow.neutrals import parse_keep
 from paletteflow.recolor.analysis import Analysis, analyze, prepare
 from paletteflow.recolor.assignment import assign_targets
-from paletteflow.recolor.gradient_map import Ground, map_ramp, ramp_is_better
+from paletteflow.recolor.gradient_map import Ground, Ramp, map_ramp, ramp_is_better
 from paletteflow.recolor.transfer import interpolate, move
 
 RECOLOR_VERSION = "12"
@@ -75,27 +75,8 @@ def recolor_image(
         raise InputError("the analysis belongs to another image; analyse this image first")
     targets = assign_targets(analysis, palette, kept).targets
     moved = _moved(analysis, targets)
-    ramp = analysis.ramp
-    if ramp is not None:
-        ramp_lab = map_ramp(
-            ramp,
-            analysis.unique_lab[ramp.members],
-            srgb_to_oklab(moved[ramp.members]),
-            hex_to_oklab(list(palette.colors)),
-            _ground(analysis, palette, targets),
-        )
-        if ramp_lab is not None:
-            row = np.full(len(analysis.unique_lab), -1)
-            row[ramp.members] = np.arange(len(ramp.members))
-            on_ramp = (analysis.key_unique >= 0) & (row[np.maximum(analysis.key_unique, 0)] >= 0)
-            ramp_targets = targets.copy()
-            ramp_targets[on_ramp] = ramp_lab[row[analysis.key_unique[on_ramp]]]
-            along = _moved(analysis, ramp_targets)
-            along[ramp.members] = np.clip(oklab_to_srgb(ramp_lab), 0.0, 1.0)
-            if ramp_is_better(
-                ramp, analysis.unique_lab, srgb_to_oklab(moved), srgb_to_oklab(along)
-            ):
-                moved = along
+    if analysis.ramp is not None:
+        moved = _along_ramp(analysis, analysis.ramp, palette, targets, moved)
     if strength < 1.0:
         lab = analysis.unique_lab + strength * (srgb_to_oklab(moved) - analysis.unique_lab)
         moved = np.clip(oklab_to_srgb(lab), 0.0, 1.0)
@@ -112,6 +93,34 @@ def _moved(analysis: Analysis, targets: np.ndarray) -> np.ndarray:
     unchanged = analysis.key_unique[fills & (targets == analysis.keys_lab).all(axis=1)]
     moved[unchanged] = analysis.unique_srgb[unchanged]
     return moved
+
+
+def _along_ramp(
+    analysis: Analysis, ramp: Ramp, palette: Palette, targets: np.ndarray, moved: np.ndarray
+) -> np.ndarray:
+    """The picture as a gradient map along the palette, when that beats the keys' `moved`.
+
+    The ramp's fill keys take their colours on the path, so the colours off
+    the ramp (its antialiased rim, a second shape) move with them.
+    """
+    ramp_lab = map_ramp(
+        ramp,
+        analysis.unique_lab[ramp.members],
+        srgb_to_oklab(moved[ramp.members]),
+        hex_to_oklab(list(palette.colors)),
+        _ground(analysis, palette, targets),
+    )
+    if ramp_lab is None:
+        return moved
+    row = np.full(len(analysis.unique_lab), -1)
+    row[ramp.members] = np.arange(len(ramp.members))
+    on_ramp = (analysis.key_unique >= 0) & (row[np.maximum(analysis.key_unique, 0)] >= 0)
+    ramp_targets = targets.copy()
+    ramp_targets[on_ramp] = ramp_lab[row[analysis.key_unique[on_ramp]]]
+    along = _moved(analysis, ramp_targets)
+    along[ramp.members] = np.clip(oklab_to_srgb(ramp_lab), 0.0, 1.0)
+    better = ramp_is_better(ramp, analysis.unique_lab, srgb_to_oklab(moved), srgb_to_oklab(along))
+    return along if better else moved
 
 
 def _paint(image: Image.Image, inverse: np.ndarray, colors: np.ndarray) -> Image.Image:
