@@ -112,11 +112,9 @@ def _along_ramp(
     )
     if ramp_lab is None:
         return moved
-    row = np.full(len(analysis.unique_lab), -1)
-    row[ramp.members] = np.arange(len(ramp.members))
-    on_ramp = (analysis.key_unique >= 0) & (row[np.maximum(analysis.key_unique, 0)] >= 0)
+    index = ramp.index_of(analysis.key_unique)  # cluster keys (-1) are never on it
     ramp_targets = targets.copy()
-    ramp_targets[on_ramp] = ramp_lab[row[analysis.key_unique[on_ramp]]]
+    ramp_targets[index >= 0] = ramp_lab[index[index >= 0]]
     along = _moved(analysis, ramp_targets)
     along[ramp.members] = np.clip(oklab_to_srgb(ramp_lab), 0.0, 1.0)
     better = ramp_is_better(ramp, analysis.unique_lab, srgb_to_oklab(moved), srgb_to_oklab(along))

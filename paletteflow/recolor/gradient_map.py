@@ -106,8 +106,7 @@ class Pairs:
             return smooth, 1.0
         result = oklab_to_cielab(result_lab)[:, 0]
         kept = np.abs(result[self.first[strong]] - result[self.second[strong]])
-        share = np.minimum(kept / (0.5 * needed[strong]), 1.0)
-        return smooth, float(np.average(share, weights=self.touching[strong]))
+        return smooth, _kept_share(kept, 0.5 * needed[strong], self.touching[strong])
 
 
 def ramp_is_better(
@@ -171,6 +170,11 @@ class Ramp:
     length: float
     picture: Pairs
     regions: np.ndarray
+
+    def index_of(self, rows: np.ndarray) -> np.ndarray:
+        """Each unique colour row's index among `members` (sorted), -1 off the ramp."""
+        index = np.minimum(np.searchsorted(self.members, rows), len(self.members) - 1)
+        return np.where(self.members[index] == rows, index, -1)
 
 
 def find_ramp(
@@ -324,14 +328,14 @@ class _Edges:
         return cls(first_all, second_all, np.concatenate(weight), needed, ground_lightness)
 
     def kept(self, colors: np.ndarray) -> float:
-        """The weighted mean share of its needed contrast each strong edge keeps, capped at 1."""
+        """The share of the needed contrast these edges keep with the ramp in `colors`."""
         if self.weight.sum() == 0:
             return 1.0
         lightness = oklab_to_cielab(colors)[:, 0]
         if self.ground is not None:
             lightness = np.append(lightness, self.ground)
-        kept = np.abs(lightness[self.first] - lightness[self.second]) / self.needed
-        return float(np.average(np.minimum(kept, 1.0), weights=self.weight))
+        kept = np.abs(lightness[self.first] - lightness[self.second])
+        return _kept_share(kept, self.needed, self.weight)
 
 
 @dataclass(frozen=True)
@@ -477,6 +481,11 @@ def _neighbour_pairs(
         keep = np.sort(np.argsort(-counts, kind="stable")[:MAX_PAIRS])
         pairs, counts = pairs[keep], counts[keep]
     return pairs // members, pairs % members, counts.astype(np.float64), still, rim
+
+
+def _kept_share(kept: np.ndarray, needed: np.ndarray, weight: np.ndarray) -> float:
+    """The weighted mean share of its needed contrast each strong edge keeps, capped at 1."""
+    return float(np.average(np.minimum(kept / needed, 1.0), weights=weight))
 
 
 def _distances(lab: np.ndarray, first: np.ndarray, second: np.ndarray) -> np.ndarray:
