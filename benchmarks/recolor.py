@@ -85,6 +85,7 @@ GRID_IMAGES: dict[str, tuple[str, str] | None] = {
     "openmoji-watch": ("salmons", "pastels"),
     "openmoji-flag-germany-on-ffffff": ("salmons", "blues"),
     "devicon-firefox": ("hand-written 6", "pastels"),
+    "devicon-kotlin": ("hand-written 6", "salmons"),
     "butterfly": None,
     "photo-like": None,
 }
