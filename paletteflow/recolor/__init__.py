@@ -103,12 +103,13 @@ def _along_ramp(
     The ramp's fill keys take their colours on the path, so the colours off
     the ramp (its antialiased rim, a second shape) move with them.
     """
+    palette_lab = hex_to_oklab(list(palette.colors))
     ramp_lab = map_ramp(
         ramp,
         analysis.unique_lab[ramp.members],
         srgb_to_oklab(moved[ramp.members]),
-        hex_to_oklab(list(palette.colors)),
-        _ground(analysis, palette, targets),
+        palette_lab,
+        _ground(analysis, palette, palette_lab, targets),
     )
     if ramp_lab is None:
         return moved
@@ -136,15 +137,16 @@ def _paint(image: Image.Image, inverse: np.ndarray, colors: np.ndarray) -> Image
     return Image.frombytes("RGB", image.size, words, "raw", "RGBX")
 
 
-def _ground(analysis: Analysis, palette: Palette, targets: np.ndarray) -> Ground | None:
+def _ground(
+    analysis: Analysis, palette: Palette, palette_lab: np.ndarray, targets: np.ndarray
+) -> Ground | None:
     """What lies round a ramp: the opaque ground, and the `background` role's colour."""
-    colors = list(palette.colors)
     role = palette.role_color("background")
-    taken = () if role is None else (colors.index(role),)
+    taken = () if role is None else (list(palette.colors).index(role),)
     if analysis.background is None:
         return None if role is None else Ground(None, None, taken)
     target = targets[analysis.background]
-    nearest = int(np.argmin(np.linalg.norm(hex_to_oklab(colors) - target, axis=1)))
+    nearest = int(np.argmin(np.linalg.norm(palette_lab - target, axis=1)))
     return Ground(analysis.keys_lab[analysis.background], target, (*taken, nearest))
 
 

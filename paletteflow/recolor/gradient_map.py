@@ -219,9 +219,9 @@ def find_ramp(
     members = seen[on_curve]
     row = np.full(len(unique_lab), -1, dtype=np.int32)
     row[members] = np.arange(len(members), dtype=np.int32)
-    first, second, touching, still, rim = _neighbour_pairs(inverse, visible, row)
-    everything = np.arange(len(unique_lab), dtype=np.int32)
-    picture = Pairs.of(*_neighbour_pairs(inverse, visible, everything)[:4])
+    touching_pairs = _Touching.of(inverse, visible, len(unique_lab))
+    first, second, touching, still = touching_pairs.among(row)
+    picture = Pairs.of(*touching_pairs.among(np.arange(len(unique_lab), dtype=np.int32)))
     regions = _regions(unique_lab, flat_counts)
     return Ramp(
         members=members,
@@ -232,7 +232,7 @@ def find_ramp(
         second=second,
         touching=touching,
         still=still,
-        rim=rim,
+        rim=touching_pairs.rim(row),
         length=length,
         picture=picture,
         regions=regions,
@@ -456,31 +456,51 @@ def _project(lab: np.ndarray, curve: np.ndarray) -> tuple[np.ndarray, np.ndarray
     return position, offset
 
 
-def _neighbour_pairs(
-    inverse: np.ndarray, visible: np.ndarray, row: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, int, np.ndarray]:
-    """Distinct touching pairs of the colours `row` numbers (each unique colour's index, -1
-    for none), their counts, how many touching pairs of those pixels share a colour, and how
-    often each numbered colour touches a visible colour that is not."""
-    members = int(row.max()) + 1
-    ramp = row[inverse]
-    ramp[~visible] = -2
-    codes, still, rim = [], 0, np.zeros(members)
-    for first, second in ((ramp[:, :-1], ramp[:, 1:]), (ramp[:-1], ramp[1:])):
-        both = (first >= 0) & (second >= 0)
-        same = both & (first == second)
-        still += int(same.sum())
-        differ = both & ~same
-        low = np.minimum(first[differ], second[differ])
-        high = np.maximum(first[differ], second[differ])
-        codes.append(low.astype(np.int64) * members + high)
-        rim += np.bincount(first[(first >= 0) & (second == -1)], minlength=members)
-        rim += np.bincount(second[(second >= 0) & (first == -1)], minlength=members)
-    pairs, counts = np.unique(np.concatenate(codes), return_counts=True)
-    if len(pairs) > MAX_PAIRS:
-        keep = np.sort(np.argsort(-counts, kind="stable")[:MAX_PAIRS])
-        pairs, counts = pairs[keep], counts[keep]
-    return pairs // members, pairs % members, counts.astype(np.float64), still, rim
+@dataclass(frozen=True)
+class _Touching:
+    """Every distinct pair of visible colours that touch (`low` < `high`, rows of the unique
+    colours) with how often, and per colour how often it touches itself."""
+
+    low: np.ndarray
+    high: np.ndarray
+    counts: np.ndarray
+    still: np.ndarray
+
+    @classmethod
+    def of(cls, inverse: np.ndarray, visible: np.ndarray, colors: int) -> _Touching:
+        index = inverse.astype(np.int32)
+        index[~visible] = -1
+        codes, still = [], np.zeros(colors, dtype=np.int64)
+        for first, second in ((index[:, :-1], index[:, 1:]), (index[:-1], index[1:])):
+            both = (first >= 0) & (second >= 0)
+            same = both & (first == second)
+            still += np.bincount(first[same], minlength=colors)
+            differ = both & ~same
+            low = np.minimum(first[differ], second[differ])
+            high = np.maximum(first[differ], second[differ])
+            codes.append(low.astype(np.int64) * colors + high)
+        pairs, counts = np.unique(np.concatenate(codes), return_counts=True)
+        return cls(pairs // colors, pairs % colors, counts, still)
+
+    def among(self, row: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+        """The pairs of the colours `row` numbers (-1 for none), in their numbering (sorted, as
+        `row` keeps the colours' order), at most MAX_PAIRS, and how often they touch themselves."""
+        low, high = row[self.low], row[self.high]
+        inside = (low >= 0) & (high >= 0)
+        first, second, counts = low[inside], high[inside], self.counts[inside]
+        if len(counts) > MAX_PAIRS:
+            keep = np.sort(np.argsort(-counts, kind="stable")[:MAX_PAIRS])
+            first, second, counts = first[keep], second[keep], counts[keep]
+        return first, second, counts.astype(np.float64), int(self.still[row >= 0].sum())
+
+    def rim(self, row: np.ndarray) -> np.ndarray:
+        """How often each colour `row` numbers touches a visible colour it does not number."""
+        low, high = row[self.low], row[self.high]
+        members = int(row.max()) + 1
+        first_only, second_only = (low >= 0) & (high < 0), (high >= 0) & (low < 0)
+        rim = np.bincount(low[first_only], weights=self.counts[first_only], minlength=members)
+        rim += np.bincount(high[second_only], weights=self.counts[second_only], minlength=members)
+        return rim
 
 
 def _kept_share(kept: np.ndarray, needed: np.ndarray, weight: np.ndarray) -> float:
