@@ -121,13 +121,15 @@ def interpolate(lut: np.ndarray, cells: LutCells) -> np.ndarray:
     for start in range(0, len(cells.base), _LUT_CHUNK):
         rows = slice(start, start + _LUT_CHUNK)
         base, high = cells.base[rows], cells.fraction[rows]
+        low = 1 - high
         total = np.zeros((len(base), 3), dtype=np.float32)
         for offset, dr, dg, db in corners:
             weight = (
-                (high[:, 0] if dr else 1 - high[:, 0])
-                * (high[:, 1] if dg else 1 - high[:, 1])
-                * (high[:, 2] if db else 1 - high[:, 2])
+                (high[:, 0] if dr else low[:, 0])
+                * (high[:, 1] if dg else low[:, 1])
+                * (high[:, 2] if db else low[:, 2])
             )
-            total += weight[:, None] * table[base + offset]
+            # np.take gathers rows several times faster than fancy indexing does.
+            total += weight[:, None] * np.take(table, base + offset, axis=0)
         result[rows] = total
     return result
