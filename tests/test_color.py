@@ -7,9 +7,11 @@ from paletteflow.color import (
     contrast_ratio,
     hex_to_rgb,
     normalize_hex,
+    oklab_planes_to_srgb8,
     oklab_to_srgb,
     oklch_to_hex,
     rgb_to_hex,
+    srgb8_to_oklab,
     srgb_to_oklab,
 )
 
@@ -52,3 +54,16 @@ def test_oklch_to_hex_keeps_lightness_when_reducing_chroma(lightness, chroma, hu
     color = oklch_to_hex(lightness, chroma, hue)
     measured = srgb_to_oklab(np.array(hex_to_rgb(color)) / 255.0)[0]
     assert measured == pytest.approx(lightness, abs=0.01)
+
+
+def test_the_per_pixel_conversions_agree_with_the_exact_ones():
+    """The table-driven float32 paths, for grain, stay within a level of the float64 formulae."""
+    rgb = np.random.default_rng(3).integers(0, 256, (20000, 3), dtype=np.uint8)
+    exact = srgb_to_oklab(rgb / 255.0)
+    assert np.abs(srgb8_to_oklab(rgb) - exact).max() < 1e-5
+    lab = exact + np.random.default_rng(4).normal(0, 0.02, exact.shape)
+    expected = np.rint(np.clip(oklab_to_srgb(lab), 0, 1) * 255)
+    quick = oklab_planes_to_srgb8(np.ascontiguousarray(lab.T, dtype=np.float32))
+    assert quick.dtype == np.uint8
+    assert np.abs(quick - expected).max() <= 1
+    assert (quick == expected).mean() > 0.99

@@ -14,7 +14,8 @@ light-to-dark order and most of their contrast, with darker or lighter steps
 of the palette's colours where the palette alone cannot carry them (see
 `contrast`); black, white and grey can be kept as they are (`keep`). A
 picture that is one colour ramp is mapped along two palette colours instead,
-when that keeps it smoother (see `gradient_map`).
+when that keeps it smoother (see `gradient_map`), and a grainy one (a photo,
+a dithered gradient) keeps its grain at the size it had (see `grain`).
 
 Output mode: RGBA stays RGBA (alpha bit-identical), RGB stays RGB; other
 modes are recoloured as the RGB(A) they show: P, L, CMYK and 16-bit become
@@ -39,9 +40,10 @@ from paletteflow.neutrals import parse_keep
 from paletteflow.recolor.analysis import Analysis, analyze, prepare
 from paletteflow.recolor.assignment import assign_targets
 from paletteflow.recolor.gradient_map import Ground, Ramp, map_ramp, ramp_is_better
+from paletteflow.recolor.grain import paint_grain
 from paletteflow.recolor.transfer import interpolate, move
 
-RECOLOR_VERSION = "12"
+RECOLOR_VERSION = "13"
 
 __all__ = ["RECOLOR_VERSION", "Analysis", "analyze", "recolor_image"]
 
@@ -80,7 +82,7 @@ def recolor_image(
     if strength < 1.0:
         lab = analysis.unique_lab + strength * (srgb_to_oklab(moved) - analysis.unique_lab)
         moved = np.clip(oklab_to_srgb(lab), 0.0, 1.0)
-    return _paint(image, analysis.inverse, moved)
+    return _paint(image, analysis, moved)
 
 
 def _moved(analysis: Analysis, targets: np.ndarray) -> np.ndarray:
@@ -122,15 +124,22 @@ def _along_ramp(
     return along if better else moved
 
 
-def _paint(image: Image.Image, inverse: np.ndarray, colors: np.ndarray) -> Image.Image:
+def _paint(image: Image.Image, analysis: Analysis, colors: np.ndarray) -> Image.Image:
     """Gather the new colours to pixels as packed 32-bit words: one pass, one small table.
 
     Alpha goes into each word's fourth byte as it is, and Pillow reads the
-    words' buffer directly: no full-size temporaries beyond the words.
+    words' buffer directly: no full-size temporaries beyond the words. A
+    grainy picture is painted with its grain instead (see `grain`).
     """
+    if analysis.grain is not None:
+        table = np.rint(colors * 255.0).astype(np.uint8)
+        rgb = paint_grain(analysis.grain, analysis.inverse, table)
+        if image.mode == "RGBA":
+            return Image.fromarray(np.dstack([rgb, np.asarray(image.getchannel("A"))]), "RGBA")
+        return Image.fromarray(rgb, "RGB")
     table = np.rint(colors * 255.0).astype(np.uint32)
     packed = (table[:, 0] | (table[:, 1] << 8) | (table[:, 2] << 16)).astype("<u4")
-    words = packed[inverse]
+    words = np.take(packed, analysis.inverse)
     if image.mode == "RGBA":
         words.view(np.uint8).reshape(*words.shape, 4)[..., 3] = np.asarray(image.getchannel("A"))
         return Image.frombytes("RGBA", image.size, words)

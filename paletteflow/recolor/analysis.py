@@ -18,6 +18,7 @@ from paletteflow.color import oklab_to_srgb, srgb_to_oklab
 from paletteflow.errors import InputError
 from paletteflow.images.io import DEFAULT_MAX_PIXELS, to_working_mode
 from paletteflow.recolor.gradient_map import Ramp, find_ramp
+from paletteflow.recolor.grain import Grain, find_grain, is_grainy
 from paletteflow.recolor.keys import (
     CHUNK,
     adjacent_pairs,
@@ -70,6 +71,7 @@ class Analysis:
     support_lab: np.ndarray
     lut: LutCells | None
     ramp: Ramp | None
+    grain: Grain | None
 
     @property
     def fill_count(self) -> int:
@@ -102,6 +104,7 @@ def analyze(image: Image.Image, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> Anal
     if alpha is not None:
         mass /= 255.0
     flat_counts = chunked_bincount(inverse[_flat(packed, alpha)], len(unique))
+    grainy = is_grainy(packed, alpha)
     del packed
     unique_srgb = np.stack(
         [(unique >> 16) & 255, (unique >> 8) & 255, unique & 255], axis=1
@@ -134,6 +137,7 @@ def analyze(image: Image.Image, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> Anal
         if len(unique) <= MAX_EXACT_COLORS
         else None
     )
+    grain = find_grain(inverse, unique_lab, alpha) if grainy else None
     del key_of_pixel, visible, opaque, flat_counts, pixels, alpha
     width = _influence_width(keys_srgb)
     pairs = primitive_pairs(len(keys_lab), through_keys_dropped(keys_srgb, adjacent, 2 * width))
@@ -172,6 +176,7 @@ def analyze(image: Image.Image, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> Anal
         support_lab=support_lab,
         lut=lut,
         ramp=ramp,
+        grain=grain,
     )
 
 
