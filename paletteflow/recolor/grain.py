@@ -69,10 +69,10 @@ def find_grain(inverse: np.ndarray, unique_lab: np.ndarray, alpha: np.ndarray | 
     """Each pixel's detail, where it is grain.
 
     `inverse` is each pixel's row among the unique colours, whose OKLab
-    `unique_lab` gives; `alpha` is None for an opaque picture. A pixel the
-    same as its field (inside a fill) has no detail to keep and is painted as
-    mapped. Only opaque pixels whose field reads opaque pixels alone keep
-    detail, so no transparent pixel's colour leaks into one.
+    `unique_lab` gives; `alpha` is None for an opaque picture. A pixel whose
+    detail rounds to nothing (inside a fill) is painted as mapped. Only
+    opaque pixels whose field reads opaque pixels alone keep detail, so no
+    transparent pixel's colour leaks into one.
     """
     kept = np.zeros(inverse.shape, dtype=bool)
     detail = np.zeros((3, *inverse.shape), dtype=np.int8)
@@ -81,13 +81,14 @@ def find_grain(inverse: np.ndarray, unique_lab: np.ndarray, alpha: np.ndarray | 
         residual = _gathered(table, inverse[rows]) - _field(
             _gathered(table, inverse[samples, ::2]), rows, inverse.shape[1]
         )
-        size = np.einsum("kij,kij->ij", residual, residual)
-        grain = (size > 0) & (size <= MAX_DETAIL**2)
+        steps = np.rint(residual / np.float32(_STEP))
+        grain = (steps != 0).any(axis=0)
+        grain &= np.einsum("kij,kij->ij", residual, residual) <= MAX_DETAIL**2
         if alpha is not None:
             opaque = (alpha[None, samples, ::2] == 255).astype(np.float32)
             grain &= (_field(opaque, rows, inverse.shape[1])[0] == 1) & (alpha[rows] == 255)
         kept[rows] = grain
-        detail[:, rows] = np.where(grain, np.rint(residual / _STEP), 0)
+        detail[:, rows] = np.where(grain, steps, 0)
     return Grain(kept=kept, detail=detail)
 
 
