@@ -137,8 +137,9 @@ def analyze(image: Image.Image, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> Anal
         if len(unique) <= MAX_EXACT_COLORS
         else None
     )
+    del key_of_pixel, visible, opaque, flat_counts
     grain = find_grain(inverse, unique_lab, alpha) if grainy else None
-    del key_of_pixel, visible, opaque, flat_counts, pixels, alpha
+    del pixels, alpha
     width = _influence_width(keys_srgb)
     pairs = primitive_pairs(len(keys_lab), through_keys_dropped(keys_srgb, adjacent, 2 * width))
     if len(unique) <= MAX_EXACT_COLORS:

@@ -72,6 +72,8 @@ RATIOS = (1.0, 1.5, 2.0, 3.0, 4.0, 6.0, 8.0)
 PATH_SAMPLES = 256
 # Neighbour pairs kept for the correlation: at most this many distinct pairs of colours.
 MAX_PAIRS = 20000
+# Rows of pixels whose touching pairs are counted at a time.
+_BAND_ROWS = 128
 
 
 @dataclass(frozen=True)
@@ -468,18 +470,27 @@ class _Touching:
 
     @classmethod
     def of(cls, inverse: np.ndarray, visible: np.ndarray, colors: int) -> _Touching:
-        index = inverse.astype(np.int32)
-        index[~visible] = -1
-        codes, still = [], np.zeros(colors, dtype=np.int64)
-        for first, second in ((index[:, :-1], index[:, 1:]), (index[:-1], index[1:])):
-            both = (first >= 0) & (second >= 0)
-            same = both & (first == second)
-            still += np.bincount(first[same], minlength=colors)
-            differ = both & ~same
-            low = np.minimum(first[differ], second[differ])
-            high = np.maximum(first[differ], second[differ])
-            codes.append(low.astype(np.int64) * colors + high)
-        pairs, counts = np.unique(np.concatenate(codes), return_counts=True)
+        """Counted a band of rows at a time (each with the next band's first row, for the
+        pairs across), so the pixel-pair arrays stay a small part of the image."""
+        pairs, counts = np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+        still = np.zeros(colors, dtype=np.int64)
+        for start in range(0, len(inverse), _BAND_ROWS):
+            band = slice(start, min(start + _BAND_ROWS + 1, len(inverse)))
+            index = inverse[band].astype(np.int32)
+            index[~visible[band]] = -1
+            across = index[:_BAND_ROWS]
+            codes = []
+            for first, second in ((across[:, :-1], across[:, 1:]), (index[:-1], index[1:])):
+                both = (first >= 0) & (second >= 0)
+                same = both & (first == second)
+                still += np.bincount(first[same], minlength=colors)
+                differ = both & ~same
+                low = np.minimum(first[differ], second[differ])
+                high = np.maximum(first[differ], second[differ])
+                codes.append(low.astype(np.int64) * colors + high)
+            together, where = np.unique(np.concatenate([pairs, *codes]), return_inverse=True)
+            weights = np.concatenate([counts, np.ones(sum(map(len, codes)), dtype=np.int64)])
+            pairs, counts = together, np.bincount(where, weights=weights).astype(np.int64)
         return cls(pairs // colors, pairs % colors, counts, still)
 
     def among(self, row: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:

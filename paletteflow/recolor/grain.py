@@ -51,18 +51,25 @@ class Grain:
 def is_grainy(packed: np.ndarray, alpha: np.ndarray | None) -> bool:
     """Whether GRAINY_SHARE of the visible inner pixels differ from each of their four neighbours.
 
-    `packed` is the (H, W) 0xRRGGBB picture; `alpha` is None for an opaque one.
+    `packed` is the (H, W) 0xRRGGBB picture; `alpha` is None for an opaque
+    one. Counted a band of rows at a time, so the masks stay small.
     """
-    centre = packed[1:-1, 1:-1]
-    lonely = (
-        (centre != packed[:-2, 1:-1])
-        & (centre != packed[2:, 1:-1])
-        & (centre != packed[1:-1, :-2])
-        & (centre != packed[1:-1, 2:])
-    )
-    if alpha is not None:
-        lonely = lonely[alpha[1:-1, 1:-1] > 0]
-    return lonely.size > 0 and float(lonely.mean()) >= GRAINY_SHARE
+    lonely = visible = 0
+    for start in range(1, len(packed) - 1, _STRIPE_ROWS):
+        rows = slice(start, min(start + _STRIPE_ROWS, len(packed) - 1))
+        centre = packed[rows, 1:-1]
+        differs = centre != packed[rows.start - 1 : rows.stop - 1, 1:-1]
+        differs &= centre != packed[rows.start + 1 : rows.stop + 1, 1:-1]
+        differs &= centre != packed[rows, :-2]
+        differs &= centre != packed[rows, 2:]
+        if alpha is not None:
+            seen = alpha[rows, 1:-1] > 0
+            differs &= seen
+            visible += int(seen.sum())
+        else:
+            visible += centre.size
+        lonely += int(differs.sum())
+    return visible > 0 and lonely >= GRAINY_SHARE * visible
 
 
 def find_grain(inverse: np.ndarray, unique_lab: np.ndarray, alpha: np.ndarray | None) -> Grain:
