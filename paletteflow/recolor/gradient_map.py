@@ -470,9 +470,9 @@ class _Touching:
 
     @classmethod
     def of(cls, inverse: np.ndarray, visible: np.ndarray, colors: int) -> _Touching:
-        """Counted a band of rows at a time (each with the next band's first row, for the
-        pairs across), so the pixel-pair arrays stay a small part of the image."""
-        pairs, counts = np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+        """Counted a band of rows at a time (with the next band's first row, for the pairs
+        that cross into it), so the pixel-pair arrays stay a small part of the image."""
+        band_pairs, band_counts = [], []
         still = np.zeros(colors, dtype=np.int64)
         for start in range(0, len(inverse), _BAND_ROWS):
             band = slice(start, min(start + _BAND_ROWS + 1, len(inverse)))
@@ -488,9 +488,11 @@ class _Touching:
                 low = np.minimum(first[differ], second[differ])
                 high = np.maximum(first[differ], second[differ])
                 codes.append(low.astype(np.int64) * colors + high)
-            together, where = np.unique(np.concatenate([pairs, *codes]), return_inverse=True)
-            weights = np.concatenate([counts, np.ones(sum(map(len, codes)), dtype=np.int64)])
-            pairs, counts = together, np.bincount(where, weights=weights).astype(np.int64)
+            pairs, counts = np.unique(np.concatenate(codes), return_counts=True)
+            band_pairs.append(pairs)
+            band_counts.append(counts)
+        pairs, where = np.unique(np.concatenate(band_pairs), return_inverse=True)
+        counts = np.bincount(where, weights=np.concatenate(band_counts)).astype(np.int64)
         return cls(pairs // colors, pairs % colors, counts, still)
 
     def among(self, row: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
