@@ -7,6 +7,7 @@ chroma change, which is what recolouring and palette building both lean on.
 
 from __future__ import annotations
 
+import functools
 import re
 
 import numpy as np
@@ -79,15 +80,21 @@ def oklab_to_srgb(lab: np.ndarray) -> np.ndarray:
     return linear_to_srgb(oklab_to_linear(lab))
 
 
-# srgb_to_linear of every 8-bit level.
-_LINEAR_OF_SRGB8 = srgb_to_linear(np.arange(256) / 255.0).astype(np.float32)
-# linear_to_srgb at 2**16 even steps, rounded to 8 bits: fine enough that no level is skipped.
-_SRGB8_OF_LINEAR16 = np.rint(linear_to_srgb(np.linspace(0.0, 1.0, 1 << 16)) * 255).astype(np.uint8)
+@functools.cache
+def _linear_of_srgb8() -> np.ndarray:
+    """srgb_to_linear of every 8-bit level; built on first use, not at import."""
+    return srgb_to_linear(np.arange(256) / 255.0).astype(np.float32)
+
+
+@functools.cache
+def _srgb8_of_linear16() -> np.ndarray:
+    """linear_to_srgb at 2**16 even steps, rounded to 8 bits: fine enough that no level is skipped."""
+    return np.rint(linear_to_srgb(np.linspace(0.0, 1.0, 1 << 16)) * 255).astype(np.uint8)
 
 
 def srgb8_to_oklab(rgb: np.ndarray) -> np.ndarray:
     """(..., 3) 8-bit sRGB to float32 OKLab, the sRGB curve read from a table: for per-pixel work."""
-    lms = np.take(_LINEAR_OF_SRGB8, rgb) @ _LMS_FROM_LINEAR.T.astype(np.float32)
+    lms = np.take(_linear_of_srgb8(), rgb) @ _LMS_FROM_LINEAR.T.astype(np.float32)
     return np.cbrt(lms) @ _OKLAB_FROM_LMS.T.astype(np.float32)
 
 
@@ -104,7 +111,8 @@ def oklab_planes_to_srgb8(lab: np.ndarray) -> np.ndarray:
     np.clip(linear, 0.0, 1.0, out=linear)
     linear *= np.float32((1 << 16) - 1)
     linear += np.float32(0.5)
-    return np.stack([np.take(_SRGB8_OF_LINEAR16, plane.astype(np.uint16)) for plane in linear], -1)
+    table = _srgb8_of_linear16()
+    return np.stack([np.take(table, plane.astype(np.uint16)) for plane in linear], -1)
 
 
 def _planes_times(matrix: np.ndarray, planes: np.ndarray) -> np.ndarray:
