@@ -131,14 +131,14 @@ def _paint(image: Image.Image, analysis: Analysis, colors: np.ndarray) -> Image.
     words' buffer directly: no full-size temporaries beyond the words. A
     grainy picture is painted with its grain instead (see `grain`).
     """
+    table = np.rint(colors * 255.0).astype(np.uint8)
     if analysis.grain is not None:
-        table = np.rint(colors * 255.0).astype(np.uint8)
         rgb = paint_grain(analysis.grain, analysis.inverse, table)
         if image.mode == "RGBA":
             return Image.fromarray(np.dstack([rgb, np.asarray(image.getchannel("A"))]), "RGBA")
         return Image.fromarray(rgb, "RGB")
-    table = np.rint(colors * 255.0).astype(np.uint32)
-    packed = (table[:, 0] | (table[:, 1] << 8) | (table[:, 2] << 16)).astype("<u4")
+    wide = table.astype(np.uint32)
+    packed = (wide[:, 0] | (wide[:, 1] << 8) | (wide[:, 2] << 16)).astype("<u4")
     words = np.take(packed, analysis.inverse)
     if image.mode == "RGBA":
         words.view(np.uint8).reshape(*words.shape, 4)[..., 3] = np.asarray(image.getchannel("A"))
